@@ -1,0 +1,25 @@
+"""The Celery app and its beat schedule.
+
+Tasks take ids, are enqueued with ``transaction.on_commit`` and are idempotent; reminders are never
+delayed (ETA) tasks: the beat-driven sweep derives them from open deadlines (DESIGN.md, data flow 4).
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("safeguarding")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    timezone="Europe/London",
+    enable_utc=True,
+    beat_schedule={},
+)
+app.autodiscover_tasks()

@@ -1,0 +1,8 @@
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """Hashed, compressed static files; ``import`` statements in JS modules are rewritten too."""
+
+    support_js_module_import_aggregation = True
+    manifest_strict = False

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from config.api import router
+
+handler400 = "partnerships.views.error_400"
+handler403 = "partnerships.views.error_403"
+handler404 = "partnerships.views.error_404"
+
+urlpatterns = [
+    path("", include("partnerships.urls")),
+    path("", include("audit.urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("admin/", admin.site.urls),
+]

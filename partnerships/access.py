@@ -1,0 +1,149 @@
+"""The permission door for partnership-level pages (DESIGN.md "Permissions").
+
+Every view and API endpoint reaches a partnership through one of the ``access_*`` functions below;
+each app has an ``access.py`` of the same shape for its own records. An outsider gets 404 (we do not
+confirm that something exists), a member without the right gets 403. Rights come from roles held
+through memberships, plus django-guardian object permissions for one-off grants.
+
+The rules are written as a table in docs/permissions.md; tests/partnerships/test_permissions_table.py
+checks the table against these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from partnerships.models import Membership, Partnership
+from partnerships.roles import Role
+
+if TYPE_CHECKING:
+    from partnerships.models import User
+
+_CACHE_ATTR = "_partnership_roles_cache"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one person is in one partnership: their roles and the agencies they hold them through."""
+
+    partnership: Partnership
+    roles: frozenset[str]
+    agency_ids: frozenset[int]
+    roles_by_agency: dict[int, frozenset[str]]
+
+    def has(self, *roles: str) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def agencies_with(self, *roles: str) -> frozenset[int]:
+        return frozenset(a for a, rs in self.roles_by_agency.items() if any(r in rs for r in roles))
+
+
+def _memberships(user: Any) -> list[Membership]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True).select_related("agency", "agency__partnership")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: Any) -> None:
+    """Drop the per-request cache (after memberships change)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def standing_in(user: Any, partnership: Partnership) -> Standing:
+    by_agency: dict[int, set[str]] = {}
+    for m in _memberships(user):
+        if m.agency.partnership_id == partnership.pk:
+            by_agency.setdefault(m.agency_id, set()).add(m.role)
+    roles = frozenset(r for rs in by_agency.values() for r in rs)
+    return Standing(
+        partnership=partnership,
+        roles=roles,
+        agency_ids=frozenset(by_agency),
+        roles_by_agency={a: frozenset(rs) for a, rs in by_agency.items()},
+    )
+
+
+def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
+    """Partnerships the person holds an active role in (or has been granted by name)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Partnership.objects.none()
+    ids = {m.agency.partnership_id for m in _memberships(user)}
+    ids |= set(_granted_partnership_ids(user))
+    return Partnership.objects.filter(pk__in=ids).order_by("name")
+
+
+def _granted_partnership_ids(user: Any) -> list[int]:
+    """Partnerships granted to this person by name (guardian). Superusers get no implicit access:
+    platform staff do not see case material unless given a role."""
+    from guardian.shortcuts import get_objects_for_user
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    qs = get_objects_for_user(
+        user, "partnerships.view_partnership", klass=Partnership, with_superuser=False, accept_global_perms=False
+    )
+    return list(qs.values_list("pk", flat=True))
+
+
+def _get_partnership(slug: str) -> Partnership:
+    try:
+        return Partnership.objects.select_related("profile").get(slug=slug)
+    except Partnership.DoesNotExist:
+        raise Http404("No such partnership.") from None
+
+
+def access_partnership_for_view(user: Any, slug: str) -> Standing:
+    """Any role in the partnership, or a guardian grant of ``view_partnership`` on it; else 404."""
+    partnership = _get_partnership(slug)
+    standing = standing_in(user, partnership)
+    if standing.roles:
+        return standing
+    if partnership.pk in _granted_partnership_ids(user):
+        return standing
+    raise Http404("No such partnership.")
+
+
+def _require(standing: Standing, *roles: str) -> Standing:
+    if not standing.has(*roles):
+        raise PermissionDenied("Your role in this partnership does not allow this.")
+    return standing
+
+
+def access_partnership_for_admin(user: Any, slug: str) -> Standing:
+    """Partnership administrators only: members with other roles get 403, outsiders 404."""
+    return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN)
+
+
+def access_audit_for_view(user: Any, slug: str) -> Standing:
+    """The audit trail: partnership administrators and the independent scrutineer (read only)."""
+    return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN, Role.INDEPENDENT_SCRUTINEER)
+
+
+def access_people_for_view(user: Any, slug: str) -> Standing:
+    """Who holds which role: the administrator and the business unit."""
+    return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT)
+
+
+def access_closure_days_for_view(user: Any, slug: str) -> Standing:
+    """Closure days affect every deadline, so every member may read them."""
+    return access_partnership_for_view(user, slug)
+
+
+def access_closure_days_for_change(user: Any, slug: str) -> Standing:
+    return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN)
+
+
+def is_member(user: "User", partnership: Partnership) -> bool:
+    return bool(standing_in(user, partnership).roles)
