@@ -45,7 +45,9 @@ class AuditEvent(AppendOnlyModel):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=100, db_index=True, help_text="Dotted code, e.g. cases.referral.submitted")
+    action = models.CharField(
+        max_length=100, db_index=True, help_text="Dotted code, e.g. cases.referral.submitted"
+    )
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text='{"field": [before, after]}')
@@ -82,7 +84,10 @@ class AccessEvent(AppendOnlyModel):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["partnership", "-at"]), models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["partnership", "-at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_type}:{self.object_id}"

@@ -103,7 +103,14 @@ def audit_export(request: HttpRequest, slug: str) -> HttpResponse:
             yield writer.writerow(["when", "who", "what", "record type", "record id", "detail"])
             for e in qs.iterator(chunk_size=2000):
                 yield writer.writerow(
-                    [timezone.localtime(e.at).isoformat(), e.user.email, e.kind, e.object_type, e.object_id, e.detail]
+                    [
+                        timezone.localtime(e.at).isoformat(),
+                        e.user.email,
+                        e.kind,
+                        e.object_type,
+                        e.object_id,
+                        e.detail,
+                    ]
                 )
         else:
             yield writer.writerow(["when", "who", "action", "record type", "record id", "changes", "reason"])

@@ -20,6 +20,8 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     timezone="Europe/London",
     enable_utc=True,
-    beat_schedule={},
+    beat_schedule={
+        "heartbeat": {"task": "partnerships.heartbeat", "schedule": 30.0},
+    },
 )
 app.autodiscover_tasks()

@@ -49,7 +49,9 @@ def _memberships(user: Any) -> list[Membership]:
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = list(
-            Membership.objects.filter(user=user, is_active=True).select_related("agency", "agency__partnership")
+            Membership.objects.filter(user=user, is_active=True).select_related(
+                "agency", "agency__partnership"
+            )
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
@@ -92,7 +94,11 @@ def _granted_partnership_ids(user: Any) -> list[int]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     qs = get_objects_for_user(
-        user, "partnerships.view_partnership", klass=Partnership, with_superuser=False, accept_global_perms=False
+        user,
+        "partnerships.view_partnership",
+        klass=Partnership,
+        with_superuser=False,
+        accept_global_perms=False,
     )
     return list(qs.values_list("pk", flat=True))
 
@@ -128,7 +134,9 @@ def access_partnership_for_admin(user: Any, slug: str) -> Standing:
 
 def access_audit_for_view(user: Any, slug: str) -> Standing:
     """The audit trail: partnership administrators and the independent scrutineer (read only)."""
-    return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN, Role.INDEPENDENT_SCRUTINEER)
+    return _require(
+        access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN, Role.INDEPENDENT_SCRUTINEER
+    )
 
 
 def access_people_for_view(user: Any, slug: str) -> Standing:
@@ -145,5 +153,5 @@ def access_closure_days_for_change(user: Any, slug: str) -> Standing:
     return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN)
 
 
-def is_member(user: "User", partnership: Partnership) -> bool:
+def is_member(user: User, partnership: Partnership) -> bool:
     return bool(standing_in(user, partnership).roles)

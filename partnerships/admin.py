@@ -10,7 +10,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from partnerships.models import Agency, ClosureDay, Membership, Partnership, ProcedureProfile, ReferenceItem, User
+from partnerships.models import (
+    Agency,
+    ClosureDay,
+    Membership,
+    Partnership,
+    ProcedureProfile,
+    ReferenceItem,
+    User,
+)
 from partnerships.profiles import ProfileInvalid, parse_profile_text
 from partnerships.services import profile_install
 
@@ -25,7 +33,9 @@ class UserAdmin(BaseUserAdmin):
         ("Person", {"fields": ("full_name", "job_title")}),
         ("Platform access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
     filter_horizontal = ()
     list_filter = ["is_active", "is_staff"]
 
@@ -70,7 +80,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["text"].initial = yaml.safe_dump(self.instance.data, sort_keys=False, allow_unicode=True)
+            self.fields["text"].initial = yaml.safe_dump(
+                self.instance.data, sort_keys=False, allow_unicode=True
+            )
 
     def clean_text(self) -> dict[str, Any]:
         try:

@@ -48,7 +48,7 @@ class SignInForm(GovukForm):
     def error_list(self) -> list[tuple[str, str]]:
         items = super().error_list()
         # The non-field error belongs to the e-mail box for keyboard and screen-reader users.
-        return [("id_username" if not a else a, m) for a, m in items]
+        return [(a or "id_username", m) for a, m in items]
 
 
 class ClosureDayForm(GovukForm):

@@ -35,7 +35,6 @@ class GovukCharField(forms.CharField):
 
 
 class GovukDateWidget(forms.MultiWidget):
-
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         widgets = [forms.TextInput(attrs={"inputmode": "numeric"}) for _ in range(3)]
         super().__init__(widgets, attrs)
@@ -70,7 +69,7 @@ class GovukDateField(forms.Field):
             return value
         if not value or not any(value):
             return None
-        day, month, year = (list(value) + ["", "", ""])[:3]
+        day, month, year = [*list(value), "", "", ""][:3]
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise ValidationError(f"{self._name()} must include a {' and '.join(missing)}", code="incomplete")
@@ -79,7 +78,9 @@ class GovukDateField(forms.Field):
         except ValueError:
             raise ValidationError(f"{self._name()} must be a real date", code="invalid") from None
         if y < 1900 or y > 2200:
-            raise ValidationError(f"{self._name()} must have a year with 4 numbers, like 2025", code="invalid")
+            raise ValidationError(
+                f"{self._name()} must have a year with 4 numbers, like 2025", code="invalid"
+            )
         try:
             return dt.date(y, m, d)
         except ValueError:

@@ -1,4 +1,4 @@
-""""What needs me": the home page is built from task sources that each stage registers.
+""" "What needs me": the home page is built from task sources that each stage registers.
 
 A stage app registers a function in its ``AppConfig.ready()``; the home page asks every source whose
 roles the person holds for their tasks in the current partnership. Sources must filter through their

@@ -101,12 +101,11 @@ def switch(request: HttpRequest) -> HttpResponse:
 def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
     standing = access.access_partnership_for_view(request.user, slug)
     request.session["partnership"] = standing.partnership.slug
-    memberships = [
-        m
-        for m in Membership.objects.filter(
+    memberships = list(
+        Membership.objects.filter(
             user=request.user, is_active=True, agency__partnership=standing.partnership
         ).select_related("agency")
-    ]
+    )
     roles = [
         {"label": Role(r).label, "description": ROLE_DESCRIPTIONS.get(r, "")}
         for r in Role.values

@@ -20,7 +20,8 @@ TABLES = ("audit_auditevent", "audit_accessevent")
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(FUNCTION)  # no parameters: the % in RAISE is PL/pgSQL's, not a placeholder
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

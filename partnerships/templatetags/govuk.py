@@ -102,7 +102,9 @@ def govuk_error_summary(*forms_: Any) -> SafeString:
 
 @register.filter
 def govuk_tag_colour(status: str) -> str:
-    return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}.get(status, "")
+    return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}.get(
+        status, ""
+    )
 
 
 @register.filter

@@ -32,15 +32,21 @@ class Command(BaseCommand):
             except ProfileInvalid as exc:
                 raise CommandError(f"The {spec.slug} procedure profile is invalid: {exc}") from exc
             if data is not None:
-                profile_install(partnership=partnership, data=data, source=f"partnerships/profiles/{spec.slug}.yaml")
+                profile_install(
+                    partnership=partnership, data=data, source=f"partnerships/profiles/{spec.slug}.yaml"
+                )
             agencies = {
                 "la": self._agency(partnership, spec.local_authority, AgencyKind.LOCAL_AUTHORITY, True),
                 "police": self._agency(partnership, spec.police, AgencyKind.POLICE, True),
                 "health": self._agency(partnership, spec.health, AgencyKind.HEALTH_ICB, True),
-                "business_unit": self._agency(partnership, f"{spec.name} business unit", AgencyKind.OTHER, False),
+                "business_unit": self._agency(
+                    partnership, f"{spec.name} business unit", AgencyKind.OTHER, False
+                ),
             }
             for name, kind in spec.others:
-                key = {AgencyKind.HEALTH_PROVIDER: "provider", AgencyKind.EDUCATION: "education"}.get(kind, kind)
+                key = {AgencyKind.HEALTH_PROVIDER: "provider", AgencyKind.EDUCATION: "education"}.get(
+                    kind, kind
+                )
                 agencies[str(key)] = self._agency(partnership, name, kind, False)
             for local, role, agency_key in demo.USERS:
                 label = demo.LABELS.get(local, Role(role).label)
@@ -52,7 +58,7 @@ class Command(BaseCommand):
         for slug, agency_key in demo.MULTI_PARTNERSHIP:
             agency = Agency.objects.get(partnership__slug=slug, kind=agency_key, is_statutory_partner=True)
             Membership.objects.get_or_create(user=multi, agency=agency, role=Role.PANEL_MEMBER)
-        admin, made = self._user(demo.PLATFORM_ADMIN_EMAIL, "Platform administrator", staff=True)
+        _admin, made = self._user(demo.PLATFORM_ADMIN_EMAIL, "Platform administrator", staff=True)
         created_users += made
         if not options["quiet"]:
             self.stdout.write(

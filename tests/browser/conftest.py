@@ -1,0 +1,80 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Run with ``make browser`` (DJANGO_ALLOW_ASYNC_UNSAFE=true is needed because Playwright's sync API
+runs an event loop in the test thread). Screenshots and axe reports go to browser-results/."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+RESULTS = Path(__file__).resolve().parents[2] / "browser-results"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--quiet")
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the current page; return its violations (empty list = clean)."""
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return result["violations"]
+
+
+def assert_accessible(page, name: str) -> None:
+    violations = axe_violations(page)
+    if violations:
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"axe-{name}.json").write_text(json.dumps(violations, indent=2))
+    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert not violations, f"axe-core violations on {name} ({page.url}): {summary}"
+
+
+def screenshot(page, name: str) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, base_url: str, email: str, password: str = "demo-safeguarding-2026") -> None:
+    page.goto(f"{base_url}/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
