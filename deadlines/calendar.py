@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, Final, Literal, NamedTuple, TypeAlias, overload
 
@@ -338,18 +338,17 @@ class WorkingCalendar:
                 return ordinals[i]
             span = self._grow(span, below=-i if i < 0 else 0, above=i - len(ordinals) + 1 if i >= 0 else 0)
 
-    def _counts(self, *days: date) -> tuple[_Span, list[int], list[int]]:
-        """For each day: (# working days <= day, # working days < day), counted within one table.
+    def _counts(self, *days: date) -> tuple[list[int], list[int]]:
+        """For each day, the number of working days <= it and < it, counted within one table.
 
-        The table starts at least a year before the earliest day (or at the first supported year), so
-        differences of these counts are exact.
+        The table covers every day from 1 Jan of its first year, so differences of these counts are
+        exact numbers of working days.
         """
         years = [d.year for d in days]
-        span = self._covering(min(years), max(years))
-        ordinals = span.ordinals
+        ordinals = self._covering(min(years), max(years)).ordinals
         right = [bisect.bisect_right(ordinals, d.toordinal()) for d in days]
         left = [bisect.bisect_left(ordinals, d.toordinal()) for d in days]
-        return span, right, left
+        return right, left
 
     def working_days_between(self, start: date, end: date) -> int:
         """Number of working days ``w`` with ``start < w <= end``; negative when ``end < start``.
@@ -357,7 +356,7 @@ class WorkingCalendar:
         ``working_days_between(d, working_days_after(d, n)) == n`` for every ``n >= 1``.
         """
         start, end = _require_date(start, "start"), _require_date(end, "end")
-        _, right, _ = self._counts(start, end)
+        right, _ = self._counts(start, end)
         return right[1] - right[0]
 
     def day_date(self, anchor: date, k: int, numbering: DayNumbering) -> date:
@@ -388,19 +387,12 @@ class WorkingCalendar:
         """
         anchor, d = _require_date(anchor, "anchor"), _require_date(d, "d")
         _check_numbering(numbering)
-        span, right, left = self._counts(anchor, d)
-        right_anchor, right_d = right
-        left_anchor = left[0]
+        (right_anchor, right_d), (left_anchor, _) = self._counts(anchor, d)
         if numbering == "day_one":
-            number = right_d - left_anchor
-        elif d >= anchor:
-            number = right_d - right_anchor
-        else:
-            number = right_d - 1 - left_anchor
-        if right_d == 0 and d < anchor and span.first_year <= FIRST_SUPPORTED_YEAR:
-            # No working day on or before d inside the supported years: the number is not defined.
-            _check_year_range(d.year - 1, anchor.year)
-        return number
+            return right_d - left_anchor
+        if d >= anchor:
+            return right_d - right_anchor
+        return right_d - 1 - left_anchor
 
     def holidays_between(self, start: date, end: date) -> list[NonWorkingDay]:
         """Weekdays in ``start..end`` (inclusive) that are not working days, in date order.
@@ -412,9 +404,7 @@ class WorkingCalendar:
         if end < start:
             return []
         names: dict[date, str] = {
-            day: CLOSURE_DAY_NAME
-            for day in self._closure_days
-            if start <= day <= end and day.weekday() < 5
+            day: CLOSURE_DAY_NAME for day in self._closure_days if start <= day <= end and day.weekday() < 5
         }
         for day, name in england_bank_holidays(start.year, end.year).items():
             if start <= day <= end:
@@ -426,13 +416,15 @@ class WorkingCalendar:
     @overload
     def working_days_after(self, d: date, n: int) -> date: ...
     @overload
-    def working_days_after(self, d: DateArray | np.datetime64, n: int | IntArray) -> DateArray: ...
+    def working_days_after(self, d: np.datetime64, n: int) -> np.datetime64: ...
     @overload
-    def working_days_after(self, d: date, n: IntArray) -> DateArray: ...
+    def working_days_after(self, d: DateArray, n: int | IntArray) -> DateArray: ...
+    @overload
+    def working_days_after(self, d: date | np.datetime64, n: IntArray) -> DateArray: ...
 
     def working_days_after(
-        self, d: date | DateArray | np.datetime64, n: int | IntArray
-    ) -> date | DateArray:
+        self, d: date | np.datetime64 | DateArray, n: int | IntArray
+    ) -> date | np.datetime64 | DateArray:
         """The n-th working day strictly after ``d`` (n >= 1); for n == 0, ``d`` if it is a working
         day, else the latest working day before it. Negative n: ``working_days_before(d, -n)``.
 
@@ -445,13 +437,15 @@ class WorkingCalendar:
     @overload
     def working_days_before(self, d: date, n: int) -> date: ...
     @overload
-    def working_days_before(self, d: DateArray | np.datetime64, n: int | IntArray) -> DateArray: ...
+    def working_days_before(self, d: np.datetime64, n: int) -> np.datetime64: ...
     @overload
-    def working_days_before(self, d: date, n: IntArray) -> DateArray: ...
+    def working_days_before(self, d: DateArray, n: int | IntArray) -> DateArray: ...
+    @overload
+    def working_days_before(self, d: date | np.datetime64, n: IntArray) -> DateArray: ...
 
     def working_days_before(
-        self, d: date | DateArray | np.datetime64, n: int | IntArray
-    ) -> date | DateArray:
+        self, d: date | np.datetime64 | DateArray, n: int | IntArray
+    ) -> date | np.datetime64 | DateArray:
         """The n-th working day strictly before ``d`` (n >= 1); for n == 0, ``d`` if it is a working
         day, else the next working day. Negative n: ``working_days_after(d, -n)``.
 
@@ -462,25 +456,28 @@ class WorkingCalendar:
 
     def _offset(
         self,
-        d: date | DateArray | np.datetime64,
+        d: date | np.datetime64 | DateArray,
         n: int | IntArray,
         *,
         sign: int,
         zero_rolls_forward: bool,
-    ) -> date | DateArray:
+    ) -> date | np.datetime64 | DateArray:
         if isinstance(d, date) and not isinstance(n, np.ndarray):
             o = _require_date(d).toordinal()
             return date.fromordinal(self._scalar_index(o, sign * _require_int(n), zero_rolls_forward))
-        return self._offset_array(d, n, sign=sign, zero_rolls_forward=zero_rolls_forward)
+        result = self._offset_array(d, n, sign=sign, zero_rolls_forward=zero_rolls_forward)
+        if isinstance(d, np.ndarray) or isinstance(n, np.ndarray):
+            return np.asarray(result)  # a 0-d array in gives a 0-d array out, not a scalar
+        return result  # np.datetime64 in, np.datetime64 out (as numpy.busday_offset does)
 
     def _offset_array(
         self,
-        d: date | DateArray | np.datetime64,
+        d: date | np.datetime64 | DateArray,
         n: int | IntArray,
         *,
         sign: int,
         zero_rolls_forward: bool,
-    ) -> DateArray:
+    ) -> DateArray | np.datetime64:
         keys = _as_epoch_days(d)
         steps = _as_steps(n)
         shape = np.broadcast_shapes(keys.shape, steps.shape)

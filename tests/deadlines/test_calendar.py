@@ -43,7 +43,7 @@ def cal() -> WorkingCalendar:
     return WorkingCalendar()
 
 
-def p(*values: object, id: str) -> object:  # noqa: A002 - mirrors pytest.param
+def p(*values: object, id: str) -> object:
     return pytest.param(*values, id=id)
 
 
@@ -53,7 +53,12 @@ def p(*values: object, id: str) -> object:  # noqa: A002 - mirrors pytest.param
 
 AFTER_CASES = [
     # --- Christmas / New Year ---
-    p(date(2023, 12, 29), 1, date(2024, 1, 2), id="2024-newyear: Fri 29 Dec 2023 +1 -> Tue 2 Jan (Mon 1 Jan BH)"),
+    p(
+        date(2023, 12, 29),
+        1,
+        date(2024, 1, 2),
+        id="2024-newyear: Fri 29 Dec 2023 +1 -> Tue 2 Jan (Mon 1 Jan BH)",
+    ),
     p(date(2023, 12, 31), 0, date(2023, 12, 29), id="2024-newyear: Sun 31 Dec 2023 +0 -> Fri 29 Dec"),
     p(date(2024, 12, 24), 1, date(2024, 12, 27), id="2024-christmas: Tue 24 Dec +1 -> Fri 27 Dec"),
     p(date(2024, 12, 24), 3, date(2024, 12, 31), id="2024-christmas: Tue 24 Dec +3 -> Tue 31 Dec"),
@@ -64,18 +69,38 @@ AFTER_CASES = [
     p(date(2025, 12, 24), 1, date(2025, 12, 29), id="2025-christmas: Wed 24 Dec +1 -> Mon 29 Dec"),
     p(date(2025, 12, 24), 4, date(2026, 1, 2), id="2025-christmas: Wed 24 Dec +4 -> Fri 2 Jan 2026"),
     p(date(2025, 12, 25), 0, date(2025, 12, 24), id="2025-christmas: Thu 25 Dec (BH) +0 -> Wed 24 Dec"),
-    p(date(2026, 12, 24), 1, date(2026, 12, 29), id="2026-christmas: Thu 24 Dec +1 -> Tue 29 Dec (Mon 28 sub)"),
+    p(
+        date(2026, 12, 24),
+        1,
+        date(2026, 12, 29),
+        id="2026-christmas: Thu 24 Dec +1 -> Tue 29 Dec (Mon 28 sub)",
+    ),
     p(date(2026, 12, 24), 3, date(2026, 12, 31), id="2026-christmas: Thu 24 Dec +3 -> Thu 31 Dec"),
     p(date(2026, 12, 24), 4, date(2027, 1, 4), id="2026-christmas: Thu 24 Dec +4 -> Mon 4 Jan 2027"),
     p(date(2026, 12, 26), 0, date(2026, 12, 24), id="2026-christmas: Sat 26 Dec +0 -> Thu 24 Dec"),
     p(date(2026, 12, 26), 1, date(2026, 12, 29), id="2026-christmas: Sat 26 Dec +1 -> Tue 29 Dec"),
-    p(date(2027, 12, 24), 1, date(2027, 12, 29), id="2027-christmas: Fri 24 Dec +1 -> Wed 29 Dec (27, 28 subs)"),
+    p(
+        date(2027, 12, 24),
+        1,
+        date(2027, 12, 29),
+        id="2027-christmas: Fri 24 Dec +1 -> Wed 29 Dec (27, 28 subs)",
+    ),
     p(date(2027, 12, 24), 3, date(2027, 12, 31), id="2027-christmas: Fri 24 Dec +3 -> Fri 31 Dec"),
-    p(date(2027, 12, 24), 4, date(2028, 1, 4), id="2027-christmas: Fri 24 Dec +4 -> Tue 4 Jan 2028 (Mon 3 sub)"),
+    p(
+        date(2027, 12, 24),
+        4,
+        date(2028, 1, 4),
+        id="2027-christmas: Fri 24 Dec +4 -> Tue 4 Jan 2028 (Mon 3 sub)",
+    ),
     p(date(2027, 12, 25), 0, date(2027, 12, 24), id="2027-christmas: Sat 25 Dec +0 -> Fri 24 Dec"),
     p(date(2027, 12, 31), 1, date(2028, 1, 4), id="2028-newyear: Fri 31 Dec 2027 +1 -> Tue 4 Jan"),
     p(date(2028, 12, 22), 1, date(2028, 12, 27), id="2028-christmas: Fri 22 Dec +1 -> Wed 27 Dec"),
-    p(date(2028, 12, 22), 4, date(2029, 1, 2), id="2028-christmas: Fri 22 Dec +4 -> Tue 2 Jan 2029 (Mon 1 BH)"),
+    p(
+        date(2028, 12, 22),
+        4,
+        date(2029, 1, 2),
+        id="2028-christmas: Fri 22 Dec +4 -> Tue 2 Jan 2029 (Mon 1 BH)",
+    ),
     p(date(2028, 12, 25), 0, date(2028, 12, 22), id="2028-christmas: Mon 25 Dec (BH) +0 -> Fri 22 Dec"),
     # --- Easter ---
     p(date(2024, 3, 28), 1, date(2024, 4, 2), id="2024-easter: Thu 28 Mar +1 -> Tue 2 Apr"),
@@ -122,7 +147,12 @@ AFTER_CASES = [
     p(D, 0, D, id="zero: Wed 16 Apr 2025 (working) +0 -> itself"),
     p(D, -1, date(2025, 4, 15), id="negative: Wed 16 Apr 2025 -1 -> Tue 15 Apr"),
     p(date(2025, 4, 22), -1, date(2025, 4, 17), id="negative: Tue 22 Apr 2025 -1 -> Thu 17 Apr"),
-    p(date(2025, 4, 19), -1, date(2025, 4, 17), id="negative: Sat 19 Apr 2025 -1 -> Thu 17 Apr (strictly before)"),
+    p(
+        date(2025, 4, 19),
+        -1,
+        date(2025, 4, 17),
+        id="negative: Sat 19 Apr 2025 -1 -> Thu 17 Apr (strictly before)",
+    ),
 ]
 
 
@@ -257,46 +287,220 @@ def test_is_working_day(cal: WorkingCalendar, day: date, expected: bool) -> None
 
 DAY_DATE_CASES = [
     # anchor on a bank holiday: Good Friday 2024
-    p(date(2024, 3, 29), 0, "day_zero", date(2024, 3, 29), id="2024-easter zero: anchor Fri 29 Mar (GF) day 0 = itself"),
+    p(
+        date(2024, 3, 29),
+        0,
+        "day_zero",
+        date(2024, 3, 29),
+        id="2024-easter zero: anchor Fri 29 Mar (GF) day 0 = itself",
+    ),
     p(date(2024, 3, 29), 1, "day_zero", date(2024, 4, 2), id="2024-easter zero: anchor GF day 1 = Tue 2 Apr"),
     p(date(2024, 3, 29), 2, "day_zero", date(2024, 4, 3), id="2024-easter zero: anchor GF day 2 = Wed 3 Apr"),
     p(date(2024, 3, 29), 1, "day_one", date(2024, 4, 2), id="2024-easter one: anchor GF day 1 = Tue 2 Apr"),
     p(date(2024, 3, 29), 5, "day_one", date(2024, 4, 8), id="2024-easter one: anchor GF day 5 = Mon 8 Apr"),
     # anchor on a weekend before Christmas 2024
-    p(date(2024, 12, 21), 1, "day_zero", date(2024, 12, 23), id="2024-christmas zero: anchor Sat 21 Dec day 1 = Mon 23 Dec"),
-    p(date(2024, 12, 21), 3, "day_zero", date(2024, 12, 27), id="2024-christmas zero: anchor Sat 21 Dec day 3 = Fri 27 Dec"),
-    p(date(2024, 12, 21), 6, "day_zero", date(2025, 1, 2), id="2024-christmas zero: anchor Sat 21 Dec day 6 = Thu 2 Jan"),
-    p(date(2024, 12, 21), 1, "day_one", date(2024, 12, 23), id="2024-christmas one: anchor Sat 21 Dec day 1 = Mon 23 Dec"),
-    p(date(2024, 12, 21), 3, "day_one", date(2024, 12, 27), id="2024-christmas one: anchor Sat 21 Dec day 3 = Fri 27 Dec"),
-    p(date(2024, 12, 21), 6, "day_one", date(2025, 1, 2), id="2024-christmas one: anchor Sat 21 Dec day 6 = Thu 2 Jan"),
+    p(
+        date(2024, 12, 21),
+        1,
+        "day_zero",
+        date(2024, 12, 23),
+        id="2024-christmas zero: anchor Sat 21 Dec day 1 = Mon 23 Dec",
+    ),
+    p(
+        date(2024, 12, 21),
+        3,
+        "day_zero",
+        date(2024, 12, 27),
+        id="2024-christmas zero: anchor Sat 21 Dec day 3 = Fri 27 Dec",
+    ),
+    p(
+        date(2024, 12, 21),
+        6,
+        "day_zero",
+        date(2025, 1, 2),
+        id="2024-christmas zero: anchor Sat 21 Dec day 6 = Thu 2 Jan",
+    ),
+    p(
+        date(2024, 12, 21),
+        1,
+        "day_one",
+        date(2024, 12, 23),
+        id="2024-christmas one: anchor Sat 21 Dec day 1 = Mon 23 Dec",
+    ),
+    p(
+        date(2024, 12, 21),
+        3,
+        "day_one",
+        date(2024, 12, 27),
+        id="2024-christmas one: anchor Sat 21 Dec day 3 = Fri 27 Dec",
+    ),
+    p(
+        date(2024, 12, 21),
+        6,
+        "day_one",
+        date(2025, 1, 2),
+        id="2024-christmas one: anchor Sat 21 Dec day 6 = Thu 2 Jan",
+    ),
     # Early May 2025: anchor on the bank holiday and on the working day before it
-    p(date(2025, 5, 5), 5, "day_zero", date(2025, 5, 12), id="2025-earlymay zero: anchor Mon 5 May (BH) day 5 = Mon 12 May"),
-    p(date(2025, 5, 5), 5, "day_one", date(2025, 5, 12), id="2025-earlymay one: anchor Mon 5 May (BH) day 5 = Mon 12 May"),
-    p(date(2025, 5, 2), 5, "day_zero", date(2025, 5, 12), id="2025-earlymay zero: anchor Fri 2 May day 5 = Mon 12 May"),
-    p(date(2025, 5, 2), 5, "day_one", date(2025, 5, 9), id="2025-earlymay one: anchor Fri 2 May day 5 = Fri 9 May"),
+    p(
+        date(2025, 5, 5),
+        5,
+        "day_zero",
+        date(2025, 5, 12),
+        id="2025-earlymay zero: anchor Mon 5 May (BH) day 5 = Mon 12 May",
+    ),
+    p(
+        date(2025, 5, 5),
+        5,
+        "day_one",
+        date(2025, 5, 12),
+        id="2025-earlymay one: anchor Mon 5 May (BH) day 5 = Mon 12 May",
+    ),
+    p(
+        date(2025, 5, 2),
+        5,
+        "day_zero",
+        date(2025, 5, 12),
+        id="2025-earlymay zero: anchor Fri 2 May day 5 = Mon 12 May",
+    ),
+    p(
+        date(2025, 5, 2),
+        5,
+        "day_one",
+        date(2025, 5, 9),
+        id="2025-earlymay one: anchor Fri 2 May day 5 = Fri 9 May",
+    ),
     # Christmas 2026: anchor on the bank holiday and on the working day before it
-    p(date(2026, 12, 25), 1, "day_zero", date(2026, 12, 29), id="2026-christmas zero: anchor Fri 25 Dec (BH) day 1 = Tue 29 Dec"),
-    p(date(2026, 12, 25), 4, "day_zero", date(2027, 1, 4), id="2026-christmas zero: anchor Fri 25 Dec day 4 = Mon 4 Jan"),
-    p(date(2026, 12, 25), 4, "day_one", date(2027, 1, 4), id="2026-christmas one: anchor Fri 25 Dec day 4 = Mon 4 Jan"),
-    p(date(2026, 12, 24), 1, "day_zero", date(2026, 12, 29), id="2026-christmas zero: anchor Thu 24 Dec day 1 = Tue 29 Dec"),
-    p(date(2026, 12, 24), 1, "day_one", date(2026, 12, 24), id="2026-christmas one: anchor Thu 24 Dec day 1 = itself"),
-    p(date(2026, 12, 24), 5, "day_one", date(2027, 1, 4), id="2026-christmas one: anchor Thu 24 Dec day 5 = Mon 4 Jan"),
+    p(
+        date(2026, 12, 25),
+        1,
+        "day_zero",
+        date(2026, 12, 29),
+        id="2026-christmas zero: anchor Fri 25 Dec (BH) day 1 = Tue 29 Dec",
+    ),
+    p(
+        date(2026, 12, 25),
+        4,
+        "day_zero",
+        date(2027, 1, 4),
+        id="2026-christmas zero: anchor Fri 25 Dec day 4 = Mon 4 Jan",
+    ),
+    p(
+        date(2026, 12, 25),
+        4,
+        "day_one",
+        date(2027, 1, 4),
+        id="2026-christmas one: anchor Fri 25 Dec day 4 = Mon 4 Jan",
+    ),
+    p(
+        date(2026, 12, 24),
+        1,
+        "day_zero",
+        date(2026, 12, 29),
+        id="2026-christmas zero: anchor Thu 24 Dec day 1 = Tue 29 Dec",
+    ),
+    p(
+        date(2026, 12, 24),
+        1,
+        "day_one",
+        date(2026, 12, 24),
+        id="2026-christmas one: anchor Thu 24 Dec day 1 = itself",
+    ),
+    p(
+        date(2026, 12, 24),
+        5,
+        "day_one",
+        date(2027, 1, 4),
+        id="2026-christmas one: anchor Thu 24 Dec day 5 = Mon 4 Jan",
+    ),
     # Spring 2027
-    p(date(2027, 5, 31), 1, "day_zero", date(2027, 6, 1), id="2027-spring zero: anchor Mon 31 May (BH) day 1 = Tue 1 Jun"),
-    p(date(2027, 5, 31), 1, "day_one", date(2027, 6, 1), id="2027-spring one: anchor Mon 31 May (BH) day 1 = Tue 1 Jun"),
-    p(date(2027, 5, 28), 1, "day_zero", date(2027, 6, 1), id="2027-spring zero: anchor Fri 28 May day 1 = Tue 1 Jun"),
-    p(date(2027, 5, 28), 2, "day_one", date(2027, 6, 1), id="2027-spring one: anchor Fri 28 May day 2 = Tue 1 Jun"),
+    p(
+        date(2027, 5, 31),
+        1,
+        "day_zero",
+        date(2027, 6, 1),
+        id="2027-spring zero: anchor Mon 31 May (BH) day 1 = Tue 1 Jun",
+    ),
+    p(
+        date(2027, 5, 31),
+        1,
+        "day_one",
+        date(2027, 6, 1),
+        id="2027-spring one: anchor Mon 31 May (BH) day 1 = Tue 1 Jun",
+    ),
+    p(
+        date(2027, 5, 28),
+        1,
+        "day_zero",
+        date(2027, 6, 1),
+        id="2027-spring zero: anchor Fri 28 May day 1 = Tue 1 Jun",
+    ),
+    p(
+        date(2027, 5, 28),
+        2,
+        "day_one",
+        date(2027, 6, 1),
+        id="2027-spring one: anchor Fri 28 May day 2 = Tue 1 Jun",
+    ),
     # Summer 2028
-    p(date(2028, 8, 27), 1, "day_zero", date(2028, 8, 29), id="2028-summer zero: anchor Sun 27 Aug day 1 = Tue 29 Aug"),
-    p(date(2028, 8, 27), 1, "day_one", date(2028, 8, 29), id="2028-summer one: anchor Sun 27 Aug day 1 = Tue 29 Aug"),
-    p(date(2028, 8, 25), 3, "day_zero", date(2028, 8, 31), id="2028-summer zero: anchor Fri 25 Aug day 3 = Thu 31 Aug"),
-    p(date(2028, 8, 25), 3, "day_one", date(2028, 8, 30), id="2028-summer one: anchor Fri 25 Aug day 3 = Wed 30 Aug"),
+    p(
+        date(2028, 8, 27),
+        1,
+        "day_zero",
+        date(2028, 8, 29),
+        id="2028-summer zero: anchor Sun 27 Aug day 1 = Tue 29 Aug",
+    ),
+    p(
+        date(2028, 8, 27),
+        1,
+        "day_one",
+        date(2028, 8, 29),
+        id="2028-summer one: anchor Sun 27 Aug day 1 = Tue 29 Aug",
+    ),
+    p(
+        date(2028, 8, 25),
+        3,
+        "day_zero",
+        date(2028, 8, 31),
+        id="2028-summer zero: anchor Fri 25 Aug day 3 = Thu 31 Aug",
+    ),
+    p(
+        date(2028, 8, 25),
+        3,
+        "day_one",
+        date(2028, 8, 30),
+        id="2028-summer one: anchor Fri 25 Aug day 3 = Wed 30 Aug",
+    ),
     # counting back from the anchor
     p(D, -1, "day_zero", date(2025, 4, 15), id="back zero: anchor Wed 16 Apr 2025 day -1 = Tue 15 Apr"),
-    p(date(2025, 4, 19), -1, "day_zero", date(2025, 4, 17), id="back zero: anchor Sat 19 Apr 2025 day -1 = Thu 17 Apr"),
-    p(date(2025, 4, 19), 0, "day_zero", date(2025, 4, 19), id="back zero: anchor Sat 19 Apr 2025 day 0 = itself"),
-    p(date(2025, 4, 19), 0, "day_one", date(2025, 4, 17), id="back one: anchor Sat 19 Apr 2025 day 0 = Thu 17 Apr"),
-    p(date(2025, 4, 19), -1, "day_one", date(2025, 4, 16), id="back one: anchor Sat 19 Apr 2025 day -1 = Wed 16 Apr"),
+    p(
+        date(2025, 4, 19),
+        -1,
+        "day_zero",
+        date(2025, 4, 17),
+        id="back zero: anchor Sat 19 Apr 2025 day -1 = Thu 17 Apr",
+    ),
+    p(
+        date(2025, 4, 19),
+        0,
+        "day_zero",
+        date(2025, 4, 19),
+        id="back zero: anchor Sat 19 Apr 2025 day 0 = itself",
+    ),
+    p(
+        date(2025, 4, 19),
+        0,
+        "day_one",
+        date(2025, 4, 17),
+        id="back one: anchor Sat 19 Apr 2025 day 0 = Thu 17 Apr",
+    ),
+    p(
+        date(2025, 4, 19),
+        -1,
+        "day_one",
+        date(2025, 4, 16),
+        id="back one: anchor Sat 19 Apr 2025 day -1 = Wed 16 Apr",
+    ),
 ]
 
 
@@ -329,15 +533,51 @@ DAY_NUMBER_CASES = [
     p(date(2025, 4, 19), date(2025, 4, 17), "day_zero", -1, id="zero: anchor Sat 19 Apr, Thu 17 Apr = -1"),
     p(date(2025, 4, 19), date(2025, 4, 16), "day_zero", -2, id="zero: anchor Sat 19 Apr, Wed 16 Apr = -2"),
     p(date(2025, 4, 19), date(2025, 4, 22), "day_one", 1, id="one: anchor Sat 19 Apr, Tue 22 Apr = 1"),
-    p(date(2025, 4, 19), date(2025, 4, 19), "day_one", 0, id="one: anchor Sat 19 Apr, same day = 0 (last WD Thu 17)"),
+    p(
+        date(2025, 4, 19),
+        date(2025, 4, 19),
+        "day_one",
+        0,
+        id="one: anchor Sat 19 Apr, same day = 0 (last WD Thu 17)",
+    ),
     p(date(2025, 4, 19), date(2025, 4, 17), "day_one", 0, id="one: anchor Sat 19 Apr, Thu 17 Apr = 0"),
     p(date(2025, 4, 19), date(2025, 4, 16), "day_one", -1, id="one: anchor Sat 19 Apr, Wed 16 Apr = -1"),
     # anchor Good Friday 2024
-    p(date(2024, 3, 29), date(2024, 4, 1), "day_zero", 0, id="zero: anchor Fri 29 Mar 2024 (GF), Mon 1 Apr (EM) = 0"),
-    p(date(2024, 3, 29), date(2024, 4, 1), "day_one", 0, id="one: anchor Fri 29 Mar 2024 (GF), Mon 1 Apr (EM) = 0"),
-    p(date(2024, 3, 29), date(2024, 4, 2), "day_one", 1, id="one: anchor Fri 29 Mar 2024 (GF), Tue 2 Apr = 1"),
-    p(date(2027, 5, 31), date(2027, 6, 1), "day_zero", 1, id="zero: anchor Mon 31 May 2027 (BH), Tue 1 Jun = 1"),
-    p(date(2027, 5, 31), date(2027, 6, 1), "day_one", 1, id="one: anchor Mon 31 May 2027 (BH), Tue 1 Jun = 1"),
+    p(
+        date(2024, 3, 29),
+        date(2024, 4, 1),
+        "day_zero",
+        0,
+        id="zero: anchor Fri 29 Mar 2024 (GF), Mon 1 Apr (EM) = 0",
+    ),
+    p(
+        date(2024, 3, 29),
+        date(2024, 4, 1),
+        "day_one",
+        0,
+        id="one: anchor Fri 29 Mar 2024 (GF), Mon 1 Apr (EM) = 0",
+    ),
+    p(
+        date(2024, 3, 29),
+        date(2024, 4, 2),
+        "day_one",
+        1,
+        id="one: anchor Fri 29 Mar 2024 (GF), Tue 2 Apr = 1",
+    ),
+    p(
+        date(2027, 5, 31),
+        date(2027, 6, 1),
+        "day_zero",
+        1,
+        id="zero: anchor Mon 31 May 2027 (BH), Tue 1 Jun = 1",
+    ),
+    p(
+        date(2027, 5, 31),
+        date(2027, 6, 1),
+        "day_one",
+        1,
+        id="one: anchor Mon 31 May 2027 (BH), Tue 1 Jun = 1",
+    ),
 ]
 
 
@@ -455,18 +695,78 @@ def test_as29_day_twenty_is_later_than_fifteen_working_days(cal: WorkingCalendar
 
 
 SCENARIO_CALENDAR_CASES = [
-    p(add_months, date(2025, 5, 12), 6, date(2025, 11, 12), id="AS-04 Mon 12 May 2025 + 6 months = Wed 12 Nov 2025"),
-    p(add_months, date(2025, 11, 12), 12, date(2026, 11, 12), id="AS-05 Wed 12 Nov 2025 + 1 year = Thu 12 Nov 2026"),
-    p(add_months, date(2025, 1, 31), 3, date(2025, 4, 30), id="AS-16 Fri 31 Jan 2025 + 3 months = Wed 30 Apr 2025"),
-    p(add_months, date(2025, 1, 31), 6, date(2025, 7, 31), id="AS-16 Fri 31 Jan 2025 + 6 months = Thu 31 Jul 2025"),
+    p(
+        add_months,
+        date(2025, 5, 12),
+        6,
+        date(2025, 11, 12),
+        id="AS-04 Mon 12 May 2025 + 6 months = Wed 12 Nov 2025",
+    ),
+    p(
+        add_months,
+        date(2025, 11, 12),
+        12,
+        date(2026, 11, 12),
+        id="AS-05 Wed 12 Nov 2025 + 1 year = Thu 12 Nov 2026",
+    ),
+    p(
+        add_months,
+        date(2025, 1, 31),
+        3,
+        date(2025, 4, 30),
+        id="AS-16 Fri 31 Jan 2025 + 3 months = Wed 30 Apr 2025",
+    ),
+    p(
+        add_months,
+        date(2025, 1, 31),
+        6,
+        date(2025, 7, 31),
+        id="AS-16 Fri 31 Jan 2025 + 6 months = Thu 31 Jul 2025",
+    ),
     p(add_months, D, 3, date(2025, 7, 16), id="AS-28 Wed 16 Apr 2025 + 3 months = Wed 16 Jul 2025"),
     p(add_months, D, 1, date(2025, 5, 16), id="AS-30 Wed 16 Apr 2025 + 1 month = Fri 16 May 2025"),
-    p(add_months, date(2025, 11, 12), 6, date(2026, 5, 12), id="AS-41 Wed 12 Nov 2025 + 6 months = Tue 12 May 2026"),
-    p(add_months, date(2025, 5, 12), 1, date(2025, 6, 12), id="AS-42 Mon 12 May 2025 + 1 month = Thu 12 Jun 2025"),
-    p(add_weeks, date(2025, 5, 12), 4, date(2025, 6, 9), id="AS-42 Mon 12 May 2025 + 4 weeks = Mon 9 Jun 2025"),
-    p(add_weeks, date(2025, 5, 12), 6, date(2025, 6, 23), id="AS-42 Mon 12 May 2025 + 6 weeks = Mon 23 Jun 2025"),
-    p(add_months, date(2025, 5, 12), 3, date(2025, 8, 12), id="AS-42 Mon 12 May 2025 + 3 months = Tue 12 Aug 2025"),
-    p(add_months, date(2025, 5, 12), 6, date(2025, 11, 12), id="AS-42 Mon 12 May 2025 + 6 months = Wed 12 Nov 2025"),
+    p(
+        add_months,
+        date(2025, 11, 12),
+        6,
+        date(2026, 5, 12),
+        id="AS-41 Wed 12 Nov 2025 + 6 months = Tue 12 May 2026",
+    ),
+    p(
+        add_months,
+        date(2025, 5, 12),
+        1,
+        date(2025, 6, 12),
+        id="AS-42 Mon 12 May 2025 + 1 month = Thu 12 Jun 2025",
+    ),
+    p(
+        add_weeks,
+        date(2025, 5, 12),
+        4,
+        date(2025, 6, 9),
+        id="AS-42 Mon 12 May 2025 + 4 weeks = Mon 9 Jun 2025",
+    ),
+    p(
+        add_weeks,
+        date(2025, 5, 12),
+        6,
+        date(2025, 6, 23),
+        id="AS-42 Mon 12 May 2025 + 6 weeks = Mon 23 Jun 2025",
+    ),
+    p(
+        add_months,
+        date(2025, 5, 12),
+        3,
+        date(2025, 8, 12),
+        id="AS-42 Mon 12 May 2025 + 3 months = Tue 12 Aug 2025",
+    ),
+    p(
+        add_months,
+        date(2025, 5, 12),
+        6,
+        date(2025, 11, 12),
+        id="AS-42 Mon 12 May 2025 + 6 months = Wed 12 Nov 2025",
+    ),
 ]
 
 
@@ -507,7 +807,12 @@ ADD_MONTHS_CASES = [
     p(date(2025, 5, 31), -13, date(2024, 4, 30), id="Sat 31 May 2025 -13 = Tue 30 Apr 2024"),
     p(date(2025, 4, 30), 1, date(2025, 5, 30), id="Wed 30 Apr 2025 +1 = Fri 30 May 2025 (not month end)"),
     p(D, 0, D, id="zero months = same date"),
-    p(date(2024, 11, 25), 1, date(2024, 12, 25), id="Mon 25 Nov 2024 +1 = Wed 25 Dec 2024 (not moved off BH)"),
+    p(
+        date(2024, 11, 25),
+        1,
+        date(2024, 12, 25),
+        id="Mon 25 Nov 2024 +1 = Wed 25 Dec 2024 (not moved off BH)",
+    ),
     p(date(2025, 5, 31), 1, date(2025, 6, 30), id="Sat 31 May 2025 +1 = Mon 30 Jun 2025"),
 ]
 
@@ -520,12 +825,24 @@ def test_add_months(start: date, n: int, expected: date) -> None:
 @pytest.mark.parametrize(
     ("func", "start", "n", "expected"),
     [
-        p(add_weeks, date(2024, 12, 18), 1, date(2024, 12, 25), id="weeks: Wed 18 Dec 2024 +1 = Wed 25 Dec (BH kept)"),
+        p(
+            add_weeks,
+            date(2024, 12, 18),
+            1,
+            date(2024, 12, 25),
+            id="weeks: Wed 18 Dec 2024 +1 = Wed 25 Dec (BH kept)",
+        ),
         p(add_weeks, D, -1, date(2025, 4, 9), id="weeks: Wed 16 Apr 2025 -1 = Wed 9 Apr"),
         p(add_weeks, D, 0, D, id="weeks: zero"),
         p(add_calendar_days, D, 2, date(2025, 4, 18), id="days: Wed 16 Apr 2025 +2 = Fri 18 Apr (GF kept)"),
         p(add_calendar_days, D, -16, date(2025, 3, 31), id="days: Wed 16 Apr 2025 -16 = Mon 31 Mar"),
-        p(add_calendar_days, date(2024, 2, 28), 1, date(2024, 2, 29), id="days: Wed 28 Feb 2024 +1 = Thu 29 Feb"),
+        p(
+            add_calendar_days,
+            date(2024, 2, 28),
+            1,
+            date(2024, 2, 29),
+            id="days: Wed 28 Feb 2024 +1 = Thu 29 Feb",
+        ),
     ],
 )
 def test_add_weeks_and_days(func: object, start: date, n: int, expected: date) -> None:
@@ -692,12 +1009,50 @@ def test_array_with_scalar_n_and_scalar_date_with_array_n(cal: WorkingCalendar) 
     )
     np.testing.assert_array_equal(
         cal.working_days_after(D, np.array([0, 1, 2, 15, -1])),
-        np.array(["2025-04-16", "2025-04-17", "2025-04-22", "2025-05-12", "2025-04-15"], dtype="datetime64[D]"),
+        np.array(
+            ["2025-04-16", "2025-04-17", "2025-04-22", "2025-05-12", "2025-04-15"], dtype="datetime64[D]"
+        ),
     )
     np.testing.assert_array_equal(
-        cal.working_days_before(np.array(["2025-05-12", "2025-04-19"], dtype="datetime64[D]"), np.array([7, 0])),
+        cal.working_days_before(
+            np.array(["2025-05-12", "2025-04-19"], dtype="datetime64[D]"), np.array([7, 0])
+        ),
         np.array(["2025-04-30", "2025-04-22"], dtype="datetime64[D]"),  # Wed 30 Apr, Sat 19 -> Tue 22
     )
+
+
+def test_array_mixed_signs_and_zero_on_non_working_days(cal: WorkingCalendar) -> None:
+    # Sat 19 Apr 2025 (Easter weekend) and Wed 16 Apr 2025, with n of both signs and zero together.
+    dates = np.array(
+        ["2025-04-19", "2025-04-19", "2025-04-19", "2025-04-16", "2025-04-16"], dtype="datetime64[D]"
+    )
+    steps = np.array([0, 1, -1, 0, -2])
+    np.testing.assert_array_equal(
+        cal.working_days_after(dates, steps),
+        # Sat +0 -> Thu 17; Sat +1 -> Tue 22; Sat -1 -> Thu 17; Wed 16 +0 -> itself; Wed 16 -2 -> Mon 14
+        np.array(
+            ["2025-04-17", "2025-04-22", "2025-04-17", "2025-04-16", "2025-04-14"], dtype="datetime64[D]"
+        ),
+    )
+    np.testing.assert_array_equal(
+        cal.working_days_before(dates, steps),
+        # Sat 0 -> Tue 22; Sat -1 -> Thu 17; Sat before -1 = after 1 -> Tue 22; Wed 16 0 -> itself; -2 -> Tue 22
+        np.array(
+            ["2025-04-22", "2025-04-17", "2025-04-22", "2025-04-16", "2025-04-22"], dtype="datetime64[D]"
+        ),
+    )
+
+
+def test_numpy_scalar_date_gives_numpy_scalar(cal: WorkingCalendar) -> None:
+    result = cal.working_days_after(np.datetime64("2025-04-16", "D"), 2)  # Wed 16 Apr -> Tue 22 Apr
+    assert isinstance(result, np.datetime64)
+    assert result == np.datetime64("2025-04-22", "D")
+    zero_d = cal.working_days_before(
+        np.array(np.datetime64("2025-05-12", "D")), 7
+    )  # Mon 12 May -> Wed 30 Apr
+    assert isinstance(zero_d, np.ndarray)
+    assert zero_d.shape == ()
+    assert zero_d == np.datetime64("2025-04-30", "D")
 
 
 def test_array_shape_is_kept_and_empty_arrays_work(cal: WorkingCalendar) -> None:
@@ -738,6 +1093,25 @@ def test_calendar_extends_lazily_in_both_directions() -> None:
     expected = np.busday_offset(np.datetime64("2024-01-02"), -1000, roll="forward", holidays=holidays)
     assert cal.working_days_before(date(2024, 1, 2), 1000) == expected.item()
     assert cal.working_days_between(cal.working_days_before(date(2024, 1, 2), 1000), date(2024, 1, 2)) == 1000
+
+
+def test_closure_days_in_years_added_later_are_respected() -> None:
+    cal = WorkingCalendar([date(2060, 6, 7)])  # Mon 7 Jun 2060
+    assert cal.working_days_after(D, 1) == date(2025, 4, 17)  # builds the table around 2025 only
+    assert cal.working_days_after(date(2060, 6, 4), 1) == date(2060, 6, 8)  # Fri 4 -> Tue 8 Jun 2060
+    assert not cal.is_working_day(date(2060, 6, 7))
+    assert WorkingCalendar().working_days_after(date(2060, 6, 4), 1) == date(2060, 6, 7)
+
+
+@pytest.mark.parametrize("year", [FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR], ids=["first-year", "last-year"])
+def test_closure_days_at_the_edges_of_the_supported_years(year: int) -> None:
+    # The second Wednesday of June: no bank holiday falls near it in any year.
+    wednesday = next(date(year, 6, day) for day in range(8, 15) if date(year, 6, day).weekday() == 2)
+    tuesday, thursday = add_calendar_days(wednesday, -1), add_calendar_days(wednesday, 1)
+    cal = WorkingCalendar([wednesday])
+    assert cal.working_days_after(tuesday, 1) == thursday
+    assert cal.working_days_before(thursday, 1) == tuesday
+    assert WorkingCalendar().working_days_after(tuesday, 1) == wednesday
 
 
 def test_one_calendar_shared_between_threads() -> None:
