@@ -87,25 +87,35 @@ def main() -> None:
     agree_naive = bool(
         np.array_equal(engine_result[:NAIVE_SAMPLE], np.array(naive_result, dtype="datetime64[D]"))
     )
-    print(f"\nengine == numpy on all {SIZE:,}: {agree_numpy}; "
-          f"engine == naive on the {NAIVE_SAMPLE:,} sample: {agree_naive}  {verdict(agree_numpy and agree_naive)}")
+    print(
+        f"\nengine == numpy on all {SIZE:,}: {agree_numpy}; "
+        f"engine == naive on the {NAIVE_SAMPLE:,} sample: {agree_naive}  {verdict(agree_numpy and agree_naive)}"
+    )
 
     numpy_ratio = t_engine / t_numpy
     naive_ratio = t_naive / t_engine
-    print(f"engine/numpy: {numpy_ratio:.2f}x (target <= {MAX_NUMPY_RATIO:g}x) {verdict(numpy_ratio <= MAX_NUMPY_RATIO)}")
-    print(f"naive/engine: {naive_ratio:.0f}x (target >= {MIN_NAIVE_RATIO:g}x) {verdict(naive_ratio >= MIN_NAIVE_RATIO)}")
+    print(
+        f"engine/numpy: {numpy_ratio:.2f}x (target <= {MAX_NUMPY_RATIO:g}x) {verdict(numpy_ratio <= MAX_NUMPY_RATIO)}"
+    )
+    print(
+        f"naive/engine: {naive_ratio:.0f}x (target >= {MIN_NAIVE_RATIO:g}x) {verdict(naive_ratio >= MIN_NAIVE_RATIO)}"
+    )
 
     # Scalar path: one date and one int per call, as the deadline code mostly calls it.
     scalar_dates = sample_dates[: min(SCALAR_CALLS, NAIVE_SAMPLE)]
     scalar_pairs = [
-        (scalar_dates[i % len(scalar_dates)], sample_steps[i % len(sample_steps)]) for i in range(SCALAR_CALLS)
+        (scalar_dates[i % len(scalar_dates)], sample_steps[i % len(sample_steps)])
+        for i in range(SCALAR_CALLS)
     ]
     after = cal.working_days_after
     t_scalar, scalar_result = best_of(lambda: [after(d, n) for d, n in scalar_pairs])
     agree_scalar = scalar_result[: len(naive_result)] == naive_result[: len(scalar_result)]
     print()
-    print_measurement(f"scalar  working_days_after(date, int) x {SCALAR_CALLS:,}", t_scalar,
-                      f"({t_scalar / SCALAR_CALLS * 1e6:.2f} us per call; agrees with naive: {agree_scalar})")
+    print_measurement(
+        f"scalar  working_days_after(date, int) x {SCALAR_CALLS:,}",
+        t_scalar,
+        f"({t_scalar / SCALAR_CALLS * 1e6:.2f} us per call; agrees with naive: {agree_scalar})",
+    )
 
 
 if __name__ == "__main__":
