@@ -515,7 +515,7 @@ class WorkingCalendar:
         zero_rolls_forward: bool,
         scalar_steps: bool,
     ) -> npt.NDArray[np.intp]:
-        """Table index of the answer for each (key, step): see the formulas in the module docstring.
+        """Table index of the answer for each (key, step).
 
         With R = #working days <= key and L = #working days < key, and m = sign * step:
         m > 0 -> R + m - 1;  m < 0 -> L + m;  m == 0 -> R - 1 (roll backward) or L (roll forward).
