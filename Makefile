@@ -40,11 +40,11 @@ lint: install
 	$(BIN)/ruff format --check .
 
 migrations-check: install
-	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	@tmp=$$(mktemp -d) && VAR_DIR=$$tmp $(BIN)/python manage.py makemigrations --check --dry-run; rc=$$?; rm -rf $$tmp; exit $$rc
 
 unit: install
 	$(TEST_ENV) $(BIN)/pytest -n 2 -m "not browser and not celery" -q
-	$(TEST_ENV) $(BIN)/pytest -m "celery" -q
+	$(TEST_ENV) $(BIN)/pytest -m "celery" -q || [ $$? -eq 5 ]
 
 smoke: install
 	$(BIN)/python scripts/smoke_embedded.py

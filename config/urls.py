@@ -11,6 +11,8 @@ handler404 = "partnerships.views.error_404"
 urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("audit.urls")),
+    path("", include("cases.urls")),
+    path("", include("deadlines.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.management.base import CommandError
+
+from partnerships.models import Agency, Membership, Partnership, User
+from partnerships.profiles import ProfileInvalid, read_seed_profile
 from partnerships.roles import AgencyKind, Role
+from partnerships.services import profile_install
 
 DEMO_PASSWORD = "demo-safeguarding-2026"  # noqa: S105 - published in the README for the demo only
 DEMO_DOMAIN = "example.org"
@@ -133,3 +138,59 @@ def demo_email(local: str, slug: str) -> str:
 MULTI_PARTNERSHIP_EMAIL = f"police-inspector@{DEMO_DOMAIN}"
 MULTI_PARTNERSHIP = (("darlington", "police"), ("north-east-lincolnshire", "police"))
 PLATFORM_ADMIN_EMAIL = f"platform-admin@{DEMO_DOMAIN}"
+
+
+def load_partnerships() -> int:
+    """Create or update the demo partnerships, agencies and users. Returns how many users are new."""
+    created_users = 0
+    for spec in PARTNERSHIPS:
+        partnership, _ = Partnership.objects.get_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "reference_prefix": spec.prefix}
+        )
+        try:
+            data = read_seed_profile(spec.slug)
+        except ProfileInvalid as exc:
+            raise CommandError(f"The {spec.slug} procedure profile is invalid: {exc}") from exc
+        if data is not None:
+            profile_install(
+                partnership=partnership, data=data, source=f"partnerships/profiles/{spec.slug}.yaml"
+            )
+        agencies = {
+            "la": _agency(partnership, spec.local_authority, AgencyKind.LOCAL_AUTHORITY, True),
+            "police": _agency(partnership, spec.police, AgencyKind.POLICE, True),
+            "health": _agency(partnership, spec.health, AgencyKind.HEALTH_ICB, True),
+            "business_unit": _agency(partnership, f"{spec.name} business unit", AgencyKind.OTHER, False),
+        }
+        for name, kind in spec.others:
+            key = {AgencyKind.HEALTH_PROVIDER: "provider", AgencyKind.EDUCATION: "education"}.get(kind, kind)
+            agencies[str(key)] = _agency(partnership, name, kind, False)
+        for local, role, agency_key in USERS:
+            label = LABELS.get(local, Role(role).label)
+            user, made = _user(demo_email(local, spec.slug), f"{label} ({spec.place})")
+            created_users += made
+            Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
+    multi, made = _user(MULTI_PARTNERSHIP_EMAIL, "Police inspector (two partnerships)")
+    created_users += made
+    for slug, agency_key in MULTI_PARTNERSHIP:
+        agency = Agency.objects.get(partnership__slug=slug, kind=agency_key, is_statutory_partner=True)
+        Membership.objects.get_or_create(user=multi, agency=agency, role=Role.PANEL_MEMBER)
+    _admin, made = _user(PLATFORM_ADMIN_EMAIL, "Platform administrator", staff=True)
+    return created_users + made
+
+
+def _agency(partnership: Partnership, name: str, kind: str, statutory: bool) -> Agency:
+    agency, _ = Agency.objects.get_or_create(
+        partnership=partnership, name=name, defaults={"kind": kind, "is_statutory_partner": statutory}
+    )
+    return agency
+
+
+def _user(email: str, full_name: str, staff: bool = False) -> tuple[User, int]:
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return user, 0
+    if staff:
+        user = User.objects.create_superuser(email, DEMO_PASSWORD, full_name=full_name)
+    else:
+        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+    return user, 1

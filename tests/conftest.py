@@ -75,3 +75,27 @@ def world(db) -> World:
             partnership=other, name="Otherton business unit", kind=AgencyKind.OTHER
         ),
     )
+
+
+@pytest.fixture
+def profiled(world):
+    """Testshire with Dorset's procedure profile (day-zero counting from the SIN submission)."""
+    from partnerships.profiles import read_seed_profile
+    from partnerships.services import profile_install
+
+    profile_install(partnership=world.partnership, data=read_seed_profile("dorset"), source="test")
+    world.partnership.refresh_from_db()
+    return world
+
+
+@pytest.fixture
+def open_case(profiled):
+    """A Testshire case with the LA's awareness recorded on Wed 16 Apr 2025 (so it has deadlines)."""
+    import datetime as dt
+
+    from cases.services import case_open
+    from deadlines.services import anchor_record
+
+    case = case_open(partnership=profiled.partnership, by=None, facts={"notification_decision": "notify"})
+    anchor_record(case=case, key="became_aware", value=dt.date(2025, 4, 16))
+    return case

@@ -1,0 +1,80 @@
+"""The permission door for cases (DESIGN.md "Permissions").
+
+Partnership-wide roles (business unit, safeguarding partner representatives, panel members, subgroup
+chair, independent scrutineer) see every case of their partnership. Other roles see a case only
+through what they took part in — their own referral, their agency's request or action — which the
+stage apps add by registering *visibility sources*. Outsiders get 404; viewers without the right to
+change get 403."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cases.models import Case
+from partnerships.access import Standing, access_partnership_for_view, standing_in
+from partnerships.models import Partnership
+from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
+
+# A visibility source returns a Q over Case for what this standing may see through its part in a
+# case (e.g. "cases whose referral this person wrote"). Registered by stage apps in ready().
+VisibilitySource = Callable[[Any, Standing], Q]
+_sources: dict[str, VisibilitySource] = {}
+
+# Roles that may change a case's shared record (anchors, deadlines, stage) — the business unit.
+CASE_CHANGE_ROLES = frozenset({Role.BUSINESS_UNIT})
+
+
+def register_visibility_source(key: str, source: VisibilitySource) -> None:
+    _sources[key] = source
+
+
+def _visibility_q(user: Any, standing: Standing) -> Q | None:
+    if standing.roles & PARTNERSHIP_WIDE_ROLES:
+        return Q()
+    q: Q | None = None
+    for source in _sources.values():
+        part = source(user, standing)
+        q = part if q is None else (q | part)
+    return q
+
+
+def cases_visible_to(user: Any, partnership: Partnership) -> QuerySet[Case]:
+    """The cases of ``partnership`` this person may see (none for an outsider)."""
+    standing = standing_in(user, partnership)
+    if not standing.roles:
+        return Case.objects.none()
+    q = _visibility_q(user, standing)
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q, partnership=partnership)
+
+
+def access_case_for_view(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The case, if this person may see it; 404 otherwise (outsiders never learn it exists)."""
+    standing = access_partnership_for_view(user, slug)
+    case = (
+        cases_visible_to(user, standing.partnership)
+        .select_related("partnership", "profile")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case.")
+    return case, standing
+
+
+def access_case_for_change(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The business unit keeps the case record: others who can see it get 403."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    if not standing.has(*CASE_CHANGE_ROLES):
+        raise PermissionDenied("Only the business unit can change this case's record.")
+    return case, standing
+
+
+def can_change_case(standing: Standing) -> bool:
+    return standing.has(*CASE_CHANGE_ROLES)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
+
+
+class RecordDateForm(GovukForm):
+    """Record the date of an event (an anchor) on a case."""
+
+    key = forms.ChoiceField(
+        label="Which event?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the event", "invalid_choice": "Select one of the events listed"},
+    )
+    value = GovukDateField(label="Date it happened", past=True, help_text="For example, 16 4 2025")
+    reason = GovukCharField(
+        label="Reason for the change",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when you correct a date that was already recorded.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = choices
+
+
+class PauseForm(GovukForm):
+    authorised_by = GovukCharField(
+        label="Who authorised the pause?",
+        max_length=200,
+        help_text="Their name and role, for example the chair of the subgroup",
+    )
+    reason = GovukCharField(
+        label="Why is it paused?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, criminal proceedings: the police asked the review to wait until the trial ends",
+    )
+
+
+class WaiveForm(GovukForm):
+    reason = GovukCharField(
+        label="Why is this deadline not needed?", max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReapplyForm(GovukForm):
+    reason = GovukCharField(
+        label="Why apply the new procedure version to this case?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -1,0 +1,110 @@
+"""Reads of deadlines for pages and exports: they read Deadline rows and never recompute due dates.
+
+The only arithmetic here is "where are we now" — working day k of N, working days remaining and the
+red/amber/green status — for the date the page is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from deadlines.calendar import WorkingCalendar
+from deadlines.models import Deadline
+from deadlines.services import calendar_for, today
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    deadline: Deadline
+    rag: str  # red | amber | green | grey | blue
+    status_label: str
+    tag_class: str
+    position: str  # "Working day 3 of 15", or "" when that does not apply
+    remaining: int | None  # working days from today to the due date; negative = overdue
+    remaining_text: str
+
+    @property
+    def d(self) -> Deadline:
+        return self.deadline
+
+
+_TAGS = {
+    "red": "govuk-tag--red",
+    "amber": "govuk-tag--yellow",
+    "green": "govuk-tag--green",
+    "grey": "govuk-tag--grey",
+    "blue": "govuk-tag--blue",
+    "orange": "govuk-tag--orange",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineView:
+    """How a deadline stands on date ``on`` (status label always in words, never colour alone)."""
+    position = ""
+    if deadline.unit == "working_days" and deadline.sign == "after":
+        k = cal.day_number(deadline.anchor_value, on, deadline.numbering)  # type: ignore[arg-type]
+        n = deadline.offset + deadline.paused_working_days
+        if deadline.is_live and 0 <= k <= n:
+            position = f"Working day {k} of {n}"
+    remaining: int | None = None
+    remaining_text = ""
+    if deadline.status == Deadline.Status.MET:
+        late = deadline.met_at is not None and deadline.met_at > deadline.due
+        rag, label = ("orange", "Met late") if late else ("green", "Met")
+        remaining_text = f"Met on {deadline.met_at:%-d %B %Y}" if deadline.met_at else "Met"
+    elif deadline.status == Deadline.Status.WAIVED:
+        rag, label = "grey", "Waived"
+        remaining_text = deadline.status_reason
+    elif deadline.status == Deadline.Status.PAUSED:
+        rag, label = "blue", "Paused"
+        remaining_text = deadline.status_reason
+    else:
+        remaining = cal.working_days_between(on, deadline.due)
+        if remaining < 0:
+            rag, label = "red", "Overdue"
+            remaining_text = f"{_plural(-remaining, 'working day')} overdue"
+        elif remaining == 0:
+            rag, label = "amber", "Due today"
+            remaining_text = "Due today"
+        elif remaining <= deadline.rag_amber_working_days:
+            rag, label = "amber", "Due soon"
+            remaining_text = f"{_plural(remaining, 'working day')} left"
+        else:
+            rag, label = "green", "On track"
+            remaining_text = f"{_plural(remaining, 'working day')} left"
+        if deadline.window_start and on < deadline.window_start:
+            remaining_text += f" (window opens {deadline.window_start:%-d %B})"
+    return DeadlineView(deadline, rag, label, _TAGS[rag], position, remaining, remaining_text)
+
+
+def deadlines_for_case(case: Any, on: dt.date | None = None) -> list[DeadlineView]:
+    on = on or today()
+    cal = calendar_for(case.partnership_id)
+    rows = Deadline.objects.filter(case=case).order_by("due", "rule_key", "subject")
+    return [describe(d, cal, on) for d in rows]
+
+
+def deadlines_for_partnership(
+    cases: QuerySet[Any], *, status: str = "live", on: dt.date | None = None, limit: int = 500
+) -> list[DeadlineView]:
+    """Deadlines of the given (already permission-filtered) cases, soonest first."""
+    on = on or today()
+    qs = Deadline.objects.filter(case__in=cases).select_related("case")
+    if status == "live":
+        qs = qs.filter(status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED, Deadline.Status.PAUSED])
+    elif status in Deadline.Status.values:
+        qs = qs.filter(status=status)
+    rows = list(qs.order_by("due", "case__reference", "rule_key")[:limit])
+    cals: dict[int, WorkingCalendar] = {}
+    out = []
+    for d in rows:
+        cal = cals.setdefault(d.partnership_id, calendar_for(d.partnership_id))
+        out.append(describe(d, cal, on))
+    return out
