@@ -45,7 +45,9 @@ def case_open(
     opened_at: dt.datetime | None = None,
 ) -> Case:
     """Open a case on the partnership's current procedure version. Side effects: CaseEvent, AuditEvent."""
-    locked = Partnership.objects.select_for_update(of=("self",)).select_related("profile").get(pk=partnership.pk)
+    locked = (
+        Partnership.objects.select_for_update(of=("self",)).select_related("profile").get(pk=partnership.pk)
+    )
     if locked.profile is None:
         raise CaseError("This partnership has no procedure profile yet, so its deadlines cannot be counted.")
     opened_at = opened_at or timezone.now()

@@ -100,7 +100,11 @@ def test_table_paths_resolve():
 
 
 def _url(row: Row, slug: str, case_id: int, deadline_id: int) -> str:
-    return row.path.replace("<slug>", slug).replace("<case>", str(case_id)).replace("<deadline>", str(deadline_id))
+    return (
+        row.path.replace("<slug>", slug)
+        .replace("<case>", str(case_id))
+        .replace("<deadline>", str(deadline_id))
+    )
 
 
 def _request(client, row: Row, url: str):
@@ -119,7 +123,9 @@ def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, clien
             ok = {200, 302} if row.method == "GET" else {200, 302, 400}
             assert status in ok, f"{row.method} {row.name} as {role}: {status}"
         else:
-            assert status == int(expected), f"{row.method} {row.name} as {role}: {status}, expected {expected}"
+            assert status == int(expected), (
+                f"{row.method} {row.name} as {role}: {status}, expected {expected}"
+            )
     # The outsider holds the most powerful role, but in the other partnership.
     client.force_login(world.outsider(Role.PARTNERSHIP_ADMIN))
     assert _request(client, row, url).status_code == 404, f"{row.name}: an outsider must get 404"
