@@ -268,10 +268,13 @@ def render_table(
             )
     shown = len(entries)
     lines.append("")
-    lines.append(
-        f"{shown} of {len(profile.rules)} rules count from the anchors given. Applies: always = every "
-        "case; depends = only when the condition holds (give --fact to check it); yes / no = the facts "
-        "given meet / rule out the condition."
+    lines.extend(
+        textwrap.wrap(
+            f"{shown} of {len(profile.rules)} rules count from the anchors given. Applies: always = every "
+            "case; depends = only when the condition holds (give --fact to check it); yes / no = the "
+            "facts given meet / rule out the condition.",
+            _WRAP,
+        )
     )
     return "\n".join(lines) + "\n"
 
