@@ -7,6 +7,7 @@ delayed (ETA) tasks: the beat-driven sweep derives them from open deadlines (DES
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -22,6 +23,8 @@ app.conf.update(
     enable_utc=True,
     beat_schedule={
         "heartbeat": {"task": "partnerships.heartbeat", "schedule": 30.0},
+        # Just after midnight in London (app timezone), so yesterday's due dates count as missed.
+        "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=5)},
     },
 )
 app.autodiscover_tasks()

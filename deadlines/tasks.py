@@ -1,0 +1,15 @@
+"""Beat-driven deadline housekeeping. Tasks take no personal data and call one service each."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from deadlines.services import mark_missed as mark_missed_service
+
+
+@shared_task(name="deadlines.mark_missed", ignore_result=True)
+def mark_missed() -> int:
+    """Open deadlines whose due date has passed become missed (daily at 00:05 Europe/London).
+
+    Idempotent: a second run the same day finds nothing open and overdue, so it changes nothing."""
+    return mark_missed_service()
