@@ -1,21 +1,28 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 
 class RecordDateForm(GovukForm):
-    """Record the date of an event (an anchor) on a case."""
+    """Record the date of an event (an anchor) on a case.
+
+    Events that happened must be dated today or earlier; a *planned* date (``planned`` keys, e.g.
+    the planned publication date) may be in the future."""
 
     key = forms.ChoiceField(
         label="Which event?",
         widget=forms.RadioSelect,
         error_messages={"required": "Select the event", "invalid_choice": "Select one of the events listed"},
     )
-    value = GovukDateField(label="Date it happened", past=True, help_text="For example, 16 4 2025")
+    value = GovukDateField(
+        label="Date",
+        help_text="The date it happened, or for a planned date the date planned. For example, 16 4 2025",
+    )
     reason = GovukCharField(
         label="Reason for the change",
         max_length=500,
@@ -24,9 +31,19 @@ class RecordDateForm(GovukForm):
         help_text="Needed only when you correct a date that was already recorded.",
     )
 
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], planned: frozenset[str] = frozenset(), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key"].choices = choices
+        cast(forms.ChoiceField, self.fields["key"]).choices = choices
+        self.planned = planned
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        value, key = data.get("value"), data.get("key")
+        if value is not None and key not in self.planned and value > timezone.localdate():
+            self.add_error("value", "Date must be today or in the past")
+        return data
 
 
 class PauseForm(GovukForm):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from deadlines.calendar import WorkingCalendar
+from deadlines.calendar import DayNumbering, WorkingCalendar
 from deadlines.models import Deadline
 from deadlines.services import calendar_for, today
 
@@ -49,7 +49,8 @@ def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineV
     """How a deadline stands on date ``on`` (status label always in words, never colour alone)."""
     position = ""
     if deadline.unit == "working_days" and deadline.sign == "after":
-        k = cal.day_number(deadline.anchor_value, on, deadline.numbering)  # type: ignore[arg-type]
+        numbering: DayNumbering = "day_one" if deadline.numbering == "day_one" else "day_zero"
+        k = cal.day_number(deadline.anchor_value, on, numbering)
         n = deadline.offset + deadline.paused_working_days
         if deadline.is_live and 0 <= k <= n:
             position = f"Working day {k} of {n}"
@@ -67,12 +68,22 @@ def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineV
         remaining_text = deadline.status_reason
     else:
         remaining = cal.working_days_between(on, deadline.due)
-        if remaining < 0:
+        if deadline.due < on:
             rag, label = "red", "Overdue"
-            remaining_text = f"{_plural(-remaining, 'working day')} overdue"
-        elif remaining == 0:
+            # A month or week deadline may fall on a weekend: overdue from the next day, even
+            # before a working day has passed.
+            remaining_text = (
+                f"{_plural(-remaining, 'working day')} overdue"
+                if remaining < 0
+                else f"Overdue since {deadline.due:%A %-d %B}"
+            )
+        elif deadline.due == on:
             rag, label = "amber", "Due today"
             remaining_text = "Due today"
+        elif remaining <= 0:
+            # Due on a coming weekend or holiday: today is the last working day before it.
+            rag, label = "amber", "Due soon"
+            remaining_text = f"Due {deadline.due:%A %-d %B}; today is the last working day before it"
         elif remaining <= deadline.rag_amber_working_days:
             rag, label = "amber", "Due soon"
             remaining_text = f"{_plural(remaining, 'working day')} left"

@@ -17,14 +17,25 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from deadlines.calendar import WorkingCalendar
+from deadlines.calendar import (
+    FIRST_SUPPORTED_YEAR,
+    LAST_SUPPORTED_YEAR,
+    CalendarRangeError,
+    WorkingCalendar,
+)
 from deadlines.models import Anchor, Deadline, DeadlinePause
-from deadlines.rules import Profile, Rule, compute_due, load_profile, rule_applies
+from deadlines.rules import DueDates, Profile, Rule, compute_due, load_profile, rule_applies
 from partnerships.models import ClosureDay, Partnership, ProcedureProfile
 
 
 class DeadlineError(Exception):
-    """A request the deadline services refuse; the message is fit to show the person."""
+    """A request the deadline services refuse; the message is fit to show the person.
+
+    ``field`` names the form field the message belongs to, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # ------------------------------------------------------------------------------------------------
@@ -69,16 +80,22 @@ def anchor_record(
 ) -> Anchor:
     """Record (or correct) a dated fact of ``case`` and reschedule its deadlines.
 
-    Correcting an existing value needs a reason. Caller has passed access_case_for_change.
-    Side effects: AuditEvent; ``schedule(case)``."""
+    A per-subject anchor (an action's due date) needs a ``subject``; a case-level one must not have
+    one. Correcting an existing value needs a reason (AS-06). Caller has passed
+    access_case_for_change. Raises DeadlineError. Side effects: AuditEvent; ``schedule(case)``."""
     profile = profile_for(case.profile)
     if key not in profile.anchors:
-        raise DeadlineError(f"“{key}” is not an event this partnership's procedure records.")
+        raise DeadlineError(f"“{key}” is not an event this partnership's procedure records.", field="key")
+    per_subject = profile.anchors[key].per_subject
+    if per_subject and not subject:
+        raise DeadlineError(f"“{profile.anchors[key].label}” is recorded for each subject; say which one.")
+    if subject and not per_subject:
+        raise DeadlineError(f"“{profile.anchors[key].label}” is recorded once for the case, not per subject.")
     existing = Anchor.objects.select_for_update().filter(case=case, key=key, subject=subject).first()
     if existing is not None and existing.value == value:
         return existing
     if existing is not None and not reason.strip():
-        raise DeadlineError("Give a reason for changing a date that was already recorded.")
+        raise DeadlineError("Give a reason for changing a date that was already recorded.", field="reason")
     if existing is None:
         anchor = Anchor.objects.create(case=case, key=key, subject=subject, value=value, recorded_by=by)
         before = None
@@ -97,7 +114,15 @@ def anchor_record(
         reason=reason,
     )
     label = profile.anchors[key].label
-    schedule(case, by=by, reason=reason or f"{label} recorded")
+    try:
+        schedule(case, by=by, reason=reason or f"{label} recorded")
+    except CalendarRangeError as exc:
+        # The transaction rolls back: nothing is recorded for a date the calendar cannot count from.
+        raise DeadlineError(
+            f"Deadlines cannot be counted from {value:%-d %B %Y}: England and Wales bank holidays are "
+            f"only known from {FIRST_SUPPORTED_YEAR} to {LAST_SUPPORTED_YEAR}.",
+            field="value",
+        ) from exc
     return anchor
 
 
@@ -140,14 +165,44 @@ def _status_for(due: dt.date, met: dt.date | None, on: dt.date) -> str:
     return Deadline.Status.MISSED if due < on else Deadline.Status.OPEN
 
 
+NO_LONGER_APPLIES = "No longer applies"
+
+
+def _rule_fields(rule: Rule, profile: Profile, version: int) -> dict[str, Any]:
+    """What a Deadline row copies from its rule (so it stays meaningful if the profile changes)."""
+    return {
+        "label": rule.label,
+        "kind": rule.kind,
+        "unit": rule.unit,
+        "numbering": rule.numbering,
+        "sign": rule.sign,
+        "offset": rule.offset,
+        "window_offset": rule.window_start,
+        "anchor_key": rule.anchor,
+        "completed_by": rule.completed_by,
+        "condition": _condition_text(rule),
+        "responsible_role": rule.responsible_role,
+        "responsible_agency": rule.responsible_agency or "",
+        "reminders": _reminders_json(rule),
+        "rag_amber_working_days": rule.rag_amber_working_days
+        if rule.rag_amber_working_days is not None
+        else profile.rag.amber_within_working_days,
+        "citation": rule.citation,
+        "note": rule.note,
+        "profile_version": version,
+    }
+
+
 @transaction.atomic
 def schedule(case: Any, *, by: Any = None, reason: str = "", on: dt.date | None = None) -> ScheduleResult:
     """Bring the case's Deadline rows in line with its profile version, anchors and facts. Idempotent.
 
     Rows are created for every rule whose anchor is recorded and whose condition holds or is not yet
     known (marked conditional); moved when their anchor, the calendar or a pause moves them; met when
-    the completing event is recorded; waived when their condition stops holding. Paused and waived
-    rows keep their status. Side effects: AuditEvent for every change, with ``reason``."""
+    the completing event is recorded; waived when their condition stops holding and reopened when it
+    holds again. A met or waived row keeps its due date unless its anchor is corrected (a later
+    closure day does not rewrite history). Paused rows stay paused. Side effects: AuditEvent for
+    every change, with ``reason`` (AS-06)."""
     case_model = apps.get_model("cases", "Case")
     case = case_model.objects.select_for_update().select_related("profile", "partnership").get(pk=case.pk)
     on = on or today()
@@ -161,56 +216,40 @@ def schedule(case: Any, *, by: Any = None, reason: str = "", on: dt.date | None 
     }
     result = ScheduleResult()
     seen: set[tuple[str, str]] = set()
+    ruled_out: set[tuple[str, str]] = set()
     for rule in profile.rules:
+        applies = rule_applies(rule, facts)
+        fields = _rule_fields(rule, profile, case.profile.version)
         for (anchor_key, subject), anchor_value in anchors.items():
-            if anchor_key != rule.anchor or (subject and not rule.per_subject):
+            if anchor_key != rule.anchor or bool(subject) != rule.per_subject:
                 continue
             key = (rule.key, subject)
             row = existing.get(key)
-            applies = rule_applies(rule, facts)
             if applies is False:
+                ruled_out.add(key)
                 if row is not None and row.status not in (Deadline.Status.WAIVED, Deadline.Status.MET):
                     _set_status(
-                        row, Deadline.Status.WAIVED, by, f"No longer applies: {_condition_text(rule)}"
+                        row, Deadline.Status.WAIVED, by, f"{NO_LONGER_APPLIES}: {_condition_text(rule)}"
                     )
                     result.status_changed += 1
                 continue
             seen.add(key)
             dates = compute_due(rule, anchor_value, cal)
-            shift = row.paused_working_days if row is not None else 0
-            due = cal.working_days_after(dates.due, shift) if shift else dates.due
             met = anchors.get((rule.completed_by, subject))
             if row is None:
+                due = dates.due
                 row = Deadline.objects.create(
                     case=case,
                     partnership_id=case.partnership_id,
                     rule_key=rule.key,
                     subject=subject,
-                    label=rule.label,
-                    kind=rule.kind,
-                    unit=rule.unit,
-                    numbering=rule.numbering,
-                    sign=rule.sign,
-                    offset=rule.offset,
-                    window_offset=rule.window_start,
-                    anchor_key=rule.anchor,
                     anchor_value=anchor_value,
                     due=due,
                     window_start=dates.window_start,
                     status=_status_for(due, met, on),
                     met_at=met,
-                    completed_by=rule.completed_by,
                     conditional=applies is None,
-                    condition=_condition_text(rule),
-                    responsible_role=rule.responsible_role,
-                    responsible_agency=rule.responsible_agency or "",
-                    reminders=_reminders_json(rule),
-                    rag_amber_working_days=rule.rag_amber_working_days
-                    if rule.rag_amber_working_days is not None
-                    else profile.rag.amber_within_working_days,
-                    citation=rule.citation,
-                    note=rule.note,
-                    profile_version=case.profile.version,
+                    **fields,
                 )
                 audit_record(
                     actor=by,
@@ -225,47 +264,85 @@ def schedule(case: Any, *, by: Any = None, reason: str = "", on: dt.date | None 
                 )
                 result.created += 1
                 continue
-            changes: dict[str, list[Any]] = {}
-            if row.due != due or row.anchor_value != anchor_value or row.window_start != dates.window_start:
-                changes["due"] = [row.due, due]
-                row.due, row.anchor_value, row.window_start = due, anchor_value, dates.window_start
-            if row.conditional != (applies is None):
-                changes["conditional"] = [row.conditional, applies is None]
-                row.conditional = applies is None
-            if row.status == Deadline.Status.WAIVED and row.status_reason.startswith("No longer applies"):
-                changes["status"] = [row.status, Deadline.Status.OPEN]
-                row.status = Deadline.Status.OPEN
-            if row.status not in (Deadline.Status.WAIVED, Deadline.Status.PAUSED):
-                status = _status_for(row.due, met, on)
-                if status != row.status or row.met_at != met:
-                    changes["status"] = [row.status, status]
-                    row.status, row.met_at = status, met
-            elif met is not None and row.status == Deadline.Status.PAUSED:
-                changes["status"] = [row.status, Deadline.Status.MET]
-                row.status, row.met_at = Deadline.Status.MET, met
-            if changes:
-                row.save()
-                if "due" in changes:
-                    result.moved += 1
-                if "status" in changes:
-                    result.status_changed += 1
-                action = "deadlines.deadline.moved" if "due" in changes else "deadlines.deadline.updated"
-                audit_record(
-                    actor=by,
-                    action=action,
-                    obj=case,
-                    changes={"rule": [row.rule_key, row.rule_key], **changes},
-                    reason=reason,
-                )
+            _update_row(row, fields, anchor_value, dates, met, applies, cal, on, by, reason, result)
     for key, row in existing.items():
-        if (
-            key not in seen
-            and row.is_live
-            and not any(r.key == key[0] and rule_applies(r, facts) is False for r in profile.rules)
-        ):
-            _set_status(row, Deadline.Status.WAIVED, by, "Its starting date is no longer recorded")
-            result.status_changed += 1
+        if key in seen or key in ruled_out or not row.is_live:
+            continue
+        why = (
+            "Its starting date is no longer recorded"
+            if profile.has_rule(key[0])
+            else f"Procedure version {case.profile.version} has no such deadline"
+        )
+        _set_status(row, Deadline.Status.WAIVED, by, why)
+        result.status_changed += 1
     return result
+
+
+def _update_row(
+    row: Deadline,
+    fields: dict[str, Any],
+    anchor_value: dt.date,
+    dates: DueDates,
+    met: dt.date | None,
+    applies: bool | None,
+    cal: WorkingCalendar,
+    on: dt.date,
+    by: Any,
+    reason: str,
+    result: ScheduleResult,
+) -> bool:
+    """Bring one existing row in line with its rule, anchor and completing event; audit any change."""
+    changes: dict[str, list[Any]] = {}
+    before_status = row.status
+    for field, value in fields.items():  # differs only after a new profile version is applied
+        if getattr(row, field) != value:
+            changes[field] = [getattr(row, field), value]
+            setattr(row, field, value)
+    if row.status == Deadline.Status.WAIVED and row.status_reason.startswith(NO_LONGER_APPLIES):
+        # Its condition holds (or may hold) again. A pause that was running stays running.
+        open_pause = row.pauses.filter(resumed_on__isnull=True).exists()
+        row.status = Deadline.Status.PAUSED if open_pause else Deadline.Status.OPEN
+        row.status_reason = ""
+    if row.status == Deadline.Status.PAUSED and met is not None:
+        row.status, row.met_at = Deadline.Status.MET, met
+    settled = row.status == Deadline.Status.WAIVED or (row.status == Deadline.Status.MET and met is not None)
+    anchor_moved = row.anchor_value != anchor_value
+    if not settled or anchor_moved:
+        shift = row.paused_working_days
+        due = cal.working_days_after(dates.due, shift) if shift else dates.due
+        if row.due != due or row.window_start != dates.window_start:
+            changes["due"] = [row.due, due]
+            row.due, row.window_start = due, dates.window_start
+    if anchor_moved:
+        changes["anchor_value"] = [row.anchor_value, anchor_value]
+        row.anchor_value = anchor_value
+    if row.conditional != (applies is None):
+        changes["conditional"] = [row.conditional, applies is None]
+        row.conditional = applies is None
+    if row.status not in (Deadline.Status.WAIVED, Deadline.Status.PAUSED):
+        row.status = _status_for(row.due, met, on)
+    if row.status != Deadline.Status.WAIVED and row.met_at != met:
+        changes["met_at"] = [row.met_at, met]
+        row.met_at = met
+    if row.status != before_status:
+        changes["status"] = [before_status, row.status]
+        if row.status not in (Deadline.Status.WAIVED, Deadline.Status.PAUSED):
+            row.status_reason = ""
+    if not changes:
+        return False
+    row.save()
+    if "due" in changes:
+        result.moved += 1
+    if "status" in changes:
+        result.status_changed += 1
+    audit_record(
+        actor=by,
+        action="deadlines.deadline.moved" if "due" in changes else "deadlines.deadline.updated",
+        obj=row.case,
+        changes={"rule": [row.rule_key, row.rule_key], "subject": [row.subject or None] * 2, **changes},
+        reason=reason,
+    )
+    return True
 
 
 def _set_status(row: Deadline, status: str, by: Any, reason: str) -> None:
@@ -288,7 +365,15 @@ def case_reapply_profile(*, case: Any, by: Any, reason: str) -> ScheduleResult:
 
     A profile change never moves an existing case's dates by itself (DESIGN.md)."""
     if not reason.strip():
-        raise DeadlineError("Give a reason for applying the new procedure version to this case.")
+        raise DeadlineError(
+            "Give a reason for applying the new procedure version to this case.", field="reason"
+        )
+    case = (
+        apps.get_model("cases", "Case")
+        .objects.select_for_update(of=("self",))
+        .select_related("partnership__profile", "profile")
+        .get(pk=case.pk)
+    )
     current = case.partnership.profile
     if current is None or current.pk == case.profile_id:
         raise DeadlineError("This case already follows the partnership's current procedure version.")
@@ -302,7 +387,6 @@ def case_reapply_profile(*, case: Any, by: Any, reason: str) -> ScheduleResult:
         changes={"profile_version": [before, current.version]},
         reason=reason,
     )
-    Deadline.objects.filter(case=case, origin=Deadline.Origin.RULE).update(profile_version=current.version)
     return schedule(case, by=by, reason=f"Procedure version {current.version} applied: {reason}")
 
 
@@ -311,7 +395,8 @@ def reschedule_partnership(partnership: Partnership, *, reason: str) -> int:
     case_model = apps.get_model("cases", "Case")
     ids = (
         Deadline.objects.filter(
-            partnership=partnership, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED]
+            partnership=partnership,
+            status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED, Deadline.Status.PAUSED],
         )
         .values_list("case_id", flat=True)
         .distinct()
@@ -468,5 +553,6 @@ def deadline_mark_done(*, case: Any, deadline_id: int, by: Any, on: dt.date | No
     if not row.is_live:
         raise DeadlineError("This task is not open.")
     row.met_at = on or today()
+    row.save(update_fields=["met_at"])
     _set_status(row, Deadline.Status.MET, by, "Marked as done")
     return row

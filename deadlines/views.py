@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +16,10 @@ from deadlines.forms import PauseForm, ReapplyForm, RecordDateForm, WaiveForm
 from deadlines.models import Deadline
 from deadlines.selectors import deadlines_for_partnership, describe
 from partnerships.access import access_partnership_for_view
+
+# Anchors whose date is planned rather than past (the planned publication date, due dates) may be
+# recorded in the future; every other event must have happened already.
+PLANNED_SUFFIXES = ("_planned", "_due")
 
 STATUS_FILTERS = [
     ("live", "Open, overdue and paused"),
@@ -61,8 +67,12 @@ def record_date(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         if not a.per_subject
     ]
     initial_key = request.GET.get("event", "")
+    planned = frozenset(k for k in profile.anchors if k.endswith(PLANNED_SUFFIXES))
     form = RecordDateForm(
-        request.POST or None, choices=choices, initial={"key": initial_key} if initial_key else None
+        request.POST or None,
+        choices=choices,
+        planned=planned,
+        initial={"key": initial_key} if initial_key else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +84,7 @@ def record_date(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except services.DeadlineError as exc:
-            form.add_error("reason" if "reason" in str(exc) else "key", str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "Date recorded. The deadlines below have been worked out again.")
             return redirect(_case_url(slug, case.pk))
@@ -86,9 +96,7 @@ def record_date(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
 
 
-def _deadline(case: object, deadline_id: int) -> Deadline:
-    from django.http import Http404
-
+def _deadline(case: Any, deadline_id: int) -> Deadline:
     row = Deadline.objects.filter(case=case, pk=deadline_id).first()
     if row is None:
         raise Http404("No such deadline.")
@@ -105,7 +113,7 @@ def pause(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -> Ht
         try:
             services.deadline_pause(case=case, deadline_id=row.pk, by=request.user, **form.cleaned_data)
         except services.DeadlineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"Paused: {row.label}")
             return redirect(_case_url(slug, case.pk))
@@ -149,7 +157,7 @@ def waive(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -> Ht
                 case=case, deadline_id=row.pk, by=request.user, reason=form.cleaned_data["reason"]
             )
         except services.DeadlineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"Waived: {row.label}")
             return redirect(_case_url(slug, case.pk))
@@ -187,7 +195,7 @@ def reapply_profile(request: HttpRequest, slug: str, case_id: int) -> HttpRespon
                 case=case, by=request.user, reason=form.cleaned_data["reason"]
             )
         except services.DeadlineError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(
                 request,
