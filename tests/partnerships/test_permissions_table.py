@@ -95,15 +95,31 @@ def test_every_role_in_the_table_exists():
 def test_table_paths_resolve():
     for row in TABLE:
         path = re.sub(r"\?.*$", "", row.path).replace("<slug>", "testshire")
-        path = path.replace("<case>", "1").replace("<deadline>", "1")
+        path = path.replace("<case>", "1").replace("<deadline>", "1").replace("<signoff>", "1")
         assert resolve(path).url_name == row.name
 
 
-def _url(row: Row, slug: str, case_id: int, deadline_id: int) -> str:
+def _url(row: Row, slug: str, case_id: int, deadline_id: int, signoff_id: int = 0) -> str:
     return (
         row.path.replace("<slug>", slug)
         .replace("<case>", str(case_id))
         .replace("<deadline>", str(deadline_id))
+        .replace("<signoff>", str(signoff_id))
+    )
+
+
+@pytest.fixture
+def signoff(world):
+    """A sign-off request of the partnership, for rows with ``<signoff>``."""
+    from signoffs.services import signoff_request_create
+
+    return signoff_request_create(
+        partnership=world.partnership,
+        record_type="tests.record",
+        record_id="1",
+        content={"decision": "No review"},
+        title="Test decision",
+        by=None,
     )
 
 
@@ -113,8 +129,8 @@ def _request(client, row: Row, url: str):
 
 @pytest.mark.parametrize("row", SCOPED, ids=lambda r: f"{r.method}-{r.name}")
 @pytest.mark.django_db
-def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, client, open_case):
-    url = _url(row, world.partnership.slug, open_case.pk, open_case.deadlines.first().pk)
+def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, client, open_case, signoff):
+    url = _url(row, world.partnership.slug, open_case.pk, open_case.deadlines.first().pk, signoff.pk)
     for role in Role.values:
         client.force_login(world.user(role))
         status = _request(client, row, url).status_code
