@@ -23,6 +23,8 @@ app.conf.update(
     enable_utc=True,
     beat_schedule={
         "heartbeat": {"task": "partnerships.heartbeat", "schedule": 30.0},
+        "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
+        "notifications-deliver": {"task": "notifications.deliver", "schedule": 15.0},
         # Just after midnight in London (app timezone), so yesterday's due dates count as missed.
         "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=5)},
     },

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.shell",
+                "notifications.context_processors.unread",
             ],
             "builtins": ["partnerships.templatetags.govuk"],
         },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("cases.urls")),
     path("", include("deadlines.urls")),
+    path("", include("notifications.urls")),
     path("", include("signoffs.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

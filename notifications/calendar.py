@@ -1,0 +1,82 @@
+"""Personal iCal feeds: a registry of entry sources (deadlines now; meetings from the rapid review
+stage later) rendered with ``icalendar`` as all-day events Outlook and Google Calendar read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    uid: str  # stable across fetches, e.g. "deadline-12"
+    summary: str  # no personal data: case reference and the step's label only
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime | None = None
+    description: str = ""
+    url: str = ""
+
+
+CalendarSource = Callable[[object], Iterable[CalendarEntry]]
+_sources: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(key: str, source: CalendarSource) -> None:
+    """A stage adds entries to personal feeds, e.g. ``register_calendar_source("meetings", f)``;
+    ``f(user)`` must return only what that person may see (its app's permission door)."""
+    _sources[key] = source
+
+
+def _deadline_entries(user: object) -> Iterable[CalendarEntry]:
+    from notifications.selectors import deadlines_for_user
+
+    base = settings.SITE_URL.rstrip("/")
+    for d in deadlines_for_user(user):
+        status = {"missed": " (overdue)", "paused": " (paused)"}.get(d.status, "")
+        yield CalendarEntry(
+            uid=f"deadline-{d.pk}",
+            summary=f"{d.case.reference}: {d.label}{status}"[:250],
+            start=d.due,
+            description=f"Deadline of case {d.case.reference}, due {d.due:%A %-d %B %Y}.",
+            url=f"{base}/p/{d.case.partnership.slug}/cases/{d.case_id}/#deadlines",
+        )
+
+
+register_calendar_source("deadlines", _deadline_entries)
+
+
+def render_calendar(user: object) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Safeguarding practice reviews//Deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", "Safeguarding deadlines")
+    cal.add("x-wr-timezone", "Europe/London")
+    cal.add("refresh-interval;value=duration", "PT1H")
+    cal.add("x-published-ttl", "PT1H")
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
+    stamp = timezone.now()
+    for key in sorted(_sources):
+        for entry in _sources[key](user):
+            event = Event()
+            event.add("uid", f"{entry.uid}@{domain}")
+            event.add("dtstamp", stamp)
+            event.add("summary", entry.summary)
+            event.add("dtstart", entry.start)
+            if entry.end is not None:
+                event.add("dtend", entry.end)
+            elif isinstance(entry.start, dt.date) and not isinstance(entry.start, dt.datetime):
+                event.add("dtend", entry.start + dt.timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+            if entry.description:
+                event.add("description", entry.description)
+            if entry.url:
+                event.add("url", entry.url)
+            cal.add_component(event)
+    return cal.to_ical()

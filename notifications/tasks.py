@@ -1,0 +1,30 @@
+"""Celery tasks: each takes ids or nothing, calls one service, and is safe to run twice.
+
+Beat runs ``notifications.sweep`` every minute and ``notifications.deliver`` every 15 seconds
+(config/celery.py). Reminders are never delayed (ETA) tasks: their time lives in the outbox row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+
+from notifications import services
+
+
+@shared_task(name="notifications.sweep", ignore_result=True)
+def sweep(on: str | None = None) -> int:
+    """Insert today's reminders (or those of ``on``, an ISO date), then start a delivery round."""
+    result = services.sweep(on=dt.date.fromisoformat(on) if on else None)
+    services.outbox_dispatch()
+    return result.inserted
+
+
+@shared_task(name="notifications.deliver", ignore_result=True)
+def deliver() -> int:
+    return services.outbox_dispatch().claimed
+
+
+@shared_task(name="notifications.send_batch", ignore_result=True)
+def send_batch(ids: list[int], token: str) -> int:
+    return services.outbox_send_batch(ids, token).sent
