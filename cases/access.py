@@ -78,3 +78,90 @@ def access_case_for_change(user: Any, slug: str, case_id: int) -> tuple[Case, St
 
 def can_change_case(standing: Standing) -> bool:
     return standing.has(*CASE_CHANGE_ROLES)
+
+
+# ------------------------------------------------------------------------------------------------
+# Referrals
+# ------------------------------------------------------------------------------------------------
+
+
+def referrals_visible_to(user: Any, partnership: Partnership) -> QuerySet[Any]:
+    """Referrals this person may see.
+
+    * the referrer: their own, in every state (drafts are theirs alone);
+    * an agency safeguarding lead: their agency's referrals once submitted for authorisation;
+    * partnership-wide roles: referrals that have reached the business unit.
+    Another agency's lead never sees a referral before it reaches the business unit, and not after
+    either unless they hold a partnership-wide role."""
+    from cases.models import Referral
+
+    standing = standing_in(user, partnership)
+    if not standing.roles:
+        return Referral.objects.none()
+    q = Q(referrer=user)
+    lead_agencies = standing.agencies_with(Role.AGENCY_LEAD)
+    if lead_agencies:
+        q |= Q(agency_id__in=lead_agencies) & ~Q(
+            status__in=[Referral.Status.DRAFT, Referral.Status.WITHDRAWN]
+        )
+    if standing.roles & PARTNERSHIP_WIDE_ROLES:
+        q |= Q(status__in=[Referral.Status.AUTHORISED, Referral.Status.ACKNOWLEDGED])
+    return Referral.objects.filter(q, partnership=partnership)
+
+
+def access_referral_for_view(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+    standing = access_partnership_for_view(user, slug)
+    referral = (
+        referrals_visible_to(user, standing.partnership)
+        .select_related("agency", "referrer", "partnership", "case")
+        .filter(pk=referral_id)
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral.")
+    return referral, standing
+
+
+def access_referral_for_edit(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+    """The referrer, while the referral is a draft or has been returned to them."""
+    from cases.models import Referral
+
+    referral, standing = access_referral_for_view(user, slug, referral_id)
+    if referral.referrer_id != user.pk:
+        raise PermissionDenied("Only the person who wrote this referral can change it.")
+    if referral.status not in (Referral.Status.DRAFT, Referral.Status.RETURNED):
+        raise PermissionDenied("This referral has been sent and can no longer be changed.")
+    return referral, standing
+
+
+def access_referral_for_authorise(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+    """The safeguarding lead of the referrer's agency, while it waits for authorisation."""
+    from cases.models import Referral
+
+    referral, standing = access_referral_for_view(user, slug, referral_id)
+    if referral.agency_id not in standing.agencies_with(Role.AGENCY_LEAD):
+        raise PermissionDenied(
+            "Only a safeguarding lead of the referrer's agency can authorise this referral."
+        )
+    if referral.status != Referral.Status.AWAITING_AUTHORISATION:
+        raise PermissionDenied("This referral is not waiting for authorisation.")
+    return referral, standing
+
+
+def access_referral_for_acknowledge(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+    from cases.models import Referral
+
+    referral, standing = access_referral_for_view(user, slug, referral_id)
+    if not standing.has(Role.BUSINESS_UNIT):
+        raise PermissionDenied("Only the business unit acknowledges referrals.")
+    if referral.status != Referral.Status.AUTHORISED:
+        raise PermissionDenied("This referral is not waiting to be acknowledged.")
+    return referral, standing
+
+
+def access_case_for_roles(user: Any, slug: str, case_id: int, roles: frozenset[str]) -> tuple[Case, Standing]:
+    """A case action open to ``roles`` (others who can see the case get 403, outsiders 404)."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    if not standing.roles & roles:
+        raise PermissionDenied("Your role does not allow this.")
+    return case, standing

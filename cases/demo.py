@@ -6,7 +6,7 @@ deadline due today (which the reminder sweep turns into an e-mail in the outbox)
 from __future__ import annotations
 
 from cases.models import Case, CaseKind
-from cases.services import case_event, case_open
+from cases.services import case_event, case_open, reference_lists_ensure
 from deadlines.services import anchor_record, calendar_for, today
 from partnerships.models import Partnership
 
@@ -19,6 +19,7 @@ def load_demo_cases() -> int:
     on = today()
     opened = 0
     for partnership in Partnership.objects.exclude(profile=None):
+        reference_lists_ensure(partnership)
         if Case.objects.filter(partnership=partnership, facts__demo_day=on.isoformat()).exists():
             continue
         case = case_open(

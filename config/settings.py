@@ -103,7 +103,7 @@ TEMPLATES = [
                 "partnerships.context_processors.shell",
                 "notifications.context_processors.unread",
             ],
-            "builtins": ["partnerships.templatetags.govuk"],
+            "builtins": ["partnerships.templatetags.govuk", "cases.templatetags.answers"],
         },
     }
 ]

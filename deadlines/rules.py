@@ -1003,6 +1003,8 @@ _PROFILE_FIELDS: Final = (
     "rapid_review",
     "retention",
     "notes",
+    # Validated by the stage that reads it (cases.referral_form.validate_referral_config).
+    "referral",
 )
 
 

@@ -14,3 +14,6 @@ class PartnershipsConfig(AppConfig):
             NavItem("People", "people", frozenset({Role.PARTNERSHIP_ADMIN, Role.BUSINESS_UNIT}), order=80)
         )
         register_nav(NavItem("Closure days", "closure_days", frozenset({Role.PARTNERSHIP_ADMIN}), order=85))
+        register_nav(
+            NavItem("Drop-down lists", "reference_lists", frozenset({Role.PARTNERSHIP_ADMIN}), order=86)
+        )

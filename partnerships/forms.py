@@ -56,3 +56,9 @@ class ClosureDayForm(GovukForm):
     reason = GovukCharField(
         label="Reason", max_length=200, help_text="For example, office closed between Christmas and New Year"
     )
+
+
+class ReferenceItemForm(GovukForm):
+    label = GovukCharField(
+        label="New option", max_length=200, help_text="As people will see it in the drop-down list"
+    )

@@ -24,10 +24,13 @@ class GovukCharField(forms.CharField):
     """A CharField with NUL rejected and GOV.UK wording for required and too-long answers."""
 
     def __init__(self, *args: Any, label_text: str | None = None, **kwargs: Any) -> None:
+        given = dict(kwargs.get("error_messages") or {})
         super().__init__(*args, **kwargs)
         self.validators.append(no_nul)
-        name = (label_text or str(self.label or "this answer")).rstrip("?").lower()
-        self.error_messages.setdefault("required", f"Enter {name}")
+        name = (label_text or str(self.label or "this answer")).rstrip("?")
+        name = name[0].lower() + name[1:] if name else name
+        if "required" not in given:
+            self.error_messages["required"] = f"Enter {name}"
         if self.max_length:
             self.error_messages["max_length"] = (
                 f"{str(self.label or 'This answer').rstrip('?')} must be {self.max_length:,} characters or fewer"

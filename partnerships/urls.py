@@ -12,4 +12,5 @@ urlpatterns = [
     path("p/<slug:slug>/", views.partnership_home, name="partnership_home"),
     path("p/<slug:slug>/people/", views.people, name="people"),
     path("p/<slug:slug>/closure-days/", views.closure_days, name="closure_days"),
+    path("p/<slug:slug>/lists/", views.reference_lists, name="reference_lists"),
 ]

@@ -194,3 +194,90 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def raise_404(request: HttpRequest) -> HttpResponse:
     raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partnership's drop-down lists (legal status, where the child lived, main cause, …)."""
+    from django.utils.text import slugify
+
+    from partnerships.forms import ReferenceItemForm
+    from partnerships.models import ReferenceItem
+
+    standing = access.access_partnership_for_admin(request.user, slug)
+    items = ReferenceItem.objects.filter(partnership=standing.partnership).order_by(
+        "list_key", "position", "label"
+    )
+    lists: dict[str, list[ReferenceItem]] = {}
+    for item in items:
+        lists.setdefault(item.list_key, []).append(item)
+    form = ReferenceItemForm()
+    target = request.POST.get("list_key", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        if target not in lists:
+            messages.error(request, "That list does not exist.")
+            return redirect("reference_lists", slug=slug)
+        if "toggle" in request.POST:
+            item = ReferenceItem.objects.filter(
+                partnership=standing.partnership,
+                pk=request.POST.get("toggle", "0") if str(request.POST.get("toggle", "")).isdigit() else 0,
+            ).first()
+            if item is None:
+                messages.error(request, "That option does not exist.")
+            else:
+                item.is_active = not item.is_active
+                item.save(update_fields=["is_active"])
+                from audit.services import audit_record
+
+                audit_record(
+                    actor=request.user,
+                    action="partnerships.reference_item.toggled",
+                    obj=standing.partnership,
+                    changes={f"{item.list_key}:{item.value}": [not item.is_active, item.is_active]},
+                )
+                messages.success(request, f"“{item.label}” is now {'shown' if item.is_active else 'hidden'}.")
+            return redirect("reference_lists", slug=slug)
+        form = ReferenceItemForm(request.POST)
+        if form.is_valid():
+            label = form.cleaned_data["label"]
+            value = slugify(label)[:80] or "option"
+            if ReferenceItem.objects.filter(
+                partnership=standing.partnership, list_key=target, value=value
+            ).exists():
+                form.add_error("label", "That option is already in the list")
+            else:
+                position = len(lists[target])
+                ReferenceItem.objects.create(
+                    partnership=standing.partnership,
+                    list_key=target,
+                    value=value,
+                    label=label,
+                    position=position,
+                )
+                from audit.services import audit_record
+
+                audit_record(
+                    actor=request.user,
+                    action="partnerships.reference_item.added",
+                    obj=standing.partnership,
+                    changes={f"{target}:{value}": [None, label]},
+                )
+                messages.success(request, f"“{label}” added.")
+                return redirect("reference_lists", slug=slug)
+    titles = {
+        "legal_status": "Legal status",
+        "residence": "Where the child lived or was placed",
+        "main_cause": "Main cause of the incident",
+    }
+    return render(
+        request,
+        "partnerships/reference_lists.html",
+        {
+            "standing": standing,
+            "lists": [(k, titles.get(k, k.replace("_", " ").capitalize()), v) for k, v in lists.items()],
+            "form": form,
+            "target": target,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,320 @@
+"""After acknowledgement: inform the partners, their views and decision, the Panel notification and
+its copy-ready summary, feedback to the referrer, and the learning route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.services import access_record
+from cases import access, services, stages
+from cases.forms import (
+    DecisionForm,
+    InformPartnersForm,
+    LearningApprovalForm,
+    LearningDecisionForm,
+    LetterForm,
+    PanelNotificationForm,
+    PartnerViewForm,
+)
+from cases.models import Case, LearningDecision, NotificationDecision
+from cases.referral_form import form_spec
+from cases.referral_forms import clean_answers
+from partnerships.roles import Role
+
+BU = frozenset({Role.BUSINESS_UNIT})
+DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNER_REP})
+LEARNING_DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR})
+PARTNERS = frozenset({Role.PARTNER_REP})
+
+
+def _back(slug: str, case: Case) -> HttpResponse:
+    return redirect(reverse("case_detail", args=[slug, case.pk]))
+
+
+def _page(request: HttpRequest, template: str, ctx: dict[str, Any], form: Any) -> HttpResponse:
+    return render(request, template, ctx, status=400 if form is not None and form.errors else 200)
+
+
+def _outcomes(case: Case) -> list[tuple[str, str]]:
+    return [
+        (o["key"], o["label"])
+        for o in services.profile_data(case).get("notification_decision", {}).get("outcomes", [])
+    ]
+
+
+INFORM_TEMPLATE = (
+    "Dear safeguarding partners,\n\n"
+    "The partnership has received a referral about a serious child safeguarding incident, case {reference}, "
+    "from {agency}. The referral was acknowledged on {received}.\n\n"
+    "The full referral is on the case page. Please consider whether the criteria for notification to the "
+    "Child Safeguarding Practice Review Panel are met.\n\n"
+    "Business unit, {partnership}"
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inform_partners(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, BU)
+    referral = case.referrals.select_related("agency").first()
+    received = case.anchors.filter(key="referral_received", subject="").first()
+    initial = {
+        "subject": f"Case {case.reference}: serious child safeguarding incident referral",
+        "body": INFORM_TEMPLATE.format(
+            reference=case.reference,
+            agency=referral.agency.name if referral else "an agency",
+            received=f"{received.value:%-d %B %Y}" if received else "today",
+            partnership=case.partnership.name,
+        ),
+    }
+    form = InformPartnersForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partners_inform(case=case, by=request.user, **form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The safeguarding partners have been sent the letter.")
+            return _back(slug, case)
+    return _page(
+        request, "cases/decisions/inform.html", {"standing": standing, "case": case, "form": form}, form
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, PARTNERS)
+    agencies = [
+        a
+        for a in case.partnership.agencies.filter(is_statutory_partner=True)
+        if a.pk in standing.agencies_with(Role.PARTNER_REP)
+    ]
+    if not agencies:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("You do not represent a statutory safeguarding partner in this partnership.")
+    agency = agencies[0]
+    existing = case.partner_views.filter(agency=agency).first()
+    form = PartnerViewForm(
+        request.POST or None,
+        outcomes=_outcomes(case),
+        initial={"view": existing.view, "comment": existing.comment} if existing else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_view_record(case=case, by=request.user, agency=agency, **form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Your view for {agency.name} has been recorded.")
+            return _back(slug, case)
+    return _page(
+        request,
+        "cases/decisions/partner_view.html",
+        {"standing": standing, "case": case, "form": form, "agency": agency},
+        form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, DECIDERS)
+    config = services.profile_data(case).get("notification_decision", {})
+    form = DecisionForm(
+        request.POST or None,
+        outcomes=_outcomes(case),
+        mode=config.get("mode", "partners"),
+        initial={"decided_by_name": config.get("decided_by", "")},
+    )
+    if case.stage != stages.AWAITING_DECISION:
+        messages.info(request, "The notification decision has already been recorded.")
+        return _back(slug, case)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        try:
+            services.decision_record(case=case, by=request.user, **data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The safeguarding partners' decision has been recorded.")
+            return _back(slug, case)
+    views = case.partner_views.select_related("agency")
+    return _page(
+        request,
+        "cases/decisions/decision.html",
+        {"standing": standing, "case": case, "form": form, "config": config, "views": views},
+        form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_notification(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_view(request.user, slug, case_id)
+    la_rep = any(
+        a.kind == "local_authority" and a.is_statutory_partner
+        for a in case.partnership.agencies.filter(pk__in=standing.agencies_with(Role.PARTNER_REP))
+    )
+    if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(
+            "The local authority (or the business unit for it) records the Panel notification."
+        )
+    if case.stage != stages.AWAITING_PANEL_NOTIFICATION:
+        messages.info(
+            request, "The Panel notification can be recorded once the partners have decided to notify."
+        )
+        return _back(slug, case)
+    form = PanelNotificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.panel_notification_record(
+                case=case,
+                by=request.user,
+                submitted_at=c["submitted_at"],
+                panel_reference=c["panel_reference"],
+                ofsted_informed_on=c.get("ofsted_informed_on"),
+                dfe_informed_on=c.get("dfe_informed_on"),
+                secretary_of_state_informed_on=c.get("secretary_of_state_informed_on"),
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "The notification to the Child Safeguarding Practice Review Panel has been recorded."
+            )
+            return _back(slug, case)
+    return _page(
+        request,
+        "cases/decisions/panel_notification.html",
+        {"standing": standing, "case": case, "form": form},
+        form,
+    )
+
+
+@login_required
+@require_GET
+def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    """Laid out like the national notification form, so nothing has to be retyped."""
+    case, standing = access.access_case_for_view(request.user, slug, case_id)
+    access_record(user=request.user, obj=case, detail="Panel notification summary")
+    referral = case.referrals.select_related("agency").order_by("created_at").first()
+    values: dict[str, Any] = {}
+    if referral is not None:
+        spec = form_spec(case.profile.data)
+        values, _errors = clean_answers(spec, case.partnership, referral.answers)
+    aware = case.anchors.filter(key="became_aware", subject="").first()
+    decision_row = NotificationDecision.objects.filter(case=case).first()
+    return render(
+        request,
+        "cases/decisions/panel_summary.html",
+        {
+            "standing": standing,
+            "case": case,
+            "referral": referral,
+            "v": values,
+            "aware": aware,
+            "decision": decision_row,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, BU)
+    subject, body = services.feedback_draft(case)
+    form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_send(case=case, by=request.user, **form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Feedback sent to the referrer.")
+            return _back(slug, case)
+    return _page(
+        request, "cases/decisions/feedback.html", {"standing": standing, "case": case, "form": form}, form
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, LEARNING_DECIDERS)
+    config = services.profile_data(case)
+    options = [(o["key"], o["label"]) for o in config.get("learning_options", [])]
+    form = LearningDecisionForm(request.POST or None, options=options)
+    if case.stage != stages.LEARNING_CONSIDERATION:
+        messages.info(
+            request, "A learning decision can be recorded while the case is being considered for learning."
+        )
+        return _back(slug, case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_decide(case=case, by=request.user, **form.cleaned_data)
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The learning decision has been recorded.")
+            return _back(slug, case)
+    return _page(
+        request,
+        "cases/decisions/learning.html",
+        {
+            "standing": standing,
+            "case": case,
+            "form": form,
+            "options": config.get("learning_options", []),
+            "body": (config.get("bodies") or {}).get("subgroup", "subgroup"),
+        },
+        form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def learning_approval(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    case, standing = access.access_case_for_roles(request.user, slug, case_id, PARTNERS)
+    decision_row = LearningDecision.objects.filter(case=case).first()
+    if decision_row is None or decision_row.status != LearningDecision.Status.PENDING_APPROVAL:
+        messages.info(request, "There is no learning decision waiting for approval.")
+        return _back(slug, case)
+    form = LearningApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_approve(
+                case=case,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+            )
+        except services.CaseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your response to the learning decision has been recorded.")
+            return _back(slug, case)
+    options = {o["key"]: o["label"] for o in services.profile_data(case).get("learning_options", [])}
+    return _page(
+        request,
+        "cases/decisions/learning_approval.html",
+        {
+            "standing": standing,
+            "case": case,
+            "form": form,
+            "decision": decision_row,
+            "option_label": options.get(decision_row.option, decision_row.option),
+        },
+        form,
+    )

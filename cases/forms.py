@@ -1,0 +1,246 @@
+"""Forms for the decision pages (the referral sections are built in cases/referral_forms.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from cases.models import CaseKind
+from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
+
+
+def _radio(label: str, choices: list[tuple[str, str]], message: str, **kw: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": "Select one of the options"},
+        **kw,
+    )
+
+
+class AuthoriseForm(GovukForm):
+    decision = _radio(
+        "What do you want to do with this referral?",
+        [
+            ("authorise", "Authorise it and send it to the business unit"),
+            ("return", "Return it to the referrer with comments"),
+        ],
+        "Select whether to authorise or return the referral",
+    )
+    officer = GovukCharField(label="Authorising officer's name and job title", max_length=200, required=False)
+    comments = GovukCharField(
+        label="Comments",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required if you return the referral: say what needs to change.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "authorise" and not cleaned.get("officer"):
+            self.add_error("officer", "Enter the authorising officer's name and job title")
+        if cleaned.get("decision") == "return" and not cleaned.get("comments"):
+            self.add_error("comments", "Say what the referrer needs to change")
+        return cleaned
+
+
+class AcknowledgeForm(GovukForm):
+    kind = _radio("What kind of case is this?", list(CaseKind.choices), "Select the kind of case")
+    received_on = GovukDateField(label="Date the partnership received the referral", past=True)
+    became_aware_on = GovukDateField(
+        label="Date the local authority became aware of the incident",
+        past=True,
+        help_text="The 5 working days to notify the national Panel count from this date.",
+    )
+    link_to = forms.ChoiceField(
+        label="Is this the same child as an existing case?", widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(self, *args: Any, duplicates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if duplicates:
+            self.fields["link_to"].choices = [("", "No: open a new case")] + [
+                (str(c.pk), f"Yes: add it to case {c.reference}") for c in duplicates
+            ]
+            self.fields["link_to"].required = True
+            self.fields["link_to"].error_messages["required"] = (
+                "Select whether this is the same child as an existing case"
+            )
+        else:
+            del self.fields["link_to"]
+
+
+class InformPartnersForm(GovukForm):
+    subject = GovukCharField(
+        label="Subject", max_length=200, help_text="Do not put the child's or family's names in the subject."
+    )
+    body = GovukCharField(label="Letter", max_length=10000, widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class PartnerViewForm(GovukForm):
+    view = forms.ChoiceField(
+        label="Your view", widget=forms.RadioSelect, error_messages={"required": "Select your view"}
+    )
+    comment = GovukCharField(label="Why?", max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["view"].choices = outcomes
+
+
+class DecisionForm(GovukForm):
+    recommendation = forms.ChoiceField(
+        label="The chair's recommendation", widget=forms.RadioSelect, required=False
+    )
+    recommendation_by = GovukCharField(label="Who made the recommendation?", max_length=200, required=False)
+    recommendation_rationale = GovukCharField(
+        label="The chair's reasons", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.ChoiceField(
+        label="Decision", widget=forms.RadioSelect, error_messages={"required": "Select the decision"}
+    )
+    rationale = GovukCharField(
+        label="Rationale",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Why the criteria for notification are or are not met.",
+    )
+    decided_on = GovukDateField(label="Date of the decision", past=True)
+    decided_by_name = GovukCharField(
+        label="Who made the decision?",
+        max_length=200,
+        help_text="Names and roles, for example the three delegated safeguarding partners",
+    )
+    disagreement = forms.BooleanField(label="The partners did not all agree", required=False)
+    disagreement_details = GovukCharField(
+        label="What the disagreement was",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    escalated_to = GovukCharField(label="Who it was escalated to", max_length=200, required=False)
+    escalation_outcome = GovukCharField(
+        label="The outcome of the escalation",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], mode: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes
+        self.mode = mode
+        if mode == "chair_recommendation_and_director":
+            self.fields["recommendation"].choices = outcomes
+            self.fields["recommendation"].required = True
+            self.fields["recommendation"].error_messages["required"] = "Select the chair's recommendation"
+            self.fields["recommendation_by"].required = True
+            self.fields["recommendation_by"].error_messages["required"] = "Enter who made the recommendation"
+            self.fields["outcome"].label = "The Strategic Director's decision"
+        else:
+            for name in ("recommendation", "recommendation_by", "recommendation_rationale"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("disagreement") and not cleaned.get("disagreement_details"):
+            self.add_error("disagreement_details", "Describe the disagreement and how it was escalated")
+        return cleaned
+
+
+class PanelNotificationForm(GovukForm):
+    submitted_on = GovukDateField(label="Date the notification was submitted", past=True)
+    submitted_time = GovukCharField(
+        label="Time (24-hour clock)", max_length=5, help_text="For example, 14:30"
+    )
+    panel_reference = GovukCharField(
+        label="Reference the Panel's online system gave", max_length=60, required=False
+    )
+    ofsted_informed_on = GovukDateField(label="Date Ofsted was informed", past=True, required=False)
+    dfe_informed_on = GovukDateField(
+        label="Date the Department for Education was informed", past=True, required=False
+    )
+    secretary_of_state_informed_on = GovukDateField(
+        label="Date the Secretary of State was informed",
+        past=True,
+        required=False,
+        help_text="Needed for the death of a looked-after child or a care leaver.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        t = cleaned.get("submitted_time", "")
+        try:
+            hh, mm = (int(x) for x in t.split(":"))
+            cleaned["time"] = dt.time(hh, mm)
+        except (ValueError, TypeError):
+            if "submitted_time" not in self.errors:
+                self.add_error("submitted_time", "Enter the time like 14:30")
+            return cleaned
+        d = cleaned.get("submitted_on")
+        if d:
+            when = timezone.make_aware(dt.datetime.combine(d, cleaned["time"]))
+            if when > timezone.now():
+                self.add_error("submitted_time", "The time of the notification cannot be in the future")
+            cleaned["submitted_at"] = when
+        return cleaned
+
+
+class LetterForm(GovukForm):
+    subject = GovukCharField(
+        label="Subject", max_length=200, help_text="Do not put the child's or family's names in the subject."
+    )
+    body = GovukCharField(label="Message", max_length=10000, widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class LearningDecisionForm(GovukForm):
+    option = forms.ChoiceField(
+        label="What did the subgroup decide?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision"},
+    )
+    rationale = GovukCharField(
+        label="Outcome of the decision and rationale",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    decided_on = GovukDateField(label="Date of the meeting", past=True)
+    meeting_agencies = GovukCharField(label="Agencies present", max_length=500, required=False)
+
+    def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = options
+
+
+class LearningApprovalForm(GovukForm):
+    decision = _radio(
+        "Do you approve the learning decision?",
+        [("approve", "Yes, approve it"), ("reject", "No, send it back to the subgroup")],
+        "Select whether you approve the decision",
+    )
+    comment = GovukCharField(
+        label="Comment",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required if you send it back.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("comment"):
+            self.add_error("comment", "Say why the decision is not approved")
+        return cleaned
+
+
+class WithdrawForm(GovukForm):
+    reason = GovukCharField(
+        label="Why are you withdrawing this referral?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
