@@ -96,15 +96,36 @@ def test_table_paths_resolve():
     for row in TABLE:
         path = re.sub(r"\?.*$", "", row.path).replace("<slug>", "testshire")
         path = path.replace("<case>", "1").replace("<deadline>", "1").replace("<signoff>", "1")
+        path = path.replace("<referral>", "1")
         assert resolve(path).url_name == row.name
 
 
-def _url(row: Row, slug: str, case_id: int, deadline_id: int, signoff_id: int = 0) -> str:
+def _url(row: Row, slug: str, case_id: int, deadline_id: int, signoff_id: int = 0, referral_id: int = 0) -> str:
     return (
         row.path.replace("<slug>", slug)
         .replace("<case>", str(case_id))
         .replace("<deadline>", str(deadline_id))
         .replace("<signoff>", str(signoff_id))
+        .replace("<referral>", str(referral_id))
+    )
+
+
+@pytest.fixture
+def referral(world, open_case):
+    """A referral from the provider agency that has reached the business unit (authorised)."""
+    import uuid
+
+    from cases.models import Referral
+    from partnerships.roles import Role as R
+    from tests.factories import member
+
+    return Referral.objects.create(
+        partnership=world.partnership,
+        agency=world.provider,
+        referrer=member(R.PRACTITIONER, world.provider),
+        status=Referral.Status.AUTHORISED,
+        form_variant="core",
+        start_token=uuid.uuid4(),
     )
 
 
@@ -129,8 +150,8 @@ def _request(client, row: Row, url: str):
 
 @pytest.mark.parametrize("row", SCOPED, ids=lambda r: f"{r.method}-{r.name}")
 @pytest.mark.django_db
-def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, client, open_case, signoff):
-    url = _url(row, world.partnership.slug, open_case.pk, open_case.deadlines.first().pk, signoff.pk)
+def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, client, open_case, signoff, referral):
+    url = _url(row, world.partnership.slug, open_case.pk, open_case.deadlines.first().pk, signoff.pk, referral.pk)
     for role in Role.values:
         client.force_login(world.user(role))
         status = _request(client, row, url).status_code
