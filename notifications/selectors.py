@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -107,12 +106,11 @@ def outbox_failed_count(partnership: Partnership) -> int:
     return OutboxMessage.objects.filter(partnership=partnership, status=Status.FAILED).count()
 
 
-def deadlines_for_user(user: Any, *, since: dt.date | None = None) -> list[Deadline]:
+def deadlines_for_user(user: Any) -> list[Deadline]:
     """Live deadlines the person is responsible for (as the reminders would find them), in cases
     they may see, across their partnerships."""
     from cases.access import cases_visible_to
 
-    since = since or (today() - dt.timedelta(days=90))
     partnerships = list(partnerships_visible_to(user))
     if not partnerships:
         return []
@@ -123,7 +121,6 @@ def deadlines_for_user(user: Any, *, since: dt.date | None = None) -> list[Deadl
             Deadline.objects.filter(
                 Q(status__in=LIVE) | Q(status=Deadline.Status.PAUSED),
                 case__in=cases_visible_to(user, p),
-                due__gte=since,
             ).select_related("case", "case__partnership")
         )
         agencies = subject_agencies(d.subject for d in rows if d.subject)
