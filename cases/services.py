@@ -453,6 +453,40 @@ def possible_duplicates(referral: Any) -> list[Case]:
     return list(found.values())
 
 
+def _referral_dates(referral: Any) -> dict[str, dt.date]:
+    """The referral's dates that validate (incident, death, child's birth)."""
+    from cases.referral_form import form_spec
+    from cases.referral_forms import clean_answers
+
+    spec = form_spec(referral.partnership.profile.data if referral.partnership.profile else None)
+    values, _errors = clean_answers(spec, referral.partnership, referral.answers)
+    out: dict[str, dt.date] = {}
+    for section, name in (
+        ("reporting", "incident_date"),
+        ("reporting", "date_of_death"),
+        ("child", "date_of_birth"),
+    ):
+        value = (values.get(section) or {}).get(name)
+        if isinstance(value, dt.date):
+            out[name] = value
+    return out
+
+
+def _facts_from_referral(referral: Any, kind: str) -> dict[str, Any]:
+    """Facts the case starts with. A care leaver's death needs no rapid review; if the young person
+    was under 18 the serious incident criteria must still be considered (003 §5; AS-38)."""
+    facts: dict[str, Any] = {}
+    if kind == CaseKind.CARE_LEAVER_DEATH:
+        facts["rapid_review"] = "not_required"
+        dates = _referral_dates(referral)
+        birth, death = dates.get("date_of_birth"), dates.get("date_of_death") or dates.get("incident_date")
+        if birth and death:
+            age = death.year - birth.year - ((death.month, death.day) < (birth.month, birth.day))
+            facts["age_at_death"] = age
+            facts["sin_criteria_check_required"] = age < 18
+    return facts
+
+
 @transaction.atomic
 def referral_acknowledge(
     *,
@@ -488,7 +522,8 @@ def referral_acknowledge(
         initial = (
             stages.LEARNING_CONSIDERATION if kind == CaseKind.LEARNING_REQUEST else stages.AWAITING_DECISION
         )
-        case = case_open(partnership=locked.partnership, by=by, kind=kind, stage=initial)
+        facts = _facts_from_referral(locked, kind)
+        case = case_open(partnership=locked.partnership, by=by, kind=kind, stage=initial, facts=facts)
         case_event(
             case=case,
             by=by,
@@ -501,6 +536,9 @@ def referral_acknowledge(
         anchor_record(
             case=case, key="became_aware", value=became_aware_on, by=by, reason="Referral acknowledged"
         )
+        incident = _referral_dates(locked).get("incident_date")
+        if incident:
+            _anchor(case, "incident_occurred", incident, by, "Date of the incident, from the referral")
     locked.status = Referral.Status.ACKNOWLEDGED
     locked.acknowledged_at, locked.acknowledged_by, locked.case = timezone.now(), by, case
     locked.save()
