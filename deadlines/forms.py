@@ -50,11 +50,13 @@ class PauseForm(GovukForm):
     authorised_by = GovukCharField(
         label="Who authorised the pause?",
         max_length=200,
+        error_messages={"required": "Enter who authorised the pause"},
         help_text="Their name and role, for example the chair of the subgroup",
     )
     reason = GovukCharField(
         label="Why is it paused?",
         max_length=1000,
+        error_messages={"required": "Enter why the deadline is paused"},
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, criminal proceedings: the police asked the review to wait until the trial ends",
     )
@@ -62,7 +64,10 @@ class PauseForm(GovukForm):
 
 class WaiveForm(GovukForm):
     reason = GovukCharField(
-        label="Why is this deadline not needed?", max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+        label="Why is this deadline not needed?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why this deadline is not needed"},
     )
 
 
@@ -70,5 +75,6 @@ class ReapplyForm(GovukForm):
     reason = GovukCharField(
         label="Why apply the new procedure version to this case?",
         max_length=1000,
+        error_messages={"required": "Enter why the new procedure version should apply to this case"},
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -30,6 +30,18 @@ class DeadlineView:
     def d(self) -> Deadline:
         return self.deadline
 
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.deadline.kind, self.deadline.kind.replace("_", " ").capitalize())
+
+
+KIND_LABELS = {
+    "statutory": "Statutory deadline",
+    "local_target": "Local target",
+    "latest_permissible": "Latest permissible day",
+    "window": "Window",
+}
+
 
 _TAGS = {
     "red": "govuk-tag--red",

@@ -69,7 +69,7 @@ def record_date(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     initial_key = request.GET.get("event", "")
     planned = frozenset(k for k in profile.anchors if k.endswith(PLANNED_SUFFIXES))
     form = RecordDateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         choices=choices,
         planned=planned,
         initial={"key": initial_key} if initial_key else None,
@@ -108,7 +108,7 @@ def _deadline(case: Any, deadline_id: int) -> Deadline:
 def pause(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -> HttpResponse:
     case, standing = access_case_for_change(request.user, slug, case_id)
     row = _deadline(case, deadline_id)
-    form = PauseForm(request.POST or None)
+    form = PauseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.deadline_pause(case=case, deadline_id=row.pk, by=request.user, **form.cleaned_data)
@@ -150,7 +150,7 @@ def resume(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -> H
 def waive(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -> HttpResponse:
     case, standing = access_case_for_change(request.user, slug, case_id)
     row = _deadline(case, deadline_id)
-    form = WaiveForm(request.POST or None)
+    form = WaiveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.deadline_waive(
@@ -187,7 +187,7 @@ def mark_done(request: HttpRequest, slug: str, case_id: int, deadline_id: int) -
 @require_http_methods(["GET", "POST"])
 def reapply_profile(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, standing = access_case_for_change(request.user, slug, case_id)
-    form = ReapplyForm(request.POST or None)
+    form = ReapplyForm(request.POST if request.method == "POST" else None)
     current = standing.partnership.profile
     if request.method == "POST" and form.is_valid():
         try:
