@@ -8,6 +8,7 @@ first code that their app holds it; only then is a confirmed TOTPDevice saved.
 from __future__ import annotations
 
 import io
+import math
 import time
 from base64 import b32encode
 from binascii import unhexlify
@@ -98,7 +99,7 @@ def verify_device_code(device: Any, code: str) -> tuple[bool, str]:
         if locked_until is not None:
             from django.utils import timezone
 
-            seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1)
+            seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
             return False, (
                 f"Too many wrong codes. Wait {seconds} second{'s' if seconds != 1 else ''} "
                 "and try a new code, or use your password instead"

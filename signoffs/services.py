@@ -261,7 +261,7 @@ def _create_version(
             "signatories": [None, required],
         },
     )
-    signals.request_created.send(sender=record_type, request=request)
+    signals.request_created.send(sender=SignoffRequest, record_type=record_type, request=request)
     return request
 
 
@@ -378,7 +378,9 @@ def signoff_sign(
             "version": [None, request.version],
         },
     )
-    signals.signature_recorded.send(sender=request.record_type, request=request, signature=signature)
+    signals.signature_recorded.send(
+        sender=SignoffRequest, record_type=request.record_type, request=request, signature=signature
+    )
     _complete_if_all_signed(request, by)
     return signature
 
@@ -408,7 +410,7 @@ def _complete_if_all_signed(request: SignoffRequest, by: User) -> None:
         obj=request,
         changes={"status": [Status.OPEN, Status.COMPLETE], "outcome": [None, outcome]},
     )
-    signals.request_completed.send(sender=request.record_type, request=request)
+    signals.request_completed.send(sender=SignoffRequest, record_type=request.record_type, request=request)
 
 
 # -- reading ------------------------------------------------------------------------------------
