@@ -85,7 +85,7 @@ def test_calendar_link_is_shown_once_works_and_stops_when_revoked(client, remind
     r = client.get(path)
     assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
     cal = Calendar.from_ical(r.content)
-    events = [e for e in cal.walk("VEVENT")]
+    events = list(cal.walk("VEVENT"))
     summaries = sorted(str(e["summary"]) for e in events)
     assert summaries == [
         f"{reminded.reference}: Hold the rapid review meeting",
