@@ -64,7 +64,7 @@ def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineV
         numbering: DayNumbering = "day_one" if deadline.numbering == "day_one" else "day_zero"
         k = cal.day_number(deadline.anchor_value, on, numbering)
         n = deadline.offset + deadline.paused_working_days
-        if deadline.is_live and 0 <= k <= n:
+        if deadline.is_live and 0 <= k <= n and n > 0:  # "working day 0 of 0" says nothing
             position = f"Working day {k} of {n}"
     remaining: int | None = None
     remaining_text = ""

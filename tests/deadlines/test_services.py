@@ -628,3 +628,11 @@ def test_case_page_rows_come_soonest_first(open_case):
         "business_unit_notification",  # Fri 25 Apr
         "panel_notification",  # Fri 25 Apr
     ]
+
+
+@pytest.mark.django_db
+def test_a_day_zero_deadline_has_no_working_day_position(open_case, bu):
+    anchor_record(case=open_case, key="sin_submitted", value=dt.date(2025, 4, 22), by=bu)  # Tue
+    alert = rows(open_case)["rr_provisional_date_alert"]  # Day 0: the submission day itself
+    view = describe(alert, calendar_for(open_case.partnership), dt.date(2025, 4, 22))
+    assert (alert.due, view.position, view.status_label) == (dt.date(2025, 4, 22), "", "Due today")
