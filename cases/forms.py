@@ -22,6 +22,12 @@ def _radio(label: str, choices: list[tuple[str, str]], message: str, **kw: Any) 
     )
 
 
+def conditional(field: forms.Field) -> forms.Field:
+    """A field required only with some answers (the form's clean() says when): no "(optional)"."""
+    field.conditional = True  # type: ignore[attr-defined]
+    return field
+
+
 class AuthoriseForm(GovukForm):
     decision = _radio(
         "What do you want to do with this referral?",
@@ -31,13 +37,17 @@ class AuthoriseForm(GovukForm):
         ],
         "Select whether to authorise or return the referral",
     )
-    officer = GovukCharField(label="Authorising officer's name and job title", max_length=200, required=False)
-    comments = GovukCharField(
-        label="Comments",
-        max_length=3000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Required if you return the referral: say what needs to change.",
+    officer = conditional(
+        GovukCharField(label="Authorising officer's name and job title", max_length=200, required=False)
+    )
+    comments = conditional(
+        GovukCharField(
+            label="Comments",
+            max_length=3000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text="Required if you return the referral: say what needs to change.",
+        )
     )
 
     def clean(self) -> dict[str, Any]:
