@@ -14,8 +14,20 @@ from signoffs.services import COMMENT_MAX_LENGTH
 CODE_RE = re.compile(r"^\d{6}$")
 
 
+class ConditionalCommentField(GovukCharField):
+    """Required only when disagreeing (checked in SignForm.clean). Marked required so the label
+    does not say "(optional)" to someone who disagrees; the form sets no HTML required attribute."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
 class SignForm(GovukForm):
     """Agree or disagree (with a comment, required when disagreeing) for one partner agency."""
+
+    use_required_attribute = False
 
     agency = forms.TypedChoiceField(
         label="Which partner are you signing for?",
@@ -38,12 +50,11 @@ class SignForm(GovukForm):
             "invalid_choice": "Select whether you agree or disagree",
         },
     )
-    comment = GovukCharField(
+    comment = ConditionalCommentField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Needed if you disagree: say why, and what would need to change. Do not include names.",
+        help_text="Optional if you agree. If you disagree, say why and what would need to change.",
     )
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
