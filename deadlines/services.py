@@ -210,10 +210,10 @@ def schedule(case: Any, *, by: Any = None, reason: str = "", on: dt.date | None 
     cal = calendar_for(case.partnership_id)
     anchors: dict[tuple[str, str], dt.date] = {(a.key, a.subject): a.value for a in case.anchors.all()}
     facts = case.deadline_facts()
-    existing = {
-        (d.rule_key, d.subject): d
-        for d in Deadline.objects.select_for_update().filter(case=case, origin=Deadline.Origin.RULE)
-    }
+    existing: dict[tuple[str, str], Deadline] = {}
+    for d in Deadline.objects.select_for_update().filter(case=case, origin=Deadline.Origin.RULE):
+        d.case = case  # audit entries name the case; no query per row
+        existing[(d.rule_key, d.subject)] = d
     result = ScheduleResult()
     seen: set[tuple[str, str]] = set()
     ruled_out: set[tuple[str, str]] = set()
@@ -413,7 +413,9 @@ def mark_missed(on: dt.date | None = None) -> int:
     """Open deadlines whose due date has passed become missed (run daily by beat). Returns how many."""
     on = on or today()
     rows = list(
-        Deadline.objects.select_for_update(skip_locked=True).filter(status=Deadline.Status.OPEN, due__lt=on)
+        Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("case")
+        .filter(status=Deadline.Status.OPEN, due__lt=on)
     )
     for row in rows:
         _set_status(row, Deadline.Status.MISSED, None, "The due date passed without the event being recorded")
