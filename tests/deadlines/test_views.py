@@ -329,6 +329,11 @@ def test_waive_form(case, bu):
     )
     r = bu.post(url(case, f"deadlines/{target.pk}/waive/"), {"reason": "y" * 1001})
     assert "Why is this deadline not needed must be 1,000 characters or fewer" in r.content.decode()
+    r = bu.post(url(case, f"deadlines/{target.pk}/waive/"), {"reason": "<script>alert(1)</script>\x00"})
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert '<a href="#id_reason">Remove the invisible control characters from this answer.</a>' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)</script>" not in page
     assert snapshot(case) == before
     r = bu.post(
         url(case, f"deadlines/{target.pk}/waive/"),
