@@ -90,6 +90,11 @@ class SignoffStatus:
     def all_agree(self) -> bool:
         return self.outcome == Outcome.ALL_AGREE
 
+    @property
+    def has_signatures(self) -> bool:
+        """True once any partner has signed this version (a change now asks everyone again)."""
+        return bool(self.signatures)
+
 
 # -- requests -----------------------------------------------------------------------------------
 
