@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RapidreviewConfig(AppConfig):
     name = "rapidreview"
     verbose_name = "Rapid reviews"
+
+    def ready(self) -> None:
+        from rapidreview import panels, services  # noqa: F401 - services registers the rapid review stage
+
+        panels.register()

@@ -1,0 +1,3 @@
+"""URLs of the meeting, decision, sign-off and Panel submission pages."""
+
+urlpatterns: list = []
