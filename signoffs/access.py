@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from partnerships.access import Standing, access_partnership_for_view
+from partnerships.access import Standing, access_partnership_for_view, standing_in
 from partnerships.models import Partnership
 from partnerships.roles import Role
 from signoffs.models import RequiredSignatory, Signature, SignoffRequest, Status
@@ -46,8 +46,6 @@ def access_signoffs_for_view(user: Any, slug: str) -> Standing:
 
 def signoff_requests_visible_to(user: Any, partnership: Partnership) -> QuerySet[SignoffRequest]:
     """Every request of the partnership for the roles above; none for anyone else."""
-    from partnerships.access import standing_in
-
     if not can_view_signoffs(standing_in(user, partnership)):
         return SignoffRequest.objects.none()
     return SignoffRequest.objects.filter(partnership=partnership)
