@@ -238,3 +238,13 @@ def test_a_new_post_holder_is_reminded_and_the_old_one_is_not(case, world, peopl
     new_bu = world.user("business_unit")
     sweep(on=WED, now=at(WED))
     assert rows() == [("due_today", new_bu.email, WED)]
+
+
+def test_the_fast_insert_sets_every_column_that_cannot_be_null():
+    from notifications.services import _FAST_COLUMNS
+
+    fast = {c for c, _ in _FAST_COLUMNS}
+    for f in OutboxMessage._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        assert f.column in fast or f.null, f"{f.column} is NOT NULL but the sweep's fast insert leaves it out"
