@@ -25,7 +25,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 def _secret_key() -> str:
     if "SECRET_KEY" in env:
-        return env.str("SECRET_KEY")
+        return str(env.str("SECRET_KEY"))
     # Embedded default: a key generated once per installation, kept outside the repository.
     path = VAR_DIR / "secret_key"
     if not path.exists():

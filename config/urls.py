@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("cases.urls")),
     path("", include("deadlines.urls")),
+    path("", include("rapidreview.urls")),
     path("", include("notifications.urls")),
     path("", include("signoffs.urls")),
     path("api/", include(router.urls)),

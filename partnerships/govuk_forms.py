@@ -26,6 +26,10 @@ class GovukCharField(forms.CharField):
     def __init__(self, *args: Any, label_text: str | None = None, **kwargs: Any) -> None:
         given = dict(kwargs.get("error_messages") or {})
         super().__init__(*args, **kwargs)
+        # Our message replaces Django's "Null characters are not allowed." (one message, not two).
+        self.validators = [
+            v for v in self.validators if type(v).__name__ != "ProhibitNullCharactersValidator"
+        ]
         self.validators.append(no_nul)
         name = (label_text or str(self.label or "this answer")).rstrip("?")
         name = name[0].lower() + name[1:] if name else name

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.access import access_case_for_view
@@ -56,10 +56,10 @@ def requests_visible_to(user: Any, partnership: Partnership) -> QuerySet[Informa
     standing = standing_in(user, partnership)
     if not standing.roles:
         return InformationRequest.objects.none()
-    q = Q(agency_id__in=standing.agency_ids)
+    qs = InformationRequest.objects.filter(review__partnership=partnership)
     if standing.roles & PARTNERSHIP_WIDE_ROLES:
-        q |= Q()
-    return InformationRequest.objects.filter(q, review__partnership=partnership)
+        return qs
+    return qs.filter(agency_id__in=standing.agency_ids)
 
 
 def return_contents_visible(user: Any, standing: Standing, request: InformationRequest) -> bool:
@@ -104,7 +104,9 @@ def access_request_for_edit(user: Any, slug: str, request_id: int) -> tuple[Info
     return request, standing
 
 
-def access_request_for_authorise(user: Any, slug: str, request_id: int) -> tuple[InformationRequest, Standing]:
+def access_request_for_authorise(
+    user: Any, slug: str, request_id: int
+) -> tuple[InformationRequest, Standing]:
     request, standing = access_request_for_view(user, slug, request_id)
     if request.agency_id not in standing.agencies_with(Role.AGENCY_LEAD):
         raise PermissionDenied("Only the agency's safeguarding lead authorises its return.")
@@ -113,7 +115,9 @@ def access_request_for_authorise(user: Any, slug: str, request_id: int) -> tuple
     return request, standing
 
 
-def access_request_for_send_back(user: Any, slug: str, request_id: int) -> tuple[InformationRequest, Standing]:
+def access_request_for_send_back(
+    user: Any, slug: str, request_id: int
+) -> tuple[InformationRequest, Standing]:
     request, standing = access_request_for_view(user, slug, request_id)
     if not standing.has(Role.BUSINESS_UNIT):
         raise PermissionDenied("Only the business unit sends a return back.")

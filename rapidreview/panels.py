@@ -42,14 +42,35 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
         mine = r.agency_id in standing.agency_ids
         url = reverse("request_detail", args=[slug, r.pk])
         roles = standing.roles_by_agency.get(r.agency_id, frozenset())
-        if mine and roles & AUTHOR_ROLES and r.status in (
-            InformationRequest.Status.REQUESTED, InformationRequest.Status.IN_PROGRESS, InformationRequest.Status.SENT_BACK
+        if (
+            mine
+            and roles & AUTHOR_ROLES
+            and r.status
+            in (
+                InformationRequest.Status.REQUESTED,
+                InformationRequest.Status.IN_PROGRESS,
+                InformationRequest.Status.SENT_BACK,
+            )
         ):
-            tasks.append(Task(f"Complete {r.agency.name}'s information for a rapid review", url, "Requests for information",
-                              status=r.get_status_display(), status_colour="red" if r.status == "sent_back" else "blue"))
+            tasks.append(
+                Task(
+                    f"Complete {r.agency.name}'s information for a rapid review",
+                    url,
+                    "Requests for information",
+                    status=r.get_status_display(),
+                    status_colour="red" if r.status == "sent_back" else "blue",
+                )
+            )
         if mine and "agency_lead" in roles and r.status == InformationRequest.Status.AWAITING_AUTHORISATION:
-            tasks.append(Task(f"Authorise {r.agency.name}'s rapid review return", url, "Requests for information",
-                              status="To do", status_colour="blue"))
+            tasks.append(
+                Task(
+                    f"Authorise {r.agency.name}'s rapid review return",
+                    url,
+                    "Requests for information",
+                    status="To do",
+                    status_colour="blue",
+                )
+            )
     return tasks
 
 
@@ -59,6 +80,17 @@ def register() -> None:
     from partnerships.nav import NavItem, register_nav
     from partnerships.roles import Role
 
-    register_case_panel(CasePanel("rapid-review", "Rapid review", "rapidreview/panel.html", _case_panel_context, order=15))
-    register_nav(NavItem("Requests for information", "request_list", frozenset({Role.PRACTITIONER, Role.AGENCY_LEAD}), order=6))
-    register_task_source(TaskSource("rapidreview", frozenset({Role.PRACTITIONER, Role.AGENCY_LEAD}), _home_tasks, order=6))
+    register_case_panel(
+        CasePanel("rapid-review", "Rapid review", "rapidreview/panel.html", _case_panel_context, order=15)
+    )
+    register_nav(
+        NavItem(
+            "Requests for information",
+            "request_list",
+            frozenset({Role.PRACTITIONER, Role.AGENCY_LEAD}),
+            order=6,
+        )
+    )
+    register_task_source(
+        TaskSource("rapidreview", frozenset({Role.PRACTITIONER, Role.AGENCY_LEAD}), _home_tasks, order=6)
+    )

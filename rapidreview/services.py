@@ -24,8 +24,15 @@ from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, return_spec
 RAPID_REVIEW = "rapid_review"
 # The rapid review can start once the case is acknowledged (NEL counts its days from receipt, 004 F2);
 # the case moves into the rapid review stage when the Panel has been notified.
-stages.register_stage(RAPID_REVIEW, "Rapid review", into_from=(stages.PANEL_NOTIFIED,), out_to=(stages.CLOSED,))
-STARTABLE = (stages.AWAITING_DECISION, stages.AWAITING_PANEL_NOTIFICATION, stages.PANEL_NOTIFIED, RAPID_REVIEW)
+stages.register_stage(
+    RAPID_REVIEW, "Rapid review", into_from=(stages.PANEL_NOTIFIED,), out_to=(stages.CLOSED,)
+)
+STARTABLE = (
+    stages.AWAITING_DECISION,
+    stages.AWAITING_PANEL_NOTIFICATION,
+    stages.PANEL_NOTIFIED,
+    RAPID_REVIEW,
+)
 
 
 class RapidReviewError(Exception):
@@ -44,7 +51,10 @@ def anchor_if_known(case: Case, key: str, value: dt.date, by: Any, reason: str, 
 def _people(agency: Agency, roles: Iterable[str]) -> list[User]:
     return list(
         User.objects.filter(
-            memberships__agency=agency, memberships__role__in=list(roles), memberships__is_active=True, is_active=True
+            memberships__agency=agency,
+            memberships__role__in=list(roles),
+            memberships__is_active=True,
+            is_active=True,
         ).distinct()
     )
 
@@ -70,7 +80,9 @@ def rapid_review_start(*, case: Case, by: Any) -> RapidReview:
     if locked.kind == CaseKind.CARE_LEAVER_DEATH or locked.facts.get("rapid_review") == "not_required":
         raise RapidReviewError("No rapid review is required for the death of a care leaver.")
     if locked.stage not in STARTABLE:
-        raise RapidReviewError("A rapid review can start once the referral has been acknowledged and the case is open.")
+        raise RapidReviewError(
+            "A rapid review can start once the referral has been acknowledged and the case is open."
+        )
     review = RapidReview.objects.create(case=locked, partnership=locked.partnership, created_by=by)
     case_event(case=locked, by=by, code="rapidreview.started", summary="Rapid review started")
     audit_record(actor=by, action="rapidreview.review.started", obj=locked)
@@ -85,7 +97,9 @@ def default_period(case: Case) -> tuple[dt.date, dt.date]:
     from deadlines.calendar import add_months
 
     months = (case.profile.data.get("rapid_review") or {}).get("lookback_months") or 36
-    incident = case.anchors.filter(key="incident_occurred", subject="").values_list("value", flat=True).first()
+    incident = (
+        case.anchors.filter(key="incident_occurred", subject="").values_list("value", flat=True).first()
+    )
     end = timezone.localdate()
     return add_months(incident or end, -int(months)), end
 
@@ -116,66 +130,107 @@ def requests_issue(
         if InformationRequest.objects.filter(review=review, agency=agency).exists():
             continue
         request = InformationRequest.objects.create(
-            review=review, agency=agency, period_from=period_from, period_to=period_to, note=note.strip(),
-            reasons=(reasons or {}).get(agency.pk, [InformationRequest.Reason.CHILD]), issued_by=by,
+            review=review,
+            agency=agency,
+            period_from=period_from,
+            period_to=period_to,
+            note=note.strip(),
+            reasons=(reasons or {}).get(agency.pk, [InformationRequest.Reason.CHILD]),
+            issued_by=by,
         )
         created.append(request)
-        audit_record(actor=by, action="rapidreview.request.issued", obj=case, changes={"agency": [None, agency.name]})
-        anchor_if_known(case, "request_issued", on, by, f"Information requested from {agency.name}", subject=request.subject_key)
+        audit_record(
+            actor=by, action="rapidreview.request.issued", obj=case, changes={"agency": [None, agency.name]}
+        )
+        anchor_if_known(
+            case,
+            "request_issued",
+            on,
+            by,
+            f"Information requested from {agency.name}",
+            subject=request.subject_key,
+        )
         notify(
             recipients=_people(agency, (Role.AGENCY_LEAD,)) or _people(agency, (Role.PRACTITIONER,)),
-            kind="information_request", partnership=review.partnership,
+            kind="information_request",
+            partnership=review.partnership,
             summary=(
                 f"The partnership asks {agency.name} for its information for a rapid review, covering "
                 f"{period_from:%-d %B %Y} to {period_to:%-d %B %Y}. Complete the return and have it authorised by your "
                 "safeguarding lead."
             ),
-            path=f"/p/{review.partnership.slug}/requests/{request.pk}/", event_key=f"request:{request.pk}:issued",
+            path=f"/p/{review.partnership.slug}/requests/{request.pk}/",
+            event_key=f"request:{request.pk}:issued",
         )
     if created:
-        case_event(case=case, by=by, code="rapidreview.requests.issued",
-                   summary=f"Information requested from {', '.join(r.agency.name for r in created)}")
+        case_event(
+            case=case,
+            by=by,
+            code="rapidreview.requests.issued",
+            summary=f"Information requested from {', '.join(r.agency.name for r in created)}",
+        )
         anchor_if_known(case, "information_requests_sent", on, by, "Information requests sent")
     return created
 
 
 def _locked_request(request: InformationRequest) -> InformationRequest:
-    return InformationRequest.objects.select_for_update().select_related("review", "review__case", "agency").get(pk=request.pk)
+    return (
+        InformationRequest.objects.select_for_update()
+        .select_related("review", "review__case", "agency")
+        .get(pk=request.pk)
+    )
 
 
 def return_for(request: InformationRequest) -> AgencyReturn:
     spec = return_spec(request.review.case.profile.data)
-    agency_return, _ = AgencyReturn.objects.get_or_create(request=request, defaults={"form_variant": spec.variant})
+    agency_return, _ = AgencyReturn.objects.get_or_create(
+        request=request, defaults={"form_variant": spec.variant}
+    )
     return agency_return
 
 
 @transaction.atomic
-def return_save_section(*, request: InformationRequest, by: Any, section_key: str, raw: dict[str, Any], complete: bool) -> AgencyReturn:
+def return_save_section(
+    *, request: InformationRequest, by: Any, section_key: str, raw: dict[str, Any], complete: bool
+) -> AgencyReturn:
     """Store a section of the agency's return exactly as typed (valid or not)."""
     locked = _locked_request(request)
     agency_return = return_for(locked)
     if agency_return.author_id is None:
         agency_return.author = by
     agency_return.answers = {**agency_return.answers, section_key: raw}
-    agency_return.section_state = {**agency_return.section_state, section_key: "completed" if complete else "in_progress"}
+    agency_return.section_state = {
+        **agency_return.section_state,
+        section_key: "completed" if complete else "in_progress",
+    }
     agency_return.save()
     if locked.status in (InformationRequest.Status.REQUESTED, InformationRequest.Status.SENT_BACK):
         before = locked.status
         locked.status = InformationRequest.Status.IN_PROGRESS
         locked.save(update_fields=["status", "updated_at"])
-        audit_record(actor=by, action="rapidreview.return.started", obj=locked.review.case,
-                     changes={f"request:{locked.pk}": [before, locked.status]})
+        audit_record(
+            actor=by,
+            action="rapidreview.return.started",
+            obj=locked.review.case,
+            changes={f"request:{locked.pk}": [before, locked.status]},
+        )
     return agency_return
 
 
 @transaction.atomic
-def return_submit(*, request: InformationRequest, by: Any, nil: bool = False, nil_reason: str = "") -> InformationRequest:
+def return_submit(
+    *, request: InformationRequest, by: Any, nil: bool = False, nil_reason: str = ""
+) -> InformationRequest:
     """The author sends the return (or a nil return) to the agency's safeguarding lead. A second
     submission changes nothing."""
     from cases.referral_forms import clean_answers
 
     locked = _locked_request(request)
-    if locked.status in (InformationRequest.Status.AWAITING_AUTHORISATION, InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL):
+    if locked.status in (
+        InformationRequest.Status.AWAITING_AUTHORISATION,
+        InformationRequest.Status.AUTHORISED,
+        InformationRequest.Status.NIL,
+    ):
         return locked
     agency_return = return_for(locked)
     if nil:
@@ -195,10 +250,15 @@ def return_submit(*, request: InformationRequest, by: Any, nil: bool = False, ni
     before = locked.status
     locked.status = InformationRequest.Status.AWAITING_AUTHORISATION
     locked.save(update_fields=["status", "updated_at"])
-    audit_record(actor=by, action="rapidreview.return.submitted", obj=locked.review.case,
-                 changes={f"request:{locked.pk}": [before, locked.status], "nil": [None, nil]})
+    audit_record(
+        actor=by,
+        action="rapidreview.return.submitted",
+        obj=locked.review.case,
+        changes={f"request:{locked.pk}": [before, locked.status], "nil": [None, nil]},
+    )
     notify(
-        recipients=_people(locked.agency, (Role.AGENCY_LEAD,)), kind="information_request",
+        recipients=_people(locked.agency, (Role.AGENCY_LEAD,)),
+        kind="information_request",
         partnership=locked.review.partnership,
         summary=f"{'A nil return' if nil else 'A return'} for a rapid review is waiting for your authorisation.",
         path=f"/p/{locked.review.partnership.slug}/requests/{locked.pk}/",
@@ -227,17 +287,31 @@ def _chronology_rows(agency_return: AgencyReturn, request: InformationRequest) -
                 when = dt.time(hh, mm)
             except (ValueError, TypeError):
                 when = None
-        rows.append(ChronologyEntry(
-            agency_return=agency_return, agency=request.agency, review=request.review, occurred_on=row["date"],
-            occurred_at=when, event=row.get("event") or "", people=(row.get("people") or "")[:300],
-            source=(row.get("source") or "")[:200], outcome=row.get("outcome") or "", position=i,
-        ))
+        rows.append(
+            ChronologyEntry(
+                agency_return=agency_return,
+                agency=request.agency,
+                review=request.review,
+                occurred_on=row["date"],
+                occurred_at=when,
+                event=row.get("event") or "",
+                people=(row.get("people") or "")[:300],
+                source=(row.get("source") or "")[:200],
+                outcome=row.get("outcome") or "",
+                position=i,
+            )
+        )
     return rows
 
 
 @transaction.atomic
 def return_authorise(
-    *, request: InformationRequest, by: Any, authoriser_name: str = "", authoriser_role: str = "", on: dt.date | None = None
+    *,
+    request: InformationRequest,
+    by: Any,
+    authoriser_name: str = "",
+    authoriser_role: str = "",
+    on: dt.date | None = None,
 ) -> InformationRequest:
     """The agency's safeguarding lead authorises the return, which then reaches the business unit.
 
@@ -248,8 +322,12 @@ def return_authorise(
     if locked.status != InformationRequest.Status.AWAITING_AUTHORISATION:
         raise RapidReviewError("This return is not waiting for authorisation.")
     agency_return = return_for(locked)
-    if agency_return.form_variant in NEEDS_AUTHORISER_DETAILS and (not authoriser_name.strip() or not authoriser_role.strip()):
-        raise RapidReviewError("Give the safeguarding lead or senior manager's name and role: the return cannot be sent without them.")
+    if agency_return.form_variant in NEEDS_AUTHORISER_DETAILS and (
+        not authoriser_name.strip() or not authoriser_role.strip()
+    ):
+        raise RapidReviewError(
+            "Give the safeguarding lead or senior manager's name and role: the return cannot be sent without them."
+        )
     on = on or timezone.localdate()
     agency_return.authorised_by, agency_return.authorised_at = by, timezone.now()
     agency_return.authoriser_role = f"{authoriser_name.strip()}, {authoriser_role.strip()}".strip(", ")
@@ -257,21 +335,42 @@ def return_authorise(
     ChronologyEntry.objects.filter(agency_return=agency_return).delete()
     ChronologyEntry.objects.bulk_create(_chronology_rows(agency_return, locked))
     before = locked.status
-    locked.status = InformationRequest.Status.NIL if agency_return.is_nil else InformationRequest.Status.AUTHORISED
+    locked.status = (
+        InformationRequest.Status.NIL if agency_return.is_nil else InformationRequest.Status.AUTHORISED
+    )
     locked.save(update_fields=["status", "updated_at"])
     case = locked.review.case
-    audit_record(actor=by, action="rapidreview.return.authorised", obj=case, changes={f"request:{locked.pk}": [before, locked.status]})
-    case_event(case=case, by=by, code="rapidreview.return.received",
-               summary=f"{'Nil return' if agency_return.is_nil else 'Return'} received from {locked.agency.name}")
-    anchor_if_known(case, "return_submitted", on, by, f"Return received from {locked.agency.name}", subject=locked.subject_key)
+    audit_record(
+        actor=by,
+        action="rapidreview.return.authorised",
+        obj=case,
+        changes={f"request:{locked.pk}": [before, locked.status]},
+    )
+    case_event(
+        case=case,
+        by=by,
+        code="rapidreview.return.received",
+        summary=f"{'Nil return' if agency_return.is_nil else 'Return'} received from {locked.agency.name}",
+    )
+    anchor_if_known(
+        case,
+        "return_submitted",
+        on,
+        by,
+        f"Return received from {locked.agency.name}",
+        subject=locked.subject_key,
+    )
     outstanding = InformationRequest.objects.filter(review=locked.review).exclude(
         status__in=[InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL]
     )
     if not outstanding.exists():
         anchor_if_known(case, "returns_complete", on, by, "Every agency's return is in")
     notify(
-        recipients=business_unit(locked.review.partnership), kind="information_request", partnership=locked.review.partnership,
-        case=case, summary=f"{locked.agency.name} has sent its {'nil ' if agency_return.is_nil else ''}return for the rapid review.",
+        recipients=business_unit(locked.review.partnership),
+        kind="information_request",
+        partnership=locked.review.partnership,
+        case=case,
+        summary=f"{locked.agency.name} has sent its {'nil ' if agency_return.is_nil else ''}return for the rapid review.",
         path=f"/p/{locked.review.partnership.slug}/requests/{locked.pk}/",
         event_key=f"request:{locked.pk}:authorised:{agency_return.authorised_at:%Y%m%d%H%M%S%f}",
     )
@@ -295,12 +394,24 @@ def return_send_back(*, request: InformationRequest, by: Any, reason: str) -> In
     agency_return = return_for(locked)
     ChronologyEntry.objects.filter(agency_return=agency_return).delete()
     case = locked.review.case
-    audit_record(actor=by, action="rapidreview.return.sent_back", obj=case,
-                 changes={f"request:{locked.pk}": [before, locked.status]}, reason=reason)
-    case_event(case=case, by=by, code="rapidreview.return.sent_back", summary=f"Return sent back to {locked.agency.name} for re-completion")
+    audit_record(
+        actor=by,
+        action="rapidreview.return.sent_back",
+        obj=case,
+        changes={f"request:{locked.pk}": [before, locked.status]},
+        reason=reason,
+    )
+    case_event(
+        case=case,
+        by=by,
+        code="rapidreview.return.sent_back",
+        summary=f"Return sent back to {locked.agency.name} for re-completion",
+    )
     notify(
-        recipients=_people(locked.agency, (Role.AGENCY_LEAD,)) + ([agency_return.author] if agency_return.author else []),
-        kind="information_request", partnership=locked.review.partnership,
+        recipients=_people(locked.agency, (Role.AGENCY_LEAD,))
+        + ([agency_return.author] if agency_return.author else []),
+        kind="information_request",
+        partnership=locked.review.partnership,
         summary=f"The business unit has sent your agency's return back for re-completion: {reason.strip()}",
         path=f"/p/{locked.review.partnership.slug}/requests/{locked.pk}/",
         event_key=f"request:{locked.pk}:sent-back:{locked.sent_back_count}",

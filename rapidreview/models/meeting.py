@@ -15,7 +15,9 @@ class Meeting(models.Model):
 
     review = models.OneToOneField(RapidReview, on_delete=models.CASCADE, related_name="meeting")
     scheduled_for = models.DateTimeField()
-    location = models.CharField(max_length=300, help_text="A room, or 'Online' with the joining details sent separately.")
+    location = models.CharField(
+        max_length=300, help_text="A room, or 'Online' with the joining details sent separately."
+    )
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
     held_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -39,9 +41,13 @@ class Attendance(models.Model):
         APOLOGIES = "apologies", "Apologies"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     name = models.CharField(max_length=200)
-    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    agency = models.ForeignKey(
+        "partnerships.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
     presented = models.BooleanField(default=False)
@@ -70,7 +76,9 @@ class Vote(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "agency", "question"], name="one_vote_per_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency", "question"], name="one_vote_per_partner")
+        ]
 
     def __str__(self) -> str:
         return f"Vote of agency {self.agency_id} on {self.question}"
@@ -152,7 +160,9 @@ class PanelSubmission(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
-    qa = models.JSONField(default=dict, help_text="The QA checks of Darlington Appendix 5, computed when recorded.")
+    qa = models.JSONField(
+        default=dict, help_text="The QA checks of Darlington Appendix 5, computed when recorded."
+    )
     qa_comment = models.TextField(blank=True)
 
     def __str__(self) -> str:

@@ -45,7 +45,10 @@ class InformationRequest(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
         IN_PROGRESS = "in_progress", "In progress"
-        AWAITING_AUTHORISATION = "awaiting_authorisation", "Returned, waiting for the agency lead's authorisation"
+        AWAITING_AUTHORISATION = (
+            "awaiting_authorisation",
+            "Returned, waiting for the agency lead's authorisation",
+        )
         AUTHORISED = "authorised", "Authorised and sent"
         SENT_BACK = "sent_back", "Sent back for re-completion"
         NIL = "nil", "Nil return"
@@ -55,9 +58,13 @@ class InformationRequest(models.Model):
         PERPETRATOR = "perpetrator", "Involved with the suspected perpetrator"
 
     review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="requests")
-    agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="information_requests")
+    agency = models.ForeignKey(
+        "partnerships.Agency", on_delete=models.PROTECT, related_name="information_requests"
+    )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.REQUESTED)
-    reasons = models.JSONField(default=list, help_text="Why this agency is asked (NEL asks perpetrator agencies too).")
+    reasons = models.JSONField(
+        default=list, help_text="Why this agency is asked (NEL asks perpetrator agencies too)."
+    )
     period_from = models.DateField(help_text="Start of the period the agency covers (the look-back).")
     period_to = models.DateField()
     note = models.TextField(blank=True, help_text="What the business unit asks for in particular.")
@@ -92,7 +99,9 @@ class AgencyReturn(models.Model):
 
     request = models.OneToOneField(InformationRequest, on_delete=models.CASCADE, related_name="agency_return")
     form_variant = models.CharField(max_length=40)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answers = models.JSONField(default=dict, blank=True)
     section_state = models.JSONField(default=dict, blank=True)
     is_nil = models.BooleanField(default=False)

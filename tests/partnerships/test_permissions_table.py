@@ -96,18 +96,47 @@ def test_table_paths_resolve():
     for row in TABLE:
         path = re.sub(r"\?.*$", "", row.path).replace("<slug>", "testshire")
         path = path.replace("<case>", "1").replace("<deadline>", "1").replace("<signoff>", "1")
-        path = path.replace("<referral>", "1")
+        path = path.replace("<referral>", "1").replace("<request>", "1")
         assert resolve(path).url_name == row.name
 
 
-def _url(row: Row, slug: str, case_id: int, deadline_id: int, signoff_id: int = 0, referral_id: int = 0) -> str:
+def _url(
+    row: Row,
+    slug: str,
+    case_id: int,
+    deadline_id: int,
+    signoff_id: int = 0,
+    referral_id: int = 0,
+    request_id: int = 0,
+) -> str:
     return (
         row.path.replace("<slug>", slug)
+        .replace("<request>", str(request_id))
         .replace("<case>", str(case_id))
         .replace("<deadline>", str(deadline_id))
         .replace("<signoff>", str(signoff_id))
         .replace("<referral>", str(referral_id))
     )
+
+
+@pytest.fixture
+def info_request(world, open_case):
+    """The case's rapid review, with an information request to the provider agency (``<request>``)."""
+    import datetime as dt
+
+    from rapidreview.services import rapid_review_start, requests_issue
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    review = rapid_review_start(case=open_case, by=bu)
+    [request] = requests_issue(
+        review=review,
+        by=bu,
+        agencies=[world.provider],
+        period_from=dt.date(2024, 1, 1),
+        period_to=dt.date(2025, 4, 16),
+    )
+    return request
 
 
 @pytest.fixture
@@ -150,8 +179,18 @@ def _request(client, row: Row, url: str):
 
 @pytest.mark.parametrize("row", SCOPED, ids=lambda r: f"{r.method}-{r.name}")
 @pytest.mark.django_db
-def test_row_holds_for_every_role_outsiders_and_anonymous(row: Row, world, client, open_case, signoff, referral):
-    url = _url(row, world.partnership.slug, open_case.pk, open_case.deadlines.first().pk, signoff.pk, referral.pk)
+def test_row_holds_for_every_role_outsiders_and_anonymous(
+    row: Row, world, client, open_case, signoff, referral, info_request
+):
+    url = _url(
+        row,
+        world.partnership.slug,
+        open_case.pk,
+        open_case.deadlines.first().pk,
+        signoff.pk,
+        referral.pk,
+        info_request.pk,
+    )
     for role in Role.values:
         client.force_login(world.user(role))
         status = _request(client, row, url).status_code

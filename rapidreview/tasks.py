@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="rapidreview.build_pack", acks_late=True, ignore_result=True)
+def build_pack(review_id: int) -> None:
+    """Render the rapid review pack (idempotent: rendering twice stores the newer copy)."""
+    from rapidreview.pack import pack_build
+
+    pack_build(review_id)
