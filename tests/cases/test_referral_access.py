@@ -50,9 +50,13 @@ def test_who_sees_a_referral_at_each_step(client, world, people, draft):
 
 @pytest.mark.django_db
 def test_practitioner_lists_only_their_own_referrals(client, world, people, draft):
-    mine_too = referral_start(partnership=world.partnership, agency=world.provider, by=people.practitioner, token=uuid.uuid4())
+    mine_too = referral_start(
+        partnership=world.partnership, agency=world.provider, by=people.practitioner, token=uuid.uuid4()
+    )
     colleague = world.user(Role.PRACTITIONER)
-    theirs = referral_start(partnership=world.partnership, agency=world.provider, by=colleague, token=uuid.uuid4())
+    theirs = referral_start(
+        partnership=world.partnership, agency=world.provider, by=colleague, token=uuid.uuid4()
+    )
     visible = set(referrals_visible_to(people.practitioner, world.partnership))
     assert visible == {draft, mine_too}
     client.force_login(people.practitioner)
@@ -93,8 +97,13 @@ def test_referrer_does_not_see_the_case_page(client, world, people, draft):
     fill_all_sections(client, draft)
     referral_submit(referral=draft, by=people.practitioner)
     referral_authorise(referral=draft, by=people.lead, raw={"officer": "Lead"})
-    case = referral_acknowledge(referral=draft, by=people.bu, received_on=dt.date(2025, 4, 16),
-                                became_aware_on=dt.date(2025, 4, 16), kind="serious_incident")
+    case = referral_acknowledge(
+        referral=draft,
+        by=people.bu,
+        received_on=dt.date(2025, 4, 16),
+        became_aware_on=dt.date(2025, 4, 16),
+        kind="serious_incident",
+    )
     client.force_login(people.practitioner)
     assert client.get(reverse("case_detail", args=[world.partnership.slug, case.pk])).status_code == 404
     page = client.get(view(draft)).content.decode()
