@@ -79,4 +79,4 @@ def render_calendar(user: object) -> bytes:
             if entry.url:
                 event.add("url", entry.url)
             cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -56,8 +56,9 @@ def notifications_for_user(user: Any, rows: list[OutboxMessage]) -> list[Notific
             visible |= _visible_case_ids(user, r.partnership, by_partnership.pop(r.partnership_id))
     on = today()
     out = []
+    calendars: dict[int, Any] = {}
     for r in rows:
-        ctx = describe_message(r, visible=r.case_id in visible, on=on)
+        ctx = describe_message(r, visible=r.case_id in visible, on=on, calendars=calendars)
         out.append(
             NotificationView(
                 row=r,

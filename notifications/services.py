@@ -121,6 +121,7 @@ class SweepResult:
     days: dict[int, list[dt.date]] = field(default_factory=dict)  # partnership id -> days swept
     candidates: int = 0
     inserted: int = 0
+    failed: list[int] = field(default_factory=list)  # partnership ids whose sweep raised
 
 
 def sweep(on: dt.date | None = None, *, now: dt.datetime | None = None) -> SweepResult:
@@ -157,14 +158,21 @@ def sweep(on: dt.date | None = None, *, now: dt.datetime | None = None) -> Sweep
         cal = calendar_for(pid)
         days = [target] if explicit else _days_to_sweep(cal, target, last.get(pid))
         days = [d for d in days if cal.is_working_day(d)]
-        for day in days:
-            positions: set[int] = set()
-            for key in policies[pid]:
-                reminders, _, agency = key.rpartition("|")
-                positions |= {f.position for f in policy.firings(_loads(reminders), agency)}
-            c, n = _sweep_day(pid, day, cal, positions, directory, now)
-            result.candidates += c
-            result.inserted += n
+        positions: set[int] = set()
+        for key in policies[pid]:
+            reminders, _, agency = key.rpartition("|")
+            positions |= {f.position for f in policy.firings(_loads(reminders), agency)}
+        try:
+            for day in days:
+                c, n = _sweep_day(pid, day, cal, positions, directory, now)
+                result.candidates += c
+                result.inserted += n
+        except Exception:
+            # One partnership's bad data must not stop the others' reminders; its days are not
+            # logged as swept, so the next run (a minute later) tries them again.
+            log.exception("reminder sweep failed for partnership %s", pid)
+            result.failed.append(pid)
+            continue
         if days:
             result.days[pid] = days
             SweepLog.objects.bulk_create(
@@ -403,7 +411,6 @@ def outbox_enqueue_event(
         for uid in sorted(users)
     ]
     OutboxMessage.objects.bulk_create(objs, ignore_conflicts=True)
-    transaction.on_commit(_kick_delivery)
     return len(objs)
 
 
@@ -414,16 +421,6 @@ def recipients_with_role(partnership: Partnership, role: str, agency_kind: str =
     directory = Directory([partnership.pk])
     ids = [h.user_id for h in directory.resolve(partnership.pk, role, agency_kind, fallback=False)]
     return list(User.objects.filter(pk__in=ids))
-
-
-def _kick_delivery() -> None:
-    """Ask for a delivery round now rather than at the next beat tick (best effort)."""
-    try:
-        from notifications.tasks import deliver
-
-        deliver.delay()
-    except Exception:  # the beat tick delivers anyway
-        log.warning("could not enqueue an immediate delivery round; the next beat tick will deliver")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -740,7 +737,7 @@ class NothingToSend(Exception):
 # Rendering (through the permission door)
 # ------------------------------------------------------------------------------------------------
 
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     Kind.DUE_SOON: "Reminder: a deadline is due soon",
     Kind.DUE_TODAY: "Due today: a deadline",
     Kind.OVERDUE: "Overdue: a deadline has passed",
@@ -755,7 +752,7 @@ SUBJECTS = {
 }
 
 
-def _visible_case_ids(user: Any, partnership: Partnership, case_ids: Iterable[int]) -> set[int]:
+def _visible_case_ids(user: Any, partnership: Partnership, case_ids: Iterable[int | None]) -> set[int]:
     from cases.access import cases_visible_to  # lazily: engines reach cases through the door only
 
     ids = {c for c in case_ids if c}
@@ -764,9 +761,17 @@ def _visible_case_ids(user: Any, partnership: Partnership, case_ids: Iterable[in
     return set(cases_visible_to(user, partnership).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def describe_message(row: OutboxMessage, *, visible: bool, on: dt.date | None = None) -> dict[str, Any]:
-    """What a message says, for e-mail and in-app alike. Case details only when ``visible``."""
+def describe_message(
+    row: OutboxMessage,
+    *,
+    visible: bool,
+    on: dt.date | None = None,
+    calendars: dict[int, WorkingCalendar] | None = None,
+) -> dict[str, Any]:
+    """What a message says, for e-mail and in-app alike. Case details only when ``visible``.
+    ``calendars`` caches working calendars across a page of messages."""
     on = on or today()
+    calendars = {} if calendars is None else calendars
     ctx: dict[str, Any] = {
         "row": row,
         "kind": row.kind,
@@ -794,7 +799,9 @@ def describe_message(row: OutboxMessage, *, visible: bool, on: dt.date | None = 
         ctx["path"] = f"/p/{row.partnership.slug}/outbox/?status=failed"
     deadline = row.deadline
     if deadline is not None:
-        cal = calendar_for(deadline.partnership_id)
+        if deadline.partnership_id not in calendars:
+            calendars[deadline.partnership_id] = calendar_for(deadline.partnership_id)
+        cal = calendars[deadline.partnership_id]
         remaining = cal.working_days_between(on, deadline.due)
         if deadline.due == on or (remaining == 0 and deadline.due > on):
             when = "today" if deadline.due == on else f"on {deadline.due:%A %-d %B %Y}, a non-working day"
@@ -848,14 +855,15 @@ def build_email(row: OutboxMessage) -> EmailMultiAlternatives:
         ]
         if not live:
             raise NothingToSend("Nothing in the digest is still open")
-        visible = _visible_case_ids(row.recipient, row.partnership, [i.case_id for i in live])
-        described = [describe_message(i, visible=i.case_id in visible, on=on) for i in live]
+        seen = _visible_case_ids(row.recipient, row.partnership, [i.case_id for i in live if i.case_id])
+        cals: dict[int, WorkingCalendar] = {}
+        described = [describe_message(i, visible=i.case_id in seen, on=on, calendars=cals) for i in live]
         ctx = describe_message(row, visible=False, on=on)
         ctx.update(items=described, count=len(described))
         ctx["subject"] = f"Your daily summary: {len(described)} message{'s' if len(described) != 1 else ''}"
         template = "digest"
     else:
-        visible = bool(row.case_id) and row.case_id in _visible_case_ids(
+        visible = row.case_id is not None and row.case_id in _visible_case_ids(
             row.recipient, row.partnership, [row.case_id]
         )
         ctx = describe_message(row, visible=visible, on=on)
@@ -927,7 +935,6 @@ def outbox_resend(*, partnership: Partnership, message_id: int, by: Any) -> Outb
             "status": [row.status if target is not row else "failed", "pending"],
         },
     )
-    transaction.on_commit(_kick_delivery)
     return target
 
 

@@ -12,7 +12,7 @@ from celery import shared_task
 from notifications import services
 
 
-@shared_task(name="notifications.sweep", ignore_result=True)
+@shared_task(name="notifications.sweep", ignore_result=True)  # type: ignore[untyped-decorator]
 def sweep(on: str | None = None) -> int:
     """Insert today's reminders (or those of ``on``, an ISO date), then start a delivery round."""
     result = services.sweep(on=dt.date.fromisoformat(on) if on else None)
@@ -20,11 +20,11 @@ def sweep(on: str | None = None) -> int:
     return result.inserted
 
 
-@shared_task(name="notifications.deliver", ignore_result=True)
+@shared_task(name="notifications.deliver", ignore_result=True)  # type: ignore[untyped-decorator]
 def deliver() -> int:
     return services.outbox_dispatch().claimed
 
 
-@shared_task(name="notifications.send_batch", ignore_result=True)
+@shared_task(name="notifications.send_batch", ignore_result=True)  # type: ignore[untyped-decorator]
 def send_batch(ids: list[int], token: str) -> int:
     return services.outbox_send_batch(ids, token).sent
