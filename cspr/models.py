@@ -27,7 +27,9 @@ class PracticeReview(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     learning_type = models.CharField(max_length=60, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMMISSIONING)
-    decided_on = models.DateField(help_text="The date of the decision to initiate the review (the 6-month clock).")
+    decided_on = models.DateField(
+        help_text="The date of the decision to initiate the review (the 6-month clock)."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
