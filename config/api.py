@@ -21,3 +21,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied("You do not have permission to do this.")
     return drf_exception_handler(exc, context)
+
+
+def _register_all() -> None:
+    # Each app's API module registers its routes here (config is the top of the dependency order).
+    from cases.api import register as register_cases
+
+    register_cases(router)
+
+
+_register_all()
