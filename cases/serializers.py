@@ -110,6 +110,8 @@ class PastDateTime(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> dt.datetime:
         if not isinstance(value, str):
             self.fail("invalid")
+        if "T" not in value.upper() and " " not in value.strip():
+            self.fail("date")  # a bare date would be read as midnight
         parsed: dt.datetime = super().to_internal_value(value)
         if parsed.year < 1900:
             raise serializers.ValidationError(f"{self.label} must have a year with 4 numbers, like 2025")
