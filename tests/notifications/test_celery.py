@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from notifications.models import Kind, OutboxMessage, Status
 from partnerships.roles import Role
@@ -75,11 +76,17 @@ def due(open_case, world):
     return 90
 
 
-def all_sent(expected: int):
+def wait_all_sent(rig, expected: int, what: str, timeout: float = 90) -> None:
     def check() -> bool:
         return OutboxMessage.objects.filter(status=Status.SENT).count() == expected
 
-    return check
+    try:
+        wait_for(check, timeout, what)
+    except AssertionError as exc:
+        counts = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")))
+        raise AssertionError(
+            f"{exc}; rows by status {counts}; sink accepted {len(rig.sink.handler.ids())}"
+        ) from None
 
 
 def assert_exactly_once(sink: Sink, expected: int, allowed_repeats: int = 0) -> None:
@@ -102,7 +109,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_every_reminder_once(rig, d
     assert in_flight > 0, "the kill did not land in the middle of a batch"
     assert len(rig.sink.handler.ids()) < due
     rig.procs.worker()
-    wait_for(all_sent(due), 60, "every message to be sent after the restart")
+    wait_all_sent(rig, due, "every message to be sent after the restart")
     assert_exactly_once(rig.sink, due, allowed_repeats=1)
     assert OutboxMessage.objects.filter(attempts__gte=2).exists(), (
         "nothing was reclaimed from the dead worker"
@@ -114,7 +121,7 @@ def test_two_beat_schedulers_and_two_workers_cause_no_duplicate(rig, due):
     rig.procs.beat()
     rig.procs.worker("a")
     rig.procs.worker("b")
-    wait_for(all_sent(due), 60, "every message to be sent")
+    wait_all_sent(rig, due, "every message to be sent")
     time.sleep(3)  # both beats keep sweeping and delivering: nothing more may be sent
     assert_exactly_once(rig.sink, due)
     assert OutboxMessage.objects.filter(kind=Kind.ESCALATION).count() == 30
@@ -128,7 +135,7 @@ def test_redis_restarted_mid_run_loses_nothing(rig, due):
     rig.redis.stop()  # everything queued in Redis is gone
     time.sleep(2)
     rig.redis.start()
-    wait_for(all_sent(due), 60, "every message to be sent after Redis came back")
+    wait_all_sent(rig, due, "every message to be sent after Redis came back")
     assert_exactly_once(rig.sink, due)
 
 
@@ -143,7 +150,7 @@ def test_mail_server_refusing_for_a_while_then_everything_is_delivered(rig, due)
     assert OutboxMessage.objects.exclude(last_error="").exists()
     rig.sink.handler.refusing = False
     rig.sink.start()
-    wait_for(all_sent(due), 60, "every message to be sent when the server came back")
+    wait_all_sent(rig, due, "every message to be sent when the server came back")
     assert_exactly_once(rig.sink, due)
     assert OutboxMessage.objects.filter(attempts__gte=2).exists()
     assert not OutboxMessage.objects.exclude(last_error="").exists()
