@@ -80,3 +80,31 @@ def render_calendar(user: object) -> bytes:
                 event.add("url", entry.url)
             cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def render_invitation(event: dict[str, object], *, reference: str = "", attendee: str = "") -> bytes:
+    """One meeting as an iCal invitation (METHOD:REQUEST) for an e-mail attachment. ``event`` holds
+    uid, sequence, start and end (ISO datetimes), summary and location; the case ``reference`` is
+    added to the summary only when the recipient may see the case (the caller decides)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Safeguarding practice reviews//Meetings//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "REQUEST")
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
+    vevent = Event()
+    vevent.add("uid", f"{event['uid']}@{domain}")
+    vevent.add("sequence", int(str(event.get("sequence") or 0)))
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", dt.datetime.fromisoformat(str(event["start"])))
+    vevent.add("dtend", dt.datetime.fromisoformat(str(event["end"])))
+    summary = str(event.get("summary") or "Meeting")
+    vevent.add("summary", f"{summary}: case {reference}" if reference else summary)
+    if event.get("location"):
+        vevent.add("location", str(event["location"]))
+    vevent.add("organizer", f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+    if attendee:
+        vevent.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+    vevent.add("status", "CONFIRMED")
+    cal.add_component(vevent)
+    return cal.to_ical()

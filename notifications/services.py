@@ -373,9 +373,12 @@ def outbox_enqueue_event(
     case: Any = None,
     summary: str = "",
     path: str = "",
+    calendar_event: dict[str, Any] | None = None,
 ) -> int:
     """Queue one message per recipient about an event: a sign-off requested, a decision recorded, a
-    letter, an information request. Call inside the transaction that records the event, so the
+    letter, an information request. ``calendar_event`` (uid, sequence, start, end as ISO datetimes,
+    summary, location; no personal data) makes the e-mail a meeting invitation with an iCal
+    attachment (``notifications.calendar.render_invitation``). Call inside the transaction that records the event, so the
     message exists if and only if the event does. ``event_key`` identifies the event (e.g.
     ``"signoff:12:v3"``): calling again with the same key and recipient inserts nothing.
 
@@ -393,7 +396,9 @@ def outbox_enqueue_event(
     urgent = kind in URGENT_KINDS
     digest_users = set() if urgent else _digest_users(set(users))
     digest_at = next_digest_time(calendar_for(partnership), now) if digest_users else now
-    context = {"summary": summary[:2000], "path": path[:300]}
+    context: dict[str, Any] = {"summary": summary[:2000], "path": path[:300]}
+    if calendar_event:
+        context["calendar_event"] = dict(calendar_event)
     objs = [
         OutboxMessage(
             partnership=partnership,
@@ -785,6 +790,8 @@ def describe_message(
     reference = row.case.reference if visible and row.case_id and row.case else ""
     ctx["reference"] = reference
     subject = SUBJECTS.get(row.kind, "Message from the partnership")
+    if (row.context or {}).get("calendar_event"):
+        subject = "Meeting invitation"
     if reference:
         subject += f" on case {reference}" if row.kind in REMINDER_KINDS else f": case {reference}"
     ctx["subject"] = subject
@@ -883,6 +890,12 @@ def build_email(row: OutboxMessage) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(html, "text/html")
+    event = (row.context or {}).get("calendar_event") if row.kind != Kind.DIGEST else None
+    if event:
+        from notifications.calendar import render_invitation
+
+        ics = render_invitation(event, reference=ctx.get("reference", ""), attendee=row.recipient.email)
+        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
     return message
 
 
