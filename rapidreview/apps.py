@@ -9,3 +9,6 @@ class RapidreviewConfig(AppConfig):
         from rapidreview import panels, services  # noqa: F401 - services registers the rapid review stage
 
         panels.register()
+        from rapidreview import meeting_services
+
+        meeting_services.register()
