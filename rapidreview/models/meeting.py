@@ -11,7 +11,8 @@ from rapidreview.models.review import RapidReview
 
 class Meeting(models.Model):
     """The rapid review meeting (000 App 5; 001 quorum and votes; 003 authors present and leave; 004
-    WD 11)."""
+    WD 11). ``invitation_sequence`` is the iCal SEQUENCE of the invitations: it goes up each time the
+    date, time or place changes after invitations were sent, so calendars update the same event."""
 
     review = models.OneToOneField(RapidReview, on_delete=models.CASCADE, related_name="meeting")
     scheduled_for = models.DateTimeField()
@@ -19,6 +20,7 @@ class Meeting(models.Model):
         max_length=300, help_text="A room, or 'Online' with the joining details sent separately."
     )
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    invitation_sequence = models.PositiveIntegerField(default=0)
     held_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,9 +105,27 @@ class MeetingRecord(models.Model):
         return f"Record of {self.meeting}"
 
 
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    """``update()`` and ``delete()`` on a queryset skip ``Decision.save()``: refuse them for any
+    version that has been put for sign-off, so no ORM path changes signed content in place. (On
+    PostgreSQL a trigger refuses the same from raw SQL, migration 0002.)"""
+
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(put_for_signoff=True).exists():
+            raise PermissionError("A decision put for sign-off is never changed: record a new version.")
+        return super().update(**kwargs)
+
+    def delete(self) -> NoReturn:
+        raise PermissionError("Decision versions are kept.")
+
+
 class Decision(models.Model):
     """The rapid review decision record, versioned: a version that has been put to the partners for
-    sign-off is never changed in place — a change makes version + 1 (DESIGN.md "Sign-off")."""
+    sign-off is never changed in place — a change makes version + 1 (DESIGN.md "Sign-off").
+
+    ``signoff_request`` is the sign-off request this version was put to the partners with (its
+    snapshot is ``content()`` at that moment); ``change_reason`` says why this version replaced the
+    one before (a partner's comment, the Panel's disagreement)."""
 
     class Outcome(models.TextChoices):
         LOCAL_CSPR = "local_cspr", "Local child safeguarding practice review"
@@ -124,6 +144,12 @@ class Decision(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     put_for_signoff = models.BooleanField(default=False)
+    change_reason = models.TextField(blank=True)
+    signoff_request = models.ForeignKey(
+        "signoffs.SignoffRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "-version"]
@@ -140,22 +166,48 @@ class Decision(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Decision versions are kept.")
 
+    def outcome_label(self) -> str:
+        rr = self.review.case.profile.data.get("rapid_review") or {}
+        labels = {o["key"]: o["label"] for o in rr.get("outcomes") or []}
+        return str(labels.get(self.outcome) or dict(self.Outcome.choices).get(self.outcome, self.outcome))
+
+    def learning_type_label(self) -> str:
+        if not self.learning_type:
+            return ""
+        options = {o["key"]: o["label"] for o in self.review.case.profile.data.get("learning_options") or []}
+        return str(options.get(self.learning_type, self.learning_type))
+
     def content(self) -> dict[str, Any]:
-        """Exactly what the partners sign."""
+        """Exactly what the partners sign: the decision in words as well as codes, and the votes
+        where the partnership decides by vote (001)."""
+        votes = []
+        meeting = Meeting.objects.filter(review_id=self.review_id).first()
+        if meeting is not None:
+            votes = [
+                {"agency": v.agency.name, "question": v.get_question_display(), "in_favour": v.in_favour}
+                for v in meeting.votes.select_related("agency").order_by("question", "agency__name")
+            ]
         return {
             "case": self.review.case.reference,
             "version": self.version,
             "outcome": self.outcome,
+            "outcome_label": self.outcome_label(),
             "learning_type": self.learning_type,
+            "learning_type_label": self.learning_type_label(),
             "recommendation": self.recommendation,
             "rationale": self.rationale,
             "next_steps": self.next_steps,
             "national_importance": self.national_importance,
+            "votes": votes,
+            "meeting_held_on": meeting.held_on.isoformat() if meeting and meeting.held_on else None,
         }
 
 
 class PanelSubmission(models.Model):
-    review = models.OneToOneField(RapidReview, on_delete=models.CASCADE, related_name="panel_submission")
+    """The signed decision sent to the Panel. Usually one per rapid review; another after the Panel
+    disagreed (a new decision version) or asked for more information (000 §6.11; 003 §8.2)."""
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="panel_submissions")
     submitted_on = models.DateField()
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -164,6 +216,9 @@ class PanelSubmission(models.Model):
         default=dict, help_text="The QA checks of Darlington Appendix 5, computed when recorded."
     )
     qa_comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["submitted_on", "id"]
 
     def __str__(self) -> str:
         return f"Panel submission of {self.review}"
