@@ -26,8 +26,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def _register_all() -> None:
     # Each app's API module registers its routes here (config is the top of the dependency order).
     from cases.api import register as register_cases
+    from rapidreview.api_meeting import register as register_rapid_review_meeting
 
     register_cases(router)
+    register_rapid_review_meeting(router)
 
 
 _register_all()
