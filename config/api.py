@@ -26,9 +26,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def _register_all() -> None:
     # Each app's API module registers its routes here (config is the top of the dependency order).
     from cases.api import register as register_cases
+    from rapidreview.api import register as register_rapid_review
     from rapidreview.api_meeting import register as register_rapid_review_meeting
 
     register_cases(router)
+    register_rapid_review(router)
     register_rapid_review_meeting(router)
 
 
