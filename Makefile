@@ -50,7 +50,7 @@ smoke: install
 	$(BIN)/python scripts/smoke_embedded.py
 
 browser: install
-	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser -q
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n 2 -m browser -q
 
 bench: install
 	scripts/ensure-services.sh
