@@ -47,6 +47,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import BaseFilterBackend
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -124,10 +125,45 @@ class VisibleToFilter(BaseFilterBackend):
         return queryset & view.visible_to(request.user, view.standing.partnership)
 
 
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """LimitOffsetPagination that refuses a limit or offset it cannot use (DRF's quietly falls back
+    to the defaults, so a client's typo would look like success)."""
+
+    max_limit = 200
+
+    def _number(self, request: Request, name: str, low: int, high: int | None) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= low) or (
+            high is not None and int(raw) > high
+        ):
+            top = f" to {high}" if high is not None else " or more"
+            raise serializers.ValidationError({name: [f"Must be a whole number from {low}{top}."]})
+        return int(raw)
+
+    def get_limit(self, request: Request) -> int | None:
+        limit = self._number(request, self.limit_query_param, 1, self.max_limit)
+        return self.default_limit if limit is None else limit
+
+    def get_offset(self, request: Request) -> int:
+        return self._number(request, self.offset_query_param, 0, None) or 0
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for p in parameters:
+            if p["name"] == self.limit_query_param:
+                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_limit}
+            elif p["name"] == self.offset_query_param:
+                p["schema"] = {"type": "integer", "minimum": 0, "maximum": 999_999_999}
+        return parameters
+
+
 class DoorViewSet(viewsets.GenericViewSet):
     permission_classes = [ThroughTheDoor]
     filter_backends = [VisibleToFilter]
-    lookup_value_regex = r"[^/.]+"  # anything, so a bad id is a JSON 404 from the door, not an HTML one
+    pagination_class = StrictLimitOffsetPagination
+    lookup_value_regex = r"[^/]+"  # anything, so a bad id is a JSON 404 from the door, not an HTML one
     doors: dict[str, Door]
     door_rights: dict[str, str]
     standing: Standing
@@ -157,6 +193,9 @@ def _conflict(message: str) -> Response:
 SLUG = OpenApiParameter(
     "slug", str, OpenApiParameter.PATH, description="The partnership's short name, e.g. darlington."
 )
+ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id (a whole number)."
+)
 REFERRER_SECTION_KEYS = sorted({s.key for s in SECTIONS.values() if s.completed_by == "referrer"})
 SECTION_KEY = OpenApiParameter(
     "section_key",
@@ -177,6 +216,7 @@ R404 = OpenApiResponse(
 )
 R409 = OpenApiResponse(ErrorSerializer, description="The record's stage or status does not allow this now.")
 READ_ERRORS = {403: R403, 404: R404}
+LIST_ERRORS = {400: R400, 403: R403, 404: R404}  # lists: 400 for a limit or offset that is not a number
 WRITE_ERRORS = {400: R400, 403: R403, 404: R404, 409: R409}
 
 
@@ -404,11 +444,11 @@ def parse_answers(
         "safeguarding lead; every referral that has reached the business unit if you hold a "
         "partnership-wide role. Answers are in the single-referral view only.",
         parameters=[SLUG],
-        responses={200: ReferralSerializer(many=True), **READ_ERRORS},
+        responses={200: ReferralSerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One referral, with its answers",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         responses={200: ReferralDetailSerializer, **READ_ERRORS},
     ),
     create=extend_schema(
@@ -432,7 +472,7 @@ def parse_answers(
         "response says whether the section is valid, lists the errors, and marks the section completed "
         "only when valid. A 400 means the answers could not be stored as sent (unknown fields, wrong "
         "types, NUL, over-long text) and nothing was saved.",
-        parameters=[SLUG, SECTION_KEY],
+        parameters=[SLUG, ID, SECTION_KEY],
         request=SectionSaveSerializer,
         responses={200: SectionResultSerializer, 400: R400, 403: R403, 404: R404},
     ),
@@ -441,25 +481,25 @@ def parse_answers(
         description="The referrer. Goes straight to the business unit when the referrer is their "
         "agency's lead. Refused (400, with the sections to finish) until every section is complete and "
         "valid. A repeat after it has gone changes nothing and returns the referral.",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=None,
         responses={200: ReferralDetailSerializer, **WRITE_ERRORS},
     ),
     authorise=extend_schema(
         summary="Authorise the referral (agency safeguarding lead)",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=AuthoriseSerializer,
         responses={200: ReferralDetailSerializer, **WRITE_ERRORS},
     ),
     return_=extend_schema(
         summary="Return the referral to the referrer with comments (agency safeguarding lead)",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=ReturnSerializer,
         responses={200: ReferralDetailSerializer, **WRITE_ERRORS},
     ),
     acknowledge=extend_schema(
         summary="Acknowledge receipt (business unit): open a case or add to an existing one",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=AcknowledgeSerializer,
         responses={200: ReferralDetailSerializer, **WRITE_ERRORS},
     ),
@@ -539,7 +579,7 @@ class ReferralViewSet(DoorViewSet):
     @action(
         detail=True,
         methods=["patch"],
-        url_path=r"sections/(?P<section_key>[^/.]+)",
+        url_path=r"sections/(?P<section_key>[^/]+)",
         url_name="section",
     )
     def section(self, request: Request, slug: str, pk: str, section_key: str) -> Response:
@@ -778,11 +818,11 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
     list=extend_schema(
         summary="Cases you may see",
         parameters=[SLUG],
-        responses={200: CaseSerializer(many=True), **READ_ERRORS},
+        responses={200: CaseSerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One case: stage, timeline, deadlines, decision and Panel notification",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         responses={200: CaseDetailSerializer, **READ_ERRORS},
     ),
     decision=extend_schema(
@@ -791,7 +831,7 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
         "for the decision (409 once it has been recorded). outcome is one of the partnership's outcome "
         "keys (e.g. notify, learning, no_further_action); where the partnership's procedure has the "
         "chair recommend and a director decide, recommendation and recommendation_by are required.",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=DecisionSerializer,
         responses={200: CaseDetailSerializer, **WRITE_ERRORS},
     ),
@@ -799,7 +839,7 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
         summary="Record the notification submitted to the national Panel",
         description="The business unit or the local authority's representative, once the partners have "
         "decided to notify (409 before that, and once it is recorded).",
-        parameters=[SLUG],
+        parameters=[SLUG, ID],
         request=PanelNotificationSerializer,
         responses={200: CaseDetailSerializer, **WRITE_ERRORS},
     ),
@@ -883,5 +923,5 @@ class CaseViewSet(DoorViewSet):
 def register(router: Any) -> None:
     """Called by config.api: the partnership is part of every path, so another partnership's slug
     reaches nothing (the door answers 404)."""
-    router.register(r"partnerships/(?P<slug>[^/.]+)/referrals", ReferralViewSet, basename="api-referral")
-    router.register(r"partnerships/(?P<slug>[^/.]+)/cases", CaseViewSet, basename="api-case")
+    router.register(r"partnerships/(?P<slug>[^/]+)/referrals", ReferralViewSet, basename="api-referral")
+    router.register(r"partnerships/(?P<slug>[^/]+)/cases", CaseViewSet, basename="api-case")
