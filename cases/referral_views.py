@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
-from cases import access, services
+from cases import access, section_pages, services
 from cases.forms import AcknowledgeForm, AuthoriseForm, WithdrawForm
 from cases.models import Referral
 from cases.referral_form import FormSpec, form_spec
-from cases.referral_forms import SectionForm, clean_answers, data_to_raw, quiet, section_form
+from cases.referral_forms import clean_answers, section_form
 from partnerships.access import access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
@@ -212,54 +212,31 @@ def referral_section(request: HttpRequest, slug: str, referral_id: int, section_
     keys = [s.key for s in spec.referrer_sections]
     next_key = keys[keys.index(section.key) + 1] if keys.index(section.key) + 1 < len(keys) else None
     if request.method == "POST":
-        rows = {t.name: _rows_from_post(t, request.POST) for t in section.tables}
-        action = request.POST.get("action", "continue")
-        if action.startswith("add:"):
-            table = action.split(":", 1)[1]
-            if table in rows:
-                rows[table] = min(
-                    rows[table] + 1, next(t.max_rows for t in section.tables if t.name == table)
-                )
-        elif action.startswith("remove:"):
-            _, table, index = ([*action.split(":"), "", ""])[:3]
-            post = _remove_row(request.POST, section, table, index)
-            rows[table] = max(1, rows.get(table, 1) - 1)
-            request.POST = post  # type: ignore[assignment]
-        form = SectionForm(
-            request.POST,
-            spec=spec,
-            section=section,
-            partnership=referral.partnership,
-            context=context,
-            rows=rows,
+        posted = section_pages.read_post(
+            request.POST, spec=spec, section=section, partnership=referral.partnership, context=context
         )
-        raw = data_to_raw(form, request.POST)
-        valid = form.is_valid()
-        complete = valid and action == "continue"
         services.referral_save_section(
             referral=referral,
             by=request.user,
             section_key=section.key,
-            raw=raw,
-            complete=complete or (valid and referral.section_state.get(section.key) == "completed"),
+            raw=posted.raw,
+            complete=posted.valid
+            and (posted.action == "continue" or referral.section_state.get(section.key) == "completed"),
         )
-        if action in ("continue",) and valid:
+        if posted.action == "continue" and posted.valid:
             return redirect(
                 _url("referral_section", referral, next_key) if next_key else _url("referral_check", referral)
             )
-        if action == "draft":
+        if posted.action == "draft":
             messages.success(
                 request, "Your answers have been saved as a draft. You can come back to them at any time."
             )
             return redirect(_url("referral_view", referral))
-        if action.startswith(("add:", "remove:")):
-            quiet(form)
+        form = posted.form
         status = 400 if form.errors else 200
     else:
-        form = quiet(
-            section_form(
-                spec, section, referral.partnership, referral.answers.get(section.key), context=context
-            )
+        form = section_pages.stored_form(
+            spec, section, referral.partnership, referral.answers.get(section.key), context=context
         )
         status = 200
     return render(
@@ -271,56 +248,13 @@ def referral_section(request: HttpRequest, slug: str, referral_id: int, section_
             "spec": spec,
             "section": section,
             "form": form,
-            "layout": _layout(form),
+            "layout": section_pages.layout(form),
             "position": keys.index(section.key) + 1,
             "count": len(keys),
             "autosave_url": _url("referral_autosave", referral, section.key),
         },
         status=status,
     )
-
-
-def _layout(form: SectionForm) -> list[dict[str, Any]]:
-    """The section's items in order, with bound fields, for the template."""
-    out: list[dict[str, Any]] = []
-    for item in form.section.items:
-        if hasattr(item, "columns"):
-            rows = [[form[name] for name in names] for names in form.table_rows.get(item.name, [])]
-            out.append({"kind": "table", "table": item, "rows": rows, "count": len(rows)})
-        else:
-            out.append({"kind": "field", "bound": form[item.name]})
-    return out
-
-
-def _rows_from_post(table: Any, post: Any) -> int:
-    try:
-        n = int(post.get(f"{table.name}-rows", 1))
-    except (TypeError, ValueError):
-        n = 1
-    return max(1, min(n, table.max_rows))
-
-
-def _remove_row(post: Any, section: Any, table_name: str, index: str) -> Any:
-    """The POST data with one table row taken out and the rows after it moved up."""
-    table = next((t for t in section.tables if t.name == table_name), None)
-    try:
-        i = int(index)
-    except ValueError:
-        return post
-    if table is None:
-        return post
-    n = _rows_from_post(table, post)
-    data = post.copy()
-    for j in range(i, n):
-        for col in table.columns:
-            for suffix in ("", "_day", "_month", "_year"):
-                src, dst = f"{table.name}-{j + 1}-{col.name}{suffix}", f"{table.name}-{j}-{col.name}{suffix}"
-                if src in post:
-                    data.setlist(dst, post.getlist(src))
-                else:
-                    data.pop(dst, None)
-    data[f"{table.name}-rows"] = str(max(1, n - 1))
-    return data
 
 
 @login_required
@@ -336,9 +270,10 @@ def referral_autosave(request: HttpRequest, slug: str, referral_id: int, section
     section = spec.section(section_key)
     if section is None or section.completed_by != "referrer":
         raise Http404("No such section.")
-    rows = {t.name: _rows_from_post(t, request.POST) for t in section.tables}
-    form = SectionForm(request.POST, spec=spec, section=section, partnership=referral.partnership, rows=rows)
-    raw = data_to_raw(form, request.POST)
+    posted = section_pages.read_post(
+        request.POST, spec=spec, section=section, partnership=referral.partnership
+    )
+    raw, form = posted.raw, posted.form
     previous_state = referral.section_state.get(section.key)
     if raw != (referral.answers.get(section.key) or {}):
         services.referral_save_section(

@@ -12,7 +12,9 @@ from django.utils import timezone
 from audit.services import audit_record
 from cases.models import Case, CaseEvent, CaseKind
 from deadlines.services import schedule
+from notifications.services import recipients_with_role
 from partnerships.models import Partnership
+from partnerships.roles import Role
 
 
 class CaseError(Exception):
@@ -205,7 +207,6 @@ def referral_save_section(
 
 def _leads_of(agency: Any) -> list[Any]:
     from partnerships.models import User
-    from partnerships.roles import Role
 
     return list(
         User.objects.filter(
@@ -217,34 +218,6 @@ def _leads_of(agency: Any) -> list[Any]:
     )
 
 
-def _business_unit_of(partnership: Partnership) -> list[Any]:
-    from partnerships.models import User
-    from partnerships.roles import Role
-
-    return list(
-        User.objects.filter(
-            memberships__agency__partnership=partnership,
-            memberships__role=Role.BUSINESS_UNIT,
-            memberships__is_active=True,
-            is_active=True,
-        ).distinct()
-    )
-
-
-def _people(partnership: Partnership, role: str, agency_kind: str | None = None) -> list[Any]:
-    from partnerships.models import User
-
-    qs = User.objects.filter(
-        memberships__agency__partnership=partnership,
-        memberships__role=role,
-        memberships__is_active=True,
-        is_active=True,
-    )
-    if agency_kind:
-        qs = qs.filter(memberships__agency__kind=agency_kind, memberships__agency__is_statutory_partner=True)
-    return list(qs.distinct())
-
-
 @transaction.atomic
 def referral_submit(*, referral: Any, by: Any) -> Any:
     """Send a complete referral to the agency safeguarding lead (or straight to the business unit when
@@ -253,7 +226,6 @@ def referral_submit(*, referral: Any, by: Any) -> Any:
     from cases.models import Referral
     from cases.referral_form import form_spec
     from cases.referral_forms import clean_answers
-    from partnerships.roles import Role
 
     locked = _referral_locked(referral.pk)
     if locked.status not in (Referral.Status.DRAFT, Referral.Status.RETURNED):
@@ -284,7 +256,7 @@ def referral_submit(*, referral: Any, by: Any) -> Any:
     )
     if self_lead:
         notify(
-            recipients=_business_unit_of(locked.partnership),
+            recipients=recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
             kind="referral",
             partnership=locked.partnership,
             summary=f"A referral from {locked.agency.name}, authorised by its safeguarding lead, is waiting for you to acknowledge it.",
@@ -371,7 +343,7 @@ def referral_authorise(*, referral: Any, by: Any, raw: dict[str, Any]) -> Any:
     )
     stamp = f"{locked.authorised_at:%Y%m%d%H%M%S%f}"
     notify(
-        recipients=_business_unit_of(locked.partnership),
+        recipients=recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
         kind="referral",
         partnership=locked.partnership,
         summary=f"A referral from {locked.agency.name}, authorised by its safeguarding lead, is waiting for you to acknowledge it.",
@@ -573,9 +545,7 @@ def referral_acknowledge(
 
 
 def _statutory_partner_reps(partnership: Partnership) -> list[Any]:
-    from partnerships.roles import Role
-
-    return _people(partnership, Role.PARTNER_REP)
+    return recipients_with_role(partnership, Role.PARTNER_REP, "statutory_partners")
 
 
 def _anchor(case: Case, key: str, value: dt.date, by: Any, reason: str) -> None:
@@ -691,7 +661,6 @@ def decision_record(
     from cases import stages
     from cases.messaging import case_url, notify
     from cases.models import NotificationDecision
-    from partnerships.roles import Role
 
     config = profile_data(case).get("notification_decision", {})
     outcomes = {o["key"]: o["label"] for o in config.get("outcomes", [])}
@@ -745,7 +714,7 @@ def decision_record(
     locked = case_transition(
         case=locked, to=target, by=by, reason=rationale, summary=f"Partners decided: {outcomes[outcome]}"
     )
-    chairs = _people(locked.partnership, Role.SUBGROUP_CHAIR)
+    chairs = recipients_with_role(locked.partnership, Role.SUBGROUP_CHAIR)
     if outcome in ("learning", "no_further_action"):
         notify(
             recipients=chairs,
@@ -761,8 +730,8 @@ def decision_record(
         )
     if outcome == "notify":
         notify(
-            recipients=_people(locked.partnership, Role.PARTNER_REP, "local_authority")
-            + _business_unit_of(locked.partnership),
+            recipients=recipients_with_role(locked.partnership, Role.PARTNER_REP, "local_authority")
+            + recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
             kind="decision_recorded",
             partnership=locked.partnership,
             case=locked,

@@ -16,6 +16,7 @@ from cases.messaging import notify
 from cases.models import Case, CaseKind
 from cases.services import case_event, case_transition
 from deadlines.services import anchor_record, profile_for
+from notifications.services import recipients_with_role
 from partnerships.models import Agency, User
 from partnerships.roles import Role
 from rapidreview.models import AgencyReturn, ChronologyEntry, InformationRequest, RapidReview
@@ -60,14 +61,7 @@ def _people(agency: Agency, roles: Iterable[str]) -> list[User]:
 
 
 def business_unit(partnership: Any) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__agency__partnership=partnership,
-            memberships__role=Role.BUSINESS_UNIT,
-            memberships__is_active=True,
-            is_active=True,
-        ).distinct()
-    )
+    return recipients_with_role(partnership, Role.BUSINESS_UNIT)
 
 
 @transaction.atomic

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
+from cases import section_pages
 from cases.access import access_case_for_roles
-from cases.referral_forms import SectionForm, clean_answers, data_to_raw, quiet, section_form
-from cases.referral_views import _layout, _remove_row, _rows_from_post
+from cases.referral_forms import clean_answers
 from partnerships.access import access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
@@ -272,44 +272,30 @@ def request_section(request: HttpRequest, slug: str, request_id: int, section_ke
     keys = [s.key for s in spec.sections]
     next_key = keys[keys.index(section.key) + 1] if keys.index(section.key) + 1 < len(keys) else None
     if request.method == "POST":
-        rows = {t.name: _rows_from_post(t, request.POST) for t in section.tables}
-        action = request.POST.get("action", "continue")
-        post = request.POST
-        if action.startswith("add:"):
-            table = action.split(":", 1)[1]
-            if table in rows:
-                rows[table] = min(
-                    rows[table] + 1, next(t.max_rows for t in section.tables if t.name == table)
-                )
-        elif action.startswith("remove:"):
-            _, table, index = [*action.split(":"), "", ""][:3]
-            post = _remove_row(request.POST, section, table, index)
-            rows[table] = max(1, rows.get(table, 1) - 1)
-        form = SectionForm(post, spec=spec, section=section, partnership=req.review.partnership, rows=rows)
-        raw = data_to_raw(form, post)
-        valid = form.is_valid()
+        posted = section_pages.read_post(
+            request.POST, spec=spec, section=section, partnership=req.review.partnership
+        )
         services.return_save_section(
             request=req,
             by=request.user,
             section_key=section.key,
-            raw=raw,
-            complete=valid and action == "continue",
+            raw=posted.raw,
+            complete=posted.valid and posted.action == "continue",
         )
-        if action == "continue" and valid:
+        if posted.action == "continue" and posted.valid:
             return redirect(
                 _request_url(req, "request_section", next_key)
                 if next_key
                 else _request_url(req, "request_submit")
             )
-        if action == "draft":
+        if posted.action == "draft":
             messages.success(request, "Your answers have been saved. You can come back to them at any time.")
             return redirect(_request_url(req))
-        if action.startswith(("add:", "remove:")):
-            quiet(form)
+        form = posted.form
         status = 400 if form.errors else 200
     else:
-        form = quiet(
-            section_form(spec, section, req.review.partnership, agency_return.answers.get(section.key))
+        form = section_pages.stored_form(
+            spec, section, req.review.partnership, agency_return.answers.get(section.key)
         )
         status = 200
     return render(
@@ -320,7 +306,7 @@ def request_section(request: HttpRequest, slug: str, request_id: int, section_ke
             "req": req,
             "section": section,
             "form": form,
-            "layout": _layout(form),
+            "layout": section_pages.layout(form),
             "position": keys.index(section.key) + 1,
             "count": len(keys),
             "autosave_url": _request_url(req, "request_autosave", section.key),
@@ -340,11 +326,10 @@ def request_autosave(request: HttpRequest, slug: str, request_id: int, section_k
     section = spec.section(section_key)
     if section is None:
         raise Http404("No such section.")
-    rows = {t.name: _rows_from_post(t, request.POST) for t in section.tables}
-    form = SectionForm(
-        request.POST, spec=spec, section=section, partnership=req.review.partnership, rows=rows
+    posted = section_pages.read_post(
+        request.POST, spec=spec, section=section, partnership=req.review.partnership
     )
-    raw = data_to_raw(form, request.POST)
+    raw, form = posted.raw, posted.form
     agency_return = services.return_for(req)
     if raw != (agency_return.answers.get(section.key) or {}):
         was_complete = agency_return.section_state.get(section.key) == "completed"
