@@ -578,12 +578,18 @@ def panel(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
     profile = profile_for(review.case.profile)
     rr_required = review.case.anchors.filter(key="rr_required_received", subject="").first()
+    recorded = []
+    if submissions:
+        for c in submissions[0].qa.get("checks", []):
+            dates = {k: dt.date.fromisoformat(c[k]) if c.get(k) else None for k in ("limit", "actual")}
+            recorded.append({**c, **dates})
     return render(
         request,
         "rapidreview/meeting/panel.html",
         _base(
             review,
             standing,
+            recorded_checks=recorded,
             submissions=submissions,
             responses=list(PanelResponse.objects.filter(review=review).order_by("-received_on", "-id")),
             checks=ms.qa_checks(review),
