@@ -834,7 +834,11 @@ def test_schema_documents_every_route_and_its_errors(client, people):
     as_user(client, people.bu)
     r = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     schema = r.json()
-    paths = {p for p in schema["paths"] if p.startswith("/api/partnerships/")}
+    paths = {
+        p
+        for p in schema["paths"]
+        if p.startswith(("/api/partnerships/{slug}/referrals/", "/api/partnerships/{slug}/cases/"))
+    }
     assert len(paths) == 11
     for path, operations in ((p, schema["paths"][p]) for p in paths):
         for method, op in operations.items():
@@ -842,3 +846,26 @@ def test_schema_documents_every_route_and_its_errors(client, people):
             assert {"403", "404"} <= codes, (method, path)
             if method in {"post", "patch"}:
                 assert "400" in codes, (method, path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["limit=abc", "limit=0", "limit=201", "limit=-1", "offset=-1", "offset=x", "limit=1.5"]
+)
+def test_lists_refuse_a_limit_or_offset_they_cannot_use(client, people, draft, query):
+    as_user(client, people.practitioner)
+    for url in (referrals_url("testshire"), cases_url("testshire")):
+        r = client.get(f"{url}?{query}")
+        assert r.status_code == 400, (url, query)
+        assert "Must be a whole number" in json.dumps(r.json())
+
+
+@pytest.mark.django_db
+def test_lists_page_with_limit_and_offset(client, world, people, draft):
+    for _ in range(2):
+        referral_start(
+            partnership=world.partnership, agency=world.provider, by=people.practitioner, token=uuid.uuid4()
+        )
+    as_user(client, people.practitioner)
+    body = client.get(f"{referrals_url('testshire')}?limit=2&offset=1").json()
+    assert body["count"] == 3 and len(body["results"]) == 2 and body["previous"] is not None
