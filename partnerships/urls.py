@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/sign-out/", views.sign_out, name="logout"),
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("account/", views.account, name="account"),
     path("switch/", views.switch, name="switch_partnership"),
     path("p/<slug:slug>/", views.partnership_home, name="partnership_home"),
     path("p/<slug:slug>/people/", views.people, name="people"),

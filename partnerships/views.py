@@ -281,3 +281,15 @@ def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own page: who they are, their roles, and their settings."""
+    memberships = (
+        Membership.objects.filter(user=request.user, is_active=True)
+        .select_related("agency", "agency__partnership")
+        .order_by("agency__partnership__name", "role")
+    )
+    return render(request, "partnerships/account.html", {"memberships": memberships})
