@@ -285,7 +285,7 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
         "submitted_at": referral.submitted_at,
         "authorised_at": referral.authorised_at,
         "acknowledged_at": referral.acknowledged_at,
-        "case_reference": referral.case.reference if referral.case_id else None,
+        "case_reference": referral.case.reference if referral.case else None,
     }
 
 
@@ -305,7 +305,9 @@ def _referral_detail(referral: Referral, user: Any, standing: Standing) -> dict[
             {"kind": c.kind, "text": c.text, "author_name": c.author.full_name, "at": c.at}
             for c in referral.comments.select_related("author")
         ],
-        "case": {"id": referral.case_id, "reference": referral.case.reference} if case_visible else None,
+        "case": {"id": referral.case.pk, "reference": referral.case.reference}
+        if case_visible and referral.case
+        else None,
         "possible_duplicates": duplicates,
     }
 
@@ -422,8 +424,8 @@ def parse_answers(
         if problem:
             errors[key] = [problem]
         if kind != "rows" and "-" in key:
-            table, index, _rest = key.split("-", 2)
-            used_rows[table] = max(used_rows.get(table, 0), int(index) + 1)
+            table_name, index, _rest = key.split("-", 2)
+            used_rows[table_name] = max(used_rows.get(table_name, 0), int(index) + 1)
     for table in section.tables:
         used = used_rows.get(table.name, 0)
         if table.name not in rows:
@@ -559,7 +561,7 @@ class ReferralViewSet(DoorViewSet):
             )
         token = body.validated_data["start_token"]
         used = "That start token has already been used. Make a new one for a new referral."
-        existed = Referral.objects.filter(start_token=token, referrer=request.user).exists()
+        existed = Referral.objects.filter(start_token=token, referrer_id=request.user.pk).exists()
         try:
             try:
                 referral = services.referral_start(

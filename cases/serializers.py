@@ -42,7 +42,7 @@ class Text(serializers.CharField):
 
     def __init__(self, *, label: str, max_length: int, required: bool = True, **kwargs: Any) -> None:
         name = _lower_first(label)
-        messages = {
+        messages: dict[str, Any] = {
             "required": f"Enter {name}",
             "blank": f"Enter {name}",
             "null": f"Enter {name}",
@@ -74,7 +74,7 @@ class PastDate(serializers.DateField):
     """A date (YYYY-MM-DD) that is today or earlier, in Europe/London."""
 
     def __init__(self, *, label: str, **kwargs: Any) -> None:
-        messages = {
+        messages: dict[str, Any] = {
             "required": f"Enter {_lower_first(label)}",
             "null": f"Enter {_lower_first(label)}",
             "invalid": f"{label} must be a real date, written like 2025-04-16",
@@ -97,7 +97,7 @@ class PastDateTime(serializers.DateTimeField):
     """A date and time (ISO 8601; without an offset it is UK time) that is not in the future."""
 
     def __init__(self, *, label: str, **kwargs: Any) -> None:
-        messages = {
+        messages: dict[str, Any] = {
             "required": f"Enter {_lower_first(label)}",
             "null": f"Enter {_lower_first(label)}",
             "invalid": f"{label} must be a date and time, written like 2025-04-16T14:30",
@@ -393,7 +393,7 @@ class ReferralDetailSerializer(ReferralSerializer):
     """A referral with its answers (only ever sent to someone the door lets see it)."""
 
     answers = _AnswersOut()
-    errors = _SectionErrorsOut()
+    errors = _SectionErrorsOut()  # type: ignore[assignment]  # a declared field, not Serializer.errors
     comments = CommentSerializer(many=True)
     case = CaseRefSerializer(allow_null=True, help_text="The case, if you may see it.")
     possible_duplicates = CaseRefSerializer(
@@ -420,7 +420,7 @@ class SectionResultSerializer(serializers.Serializer):
     section = serializers.CharField()
     state = serializers.ChoiceField(choices=["in_progress", "completed"])
     valid = serializers.BooleanField()
-    errors = _FieldErrorsOut()
+    errors = _FieldErrorsOut()  # type: ignore[assignment]  # a declared field, not Serializer.errors
     answers = serializers.DictField(child=serializers.JSONField(), help_text="What was stored.")
 
 
@@ -434,7 +434,7 @@ class EventSerializer(serializers.Serializer):
 class DeadlineSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     rule_key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     kind = serializers.CharField()
     kind_label = serializers.CharField()
     due = serializers.DateField()
