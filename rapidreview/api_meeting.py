@@ -89,7 +89,7 @@ def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
             {
                 "id": a.pk,
                 "name": a.name,
-                "agency": {"id": a.agency_id, "name": a.agency.name} if a.agency_id else None,
+                "agency": {"id": a.agency.pk, "name": a.agency.name} if a.agency is not None else None,
                 "kind": a.kind,
                 "status": a.status,
                 "presented": a.presented,

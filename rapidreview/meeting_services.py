@@ -83,6 +83,15 @@ stages.register_stage(stages.LEARNING_REVIEW, "Learning review agreed", into_fro
 NOT_ALTERNATIVES = frozenset({"local_cspr", "national_cspr", "lcspr_pathway"})
 
 TEXT_FIELDS = ("recommendation", "rationale", "next_steps", "national_importance")
+RECORD_NAMES = {
+    "welcome": "The welcome and reason for the meeting",
+    "facts": "The facts about the case",
+    "agency_involvement": "The agency involvement",
+    "immediate_safety": "The immediate action for the children's safety",
+    "improvements": "The improvements identified",
+    "national_importance": "The factors of national importance",
+    "deliberation": "The panel's deliberation",
+}
 RECORD_FIELDS = (
     "welcome",
     "facts",
@@ -326,7 +335,11 @@ def meeting_schedule(
     )
     _review_status(locked, RapidReview.Status.MEETING, by)
     if not created and meeting.invitations_sent_at:
-        people = [a.user for a in meeting.attendance.select_related("user") if a.user_id and a.user.is_active]
+        people = [
+            a.user
+            for a in meeting.attendance.select_related("user")
+            if a.user is not None and a.user.is_active
+        ]
         _send_invitations(meeting, people, by, updated=True)
     return meeting, meeting_warnings(locked, when.date())
 
@@ -773,10 +786,7 @@ def record_save(*, review: RapidReview, by: Any, **values: Any) -> MeetingRecord
     unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
         raise RapidReviewError("The meeting record has no such part.")
-    clean = {
-        k: _clean_text(values.get(k, ""), MeetingRecord._meta.get_field(k).verbose_name.capitalize())
-        for k in values
-    }
+    clean = {k: _clean_text(values.get(k, ""), RECORD_NAMES.get(k, "The record")) for k in values}
     record = MeetingRecord.objects.select_for_update().filter(meeting=meeting).first()
     if record is None:
         record = MeetingRecord(meeting=meeting, updated_by=by)
@@ -1286,8 +1296,9 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
             recorded.get("rr_meeting_held"),
         )
     )
-    rule = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
-    if rule is not None:
+    to_panel = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
+    if to_panel is not None:
+        rule = to_panel
         start = recorded.get(rule.anchor)
         limit = compute_due(rule, start, cal).due if start else None
         text = (

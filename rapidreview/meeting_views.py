@@ -125,7 +125,7 @@ def meeting(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             meeting=m,
             when=when,
             window=ms.meeting_window(review),
-            warnings=ms.meeting_warnings(review, when.date()) if when and not m.held_on else [],
+            warnings=ms.meeting_warnings(review, when.date()) if when and m and not m.held_on else [],
             attendance=attendance,
             present=[a for a in attendance if a.status == Attendance.Status.PRESENT],
             apologies=[a for a in attendance if a.status == Attendance.Status.APOLOGIES],
@@ -565,6 +565,10 @@ def decision_signoff(request: HttpRequest, slug: str, case_id: int) -> HttpRespo
 # The Panel
 # ------------------------------------------------------------------------------------------------
 
+# Dates of the Panel's side and of what follows the submission that some procedures count from
+# (000 §6.2 acknowledgement; 003 §7 day 20 decisions): recorded on the case's date page.
+OTHER_PANEL_DATES = ("panel_acknowledged", "family_sharing_decided", "dissemination_decided")
+
 
 @login_required
 @require_GET
@@ -578,6 +582,12 @@ def panel(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
     profile = profile_for(review.case.profile)
     rr_required = review.case.anchors.filter(key="rr_required_received", subject="").first()
+    values = {a.key: a.value for a in review.case.anchors.filter(subject="")}
+    other_dates = [
+        {"key": key, "label": profile.anchors[key].label, "value": values.get(key)}
+        for key in OTHER_PANEL_DATES
+        if key in profile.anchors
+    ]
     recorded = []
     if submissions:
         for c in submissions[0].qa.get("checks", []):
@@ -590,6 +600,7 @@ def panel(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             review,
             standing,
             recorded_checks=recorded,
+            other_dates=other_dates,
             submissions=submissions,
             responses=list(PanelResponse.objects.filter(review=review).order_by("-received_on", "-id")),
             checks=ms.qa_checks(review),

@@ -394,3 +394,37 @@ def test_as36_an_author_gets_404_on_the_record_votes_and_decision_pages(client, 
     # The same role without the author mark sees them.
     client.force_login(world.user(Role.PANEL_MEMBER, world.provider))
     assert "Private panel discussion." in client.get(url(dorset, "rr_meeting_record")).content.decode()
+
+
+def test_panel_page_links_the_dates_the_procedure_counts_from(bu, dorset):
+    page = bu.get(url(dorset, "rr_panel")).content.decode()
+    assert (
+        "CSPR Group decided whether and how to share the review and learning with the child and family"
+        in page
+    )
+    record_date = reverse("case_record_date", args=[dorset.partnership.slug, dorset.case_id])
+    assert f"{record_date}?event=family_sharing_decided" in page
+    assert f"{record_date}?event=dissemination_decided" in page
+    assert (
+        "event=panel_acknowledged" not in page
+    )  # Dorset counts from the notification, not an acknowledgement
+
+
+def test_pages_and_api_of_a_case_without_a_rapid_review_are_404(client, world, people, profiled_as):
+    from tests.cases.test_scenarios import open_case
+
+    profiled_as("dorset")
+    case = open_case(world, people)
+    client.force_login(people.bu)
+    for name in (
+        "rr_meeting",
+        "rr_meeting_schedule",
+        "rr_meeting_record",
+        "rr_decision",
+        "rr_decision_edit",
+        "rr_panel",
+        "rr_panel_submit",
+    ):
+        assert client.get(reverse(name, args=[world.partnership.slug, case.pk])).status_code == 404, name
+    api = f"/api/partnerships/{world.partnership.slug}/rapid-review-decisions/{case.pk}/"
+    assert client.get(api).status_code == 404
