@@ -1226,7 +1226,8 @@ DEFAULT_QA = (
 
 def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[QACheck]:
     """The three QA checks of 000 App 5, computed from the case's recorded dates (AS-13).
-    ``submitted_on`` is the date of a submission being recorded (else the latest one's)."""
+    ``submitted_on`` is the date of a first submission being recorded; once the decision has gone to
+    the Panel, its first submission's date counts."""
     case = review.case
     profile = profile_for(case.profile)
     cal = calendar_for(review.partnership)
@@ -1234,11 +1235,13 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
     meeting = Meeting.objects.filter(review=review).first()
     if meeting is not None and meeting.held_on:
         recorded["rr_meeting_held"] = meeting.held_on
-    last = PanelSubmission.objects.filter(review=review).order_by("-submitted_on", "-id").first()
-    if submitted_on is not None:
+    # The duty is to send the rapid review once, in time: a later submission (after the Panel asked
+    # for more or disagreed) does not change when it was first sent.
+    first = PanelSubmission.objects.filter(review=review).order_by("submitted_on", "id").first()
+    if first is not None:
+        recorded["rr_submitted_to_panel"] = first.submitted_on
+    elif submitted_on is not None:
         recorded["rr_submitted_to_panel"] = submitted_on
-    elif last is not None:
-        recorded["rr_submitted_to_panel"] = last.submitted_on
 
     def label(key: str) -> str:
         anchor = profile.anchors.get(key)
@@ -1422,15 +1425,10 @@ def panel_submit(
         code="rapidreview.panel.submitted",
         summary=f"Decision (version {decision.version}) sent to the Child Safeguarding Practice Review Panel on {submitted_on:%-d %B %Y}",
     )
-    anchor_if_known(
-        locked.case,
-        "rr_submitted_to_panel",
-        submitted_on,
-        by,
-        "Rapid review sent to the Panel"
-        if len(_submitted_versions(locked)) <= 1
-        else "Sent to the Panel again",
-    )
+    if PanelSubmission.objects.filter(review=locked).count() == 1:
+        anchor_if_known(
+            locked.case, "rr_submitted_to_panel", submitted_on, by, "Rapid review sent to the Panel"
+        )
     _review_status(locked, RapidReview.Status.SUBMITTED, by)
     if decision.outcome in (Decision.Outcome.LOCAL_CSPR, Decision.Outcome.ALTERNATIVE):
         _open_next_stage(locked, decision, by, signed_on or submitted_on)

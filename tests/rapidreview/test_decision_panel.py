@@ -286,7 +286,10 @@ def test_more_information_lets_the_same_version_go_again(world, people, profiled
             notes="Send the health chronology.",
         )
         assert ms.submission_blockers(review) == []
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 20))
+        again = ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 20))
+        # The rapid review was sent on time the first time: a second sending does not re-date it.
+        assert anchor(review.case, "rr_submitted_to_panel") == dt.date(2025, 5, 12)
+        assert again.qa["checks"][2]["actual"] == "2025-05-12" and again.qa["checks"][2]["status"] == "pass"
         ms.panel_response_record(
             review=review, by=people.bu, received_on=dt.date(2025, 5, 20), response="agrees"
         )
