@@ -715,20 +715,6 @@ def _access_case_for_decision(user: Any, slug: str, case_id: int) -> tuple[Case,
     return access.access_case_for_roles(user, slug, case_id, DECIDERS)
 
 
-def _access_case_for_panel_notification(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
-    """The business unit, or a representative of the local authority (the web page's rule, in
-    cases.decision_views.panel_notification; it belongs in cases.access — see the report)."""
-    case, standing = access.access_case_for_view(user, slug, case_id)
-    la_rep = case.partnership.agencies.filter(
-        pk__in=standing.agencies_with(Role.PARTNER_REP), kind="local_authority", is_statutory_partner=True
-    ).exists()
-    if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
-        raise DjangoPermissionDenied(
-            "The local authority (or the business unit for it) records the Panel notification."
-        )
-    return case, standing
-
-
 def _outcomes(case: Case) -> dict[str, str]:
     return {
         o["key"]: o["label"]
@@ -851,7 +837,7 @@ class CaseViewSet(DoorViewSet):
     doors = {
         "view": access.access_case_for_view,
         "decide": _access_case_for_decision,
-        "panel": _access_case_for_panel_notification,
+        "panel": access.access_case_for_panel_notification,
     }
     door_rights = {"retrieve": "view", "decision": "decide", "panel_notification": "panel"}
 

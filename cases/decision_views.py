@@ -159,17 +159,7 @@ def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel_notification(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    case, standing = access.access_case_for_view(request.user, slug, case_id)
-    la_rep = any(
-        a.kind == "local_authority" and a.is_statutory_partner
-        for a in case.partnership.agencies.filter(pk__in=standing.agencies_with(Role.PARTNER_REP))
-    )
-    if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(
-            "The local authority (or the business unit for it) records the Panel notification."
-        )
+    case, standing = access.access_case_for_panel_notification(request.user, slug, case_id)
     if case.stage != stages.AWAITING_PANEL_NOTIFICATION:
         messages.info(
             request, "The Panel notification can be recorded once the partners have decided to notify."

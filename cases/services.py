@@ -158,7 +158,7 @@ def referral_start(*, partnership: Partnership, agency: Any, by: Any, token: Any
 
     existing = Referral.objects.filter(start_token=token).first()
     if existing is not None:
-        if existing.referrer_id != by.pk:
+        if existing.referrer_id != by.pk or existing.partnership_id != partnership.pk:
             raise CaseError("That form has already been used. Start a new referral.")
         return existing
     spec = form_spec(partnership.profile.data if partnership.profile else None)

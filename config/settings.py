@@ -255,6 +255,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding practice reviews API",
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "cases.models.Referral.Status",
+        "InformationRequestStatusEnum": "rapidreview.models.InformationRequest.Status",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
