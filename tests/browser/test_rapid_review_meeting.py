@@ -159,6 +159,7 @@ def test_meeting_quorum_votes_record_decision_signed_and_panel_submission(demo, 
     page.get_by_role("group", name=re.compile(f"health.*{HEALTH}")).get_by_label("Present").check()
     page.get_by_role("button", name="Save the attendance").click()
     expect(page.locator("main").get_by_text("Quorate", exact=True)).to_be_visible()
+    screenshot(page, "rr-meeting-quorate")
 
     # 4. One vote per partner: two in favour of a CSPR passes (the majority rule is on the page).
     page.get_by_role("link", name="Record the votes").click()
@@ -207,6 +208,7 @@ def test_meeting_quorum_votes_record_decision_signed_and_panel_submission(demo, 
     page.get_by_role("button", name="Save the decision").click()
     page.get_by_role("button", name="Send to the statutory partners for sign-off").click()
     expect(page.get_by_text("Waiting for signatures")).to_be_visible()
+    screenshot(page, "rr-meeting-decision-sent")
     check(page, "decision-sent")
 
     # 7. The local authority signs version 1; then the decision changes, so it must sign again.
@@ -261,3 +263,21 @@ def test_meeting_quorum_votes_record_decision_signed_and_panel_submission(demo, 
     assert submission.decision.version == 2
     case.refresh_from_db()
     assert case.stage == "lcspr" and case.practice_review.kind == "lcspr"
+
+
+def test_arranging_the_meeting_works_with_the_keyboard(demo, live_server, page: Page):
+    case, meeting_day = case_in_its_rapid_review()
+    sign_in(page, live_server.url, BU)
+    page.goto(f"{live_server.url}/p/{SLUG}/cases/{case.pk}/rapid-review/meeting/")
+    page.get_by_role("link", name="Set the meeting date").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Set the meeting date")).to_be_visible()
+    page.locator("#id_date_day").focus()
+    for value in (str(meeting_day.day), str(meeting_day.month), str(meeting_day.year), "10:00", "Room 4"):
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Save the meeting date", focused
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"Meeting set for .* at 10:00\."))).to_be_visible()
+    assert_accessible(page, "rr-meeting-keyboard")
