@@ -551,12 +551,15 @@ def decision_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 def decision_signoff(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, _standing = _private_change(request, slug, case_id)
     try:
-        req = ms.decision_put_for_signoff(review=review, by=request.user)
+        ms.decision_put_for_signoff(review=review, by=request.user)
     except RapidReviewError as exc:
         messages.error(request, str(exc))
     else:
+        version = ms.latest_decision(review)
         messages.success(
-            request, f"Sent to the statutory partners for sign-off (version {req.version} of the sign-off)."
+            request,
+            f"Version {version.version if version else 1} sent to the statutory partners: each "
+            "representative is asked to sign it.",
         )
     return redirect(_url("rr_decision", review))
 

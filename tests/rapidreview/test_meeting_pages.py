@@ -243,7 +243,7 @@ def test_decision_edit_bad_input_keeps_what_was_typed_then_draft_then_sign_off(b
         assert "Check it, then send it to the statutory partners" in r.content.decode()
         r = bu.post(url(dorset, "rr_decision_signoff"), follow=True)
         page = r.content.decode()
-        assert "Sent to the statutory partners for sign-off" in page and "Waiting for signatures" in page
+        assert "Version 1 sent to the statutory partners" in page and "Waiting for signatures" in page
     decision = Decision.objects.get(review=dorset)
     assert decision.put_for_signoff
     assert decision.signoff_request.get_absolute_url() in page
