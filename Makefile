@@ -33,7 +33,13 @@ run: install
 test: install
 	scripts/ensure-system-packages.sh test
 	scripts/ensure-services.sh
-	$(MAKE) --no-print-directory lint migrations-check unit smoke browser
+	$(MAKE) --no-print-directory lint migrations-check
+	@# The smoke run of the embedded default mostly waits (for beat and the worker), so it runs
+	@# beside the suites; its log is printed when it ends.
+	@log=$$(mktemp); $(BIN)/python scripts/smoke_embedded.py > $$log 2>&1 & pid=$$!; \
+	  $(MAKE) --no-print-directory unit browser; rc=$$?; \
+	  wait $$pid; src=$$?; echo "== smoke run of the embedded default"; cat $$log; rm -f $$log; \
+	  test $$rc -eq 0 -a $$src -eq 0
 
 lint: install
 	$(BIN)/ruff check .
