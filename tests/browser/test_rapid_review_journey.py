@@ -1,7 +1,9 @@
-"""Issue 6 journey, first half, in Chromium: the business unit asks three agencies; two complete and
-authorise their returns (one is sent back once), one sends a nil return; the pack is generated in the
-background and holds every return and the integrated chronology. axe-core on every page visited.
-(The meeting, decision, sign-off and Panel submission continue in test_rapid_review_meeting.py.)"""
+"""Issue 6 end to end in Chromium, for Cambridgeshire and Peterborough: the business unit asks three
+agencies; two complete and authorise their returns (one is sent back once), one sends a nil return;
+the pack is generated in the background and holds every return and the integrated chronology; then
+the meeting with quorum, the decision signed by the three partners (one after a change that
+invalidated the first signature) and the Panel submission before the 15th working day
+(``meeting_decision_and_panel`` in test_rapid_review_meeting.py). axe-core on every page visited."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import tempfile
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.test_rapid_review_meeting import case_in_its_rapid_review, meeting_decision_and_panel
 
 SLUG = "cambridgeshire-peterborough"
 BU = f"business-unit.{SLUG}@example.org"
@@ -44,40 +47,6 @@ def people_for(agency_name: str):
         Membership.objects.create(user=user, agency=agency, role=role)
         out.append(email)
     return agency, out[0], out[1]
-
-
-def open_case():
-    import uuid
-
-    from cases.models import Referral
-    from cases.services import referral_acknowledge
-    from partnerships.models import Agency, User
-
-    provider = Agency.objects.get(partnership__slug=SLUG, kind="health_provider")
-    referrer = User.objects.get(email=f"practitioner.{SLUG}@example.org")
-    referral = Referral.objects.create(
-        partnership=provider.partnership,
-        agency=provider,
-        referrer=referrer,
-        status=Referral.Status.AUTHORISED,
-        form_variant="core",
-        start_token=uuid.uuid4(),
-        answers={
-            "reporting": {
-                "incident_date_day": "10",
-                "incident_date_month": "11",
-                "incident_date_year": "2026",
-            }
-        },
-    )
-    bu = User.objects.get(email=BU)
-    return referral_acknowledge(
-        referral=referral,
-        by=bu,
-        received_on=dt.date.today(),
-        became_aware_on=dt.date.today(),
-        kind="serious_incident",
-    )
 
 
 def complete_return(page: Page, base: str, request_id: int, text: str, events: list[str]) -> None:
@@ -115,19 +84,20 @@ def authorise(page: Page, base: str, request_id: int) -> None:
     expect(page.get_by_text("Return authorised and sent to the partnership.")).to_be_visible()
 
 
-def test_requests_returns_and_pack(demo, live_server, page: Page):
+def test_rapid_review_end_to_end(demo, live_server, page: Page):
     from config.celery import app as celery_app
     from rapidreview.models import InformationRequest
 
     base = live_server.url
-    case = open_case()
+    case, meeting_day = case_in_its_rapid_review()  # notified to the Panel, rapid review started
     provider, prov_author, prov_lead = people_for("Cambridgeshire community health services")
     school, school_author, school_lead = people_for("Peterborough schools and colleges")
     probation, _prob_author, prob_lead = people_for("Probation Service, East of England")
 
     sign_in(page, base, BU)
     page.goto(f"{base}/p/{SLUG}/cases/{case.pk}/")
-    page.get_by_role("button", name="Start the rapid review").click()
+    check(page, "case")
+    page.get_by_role("link", name="Open the rapid review").click()
     check(page, "rapid-review")
     page.get_by_role("link", name="Ask agencies for their information").click()
     check(page, "requests-new")
@@ -242,3 +212,7 @@ def test_requests_returns_and_pack(demo, live_server, page: Page):
         < chronology.index("Attendance concern raised")
         < chronology.index("Clinic appointment missed")
     )
+
+    # The second half: meeting, decision, sign-off, Panel submission (same case, same browser).
+    page.context.clear_cookies()
+    meeting_decision_and_panel(page, base, case, meeting_day)

@@ -104,14 +104,15 @@ def sign_as(
     check(page, f"signed-{who}-v{version}")
 
 
-def test_meeting_quorum_votes_record_decision_signed_and_panel_submission(demo, live_server, page: Page):
+def meeting_decision_and_panel(page: Page, base: str, case, meeting_day: dt.date) -> None:
+    """The second half of the rapid review journey (test_rapid_review_journey.py runs it after the
+    agencies' returns and the pack): meeting with quorum and votes, the record, the decision signed
+    by the three partners (one after a change), the Panel submission before the 15th working day."""
     from deadlines.models import Deadline
     from deadlines.services import calendar_for
     from rapidreview.models import Decision, PanelSubmission
     from signoffs.models import SignoffRequest, Status
 
-    base = live_server.url
-    case, meeting_day = case_in_its_rapid_review()
     title = f"Rapid review decision, case {case.reference}"
     rr = f"{base}/p/{SLUG}/cases/{case.pk}/rapid-review/"
 
