@@ -255,14 +255,7 @@ def referral_submit(*, referral: Any, by: Any) -> Any:
         changes={"status": [before, locked.status]},
     )
     if self_lead:
-        notify(
-            recipients=recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
-            kind="referral",
-            partnership=locked.partnership,
-            summary=f"A referral from {locked.agency.name}, authorised by its safeguarding lead, is waiting for you to acknowledge it.",
-            path=referral_url(locked),
-            event_key=f"referral:{locked.pk}:authorised:{locked.submitted_at:%Y%m%d%H%M%S%f}",
-        )
+        _tell_business_unit(locked)
     else:
         notify(
             recipients=_leads_of(locked.agency),
@@ -279,6 +272,23 @@ def Membership_has(user: Any, agency: Any, role: str) -> bool:
     from partnerships.models import Membership
 
     return Membership.objects.filter(user=user, agency=agency, role=role, is_active=True).exists()
+
+
+def _tell_business_unit(referral: Any) -> str:
+    """A referral has reached the business unit: tell them (in the transaction that authorised it).
+    Returns the stamp that names this authorisation in event keys."""
+    from cases.messaging import notify, referral_url
+
+    stamp = f"{referral.authorised_at:%Y%m%d%H%M%S%f}"
+    notify(
+        recipients=recipients_with_role(referral.partnership, Role.BUSINESS_UNIT),
+        kind="referral",
+        partnership=referral.partnership,
+        summary=f"A referral from {referral.agency.name}, authorised by its safeguarding lead, is waiting for you to acknowledge it.",
+        path=referral_url(referral),
+        event_key=f"referral:{referral.pk}:authorised:{stamp}",
+    )
+    return stamp
 
 
 @transaction.atomic
@@ -341,15 +351,7 @@ def referral_authorise(*, referral: Any, by: Any, raw: dict[str, Any]) -> Any:
         partnership=locked.partnership,
         changes={"status": [Referral.Status.AWAITING_AUTHORISATION, Referral.Status.AUTHORISED]},
     )
-    stamp = f"{locked.authorised_at:%Y%m%d%H%M%S%f}"
-    notify(
-        recipients=recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
-        kind="referral",
-        partnership=locked.partnership,
-        summary=f"A referral from {locked.agency.name}, authorised by its safeguarding lead, is waiting for you to acknowledge it.",
-        path=referral_url(locked),
-        event_key=f"referral:{locked.pk}:authorised:{stamp}",
-    )
+    stamp = _tell_business_unit(locked)
     notify(
         recipients=[locked.referrer],
         kind="referral",
