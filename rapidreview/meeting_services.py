@@ -1299,39 +1299,31 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
             recorded.get("rr_meeting_held"),
         )
     )
-    to_panel = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
-    if to_panel is not None:
-        rule = to_panel
-        start = recorded.get(rule.anchor)
+    # The decision's clock is the profile's own rapid_review_to_panel rule (Bradford's Day 20);
+    # without one, 15 working days from the notification.
+    rule = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
+    anchor = rule.anchor if rule is not None else "sin_submitted"
+    start = recorded.get(anchor)
+    if rule is not None:
         limit = compute_due(rule, start, cal).due if start else None
         text = (
             f"Were the decision and minutes of the Rapid Review meeting forwarded to the Panel within "
             f"{rule.offset} working days ({rule.label.lower()})?"
         )
-        checks.append(
-            QACheck(
-                DEFAULT_QA[2][0],
-                text,
-                label(rule.anchor),
-                start,
-                limit,
-                "Sent to the Panel",
-                recorded.get("rr_submitted_to_panel"),
-            )
-        )
     else:
-        start = recorded.get("sin_submitted")
-        checks.append(
-            QACheck(
-                DEFAULT_QA[2][0],
-                DEFAULT_QA[2][1],
-                label("sin_submitted"),
-                start,
-                cal.working_days_after(start, 15) if start else None,
-                "Sent to the Panel",
-                recorded.get("rr_submitted_to_panel"),
-            )
+        limit = cal.working_days_after(start, 15) if start else None
+        text = DEFAULT_QA[2][1]
+    checks.append(
+        QACheck(
+            DEFAULT_QA[2][0],
+            text,
+            label(anchor),
+            start,
+            limit,
+            "Sent to the Panel",
+            recorded.get("rr_submitted_to_panel"),
         )
+    )
     return checks
 
 
