@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from cases.models import Case, CaseEvent, CaseKind
+from cases.signals import stage_entered
 from deadlines.services import schedule
 from notifications.services import recipients_with_role
 from partnerships.models import Partnership
@@ -105,9 +106,20 @@ def case_set_facts(*, case: Case, by: Any, reason: str, **facts: Any) -> Case:
 
 
 @transaction.atomic
-def case_transition(*, case: Case, to: str, by: Any, reason: str = "", summary: str = "") -> Case:
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    by: Any,
+    reason: str = "",
+    summary: str = "",
+    outcome: str = "",
+    on: dt.date | None = None,
+) -> Case:
     """The only writer of ``Case.stage``: locks the row, checks the transitions table, writes a
-    CaseEvent and an AuditEvent, and reschedules deadlines. Raises CaseError if not allowed."""
+    CaseEvent and an AuditEvent, reschedules deadlines and sends ``stage_entered`` (with the
+    ``outcome`` that led there and the date ``on`` which it was decided) so the app owning the new
+    stage opens its records in the same transaction. Raises CaseError if not allowed."""
     from cases import stages
 
     locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -132,6 +144,7 @@ def case_transition(*, case: Case, to: str, by: Any, reason: str = "", summary: 
         reason=reason,
     )
     schedule(locked, by=by, reason=reason or stages.label(to))
+    stage_entered.send(sender=Case, case=locked, stage=to, previous=before, outcome=outcome, on=on, by=by)
     return locked
 
 
