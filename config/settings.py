@@ -9,6 +9,7 @@ piece to production.
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -124,10 +125,18 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": env.db("DATABASE_URL")}
+    # The application connects as DATABASE_URL's role. With MIGRATE_DATABASE_URL set (the owner of
+    # the tables), `migrate` and `setup_database_roles` connect as the owner instead, and every
+    # migrate grants the application's role no more than SELECT and INSERT on the audit tables
+    # (audit/database.py, docs/security.md).
+    _as_owner = "MIGRATE_DATABASE_URL" in env and sys.argv[1:2] in (["migrate"], ["setup_database_roles"])
+    DATABASES = {"default": env.db("MIGRATE_DATABASE_URL" if _as_owner else "DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="") or (
+    env.db("DATABASE_URL")["USER"] if "MIGRATE_DATABASE_URL" in env and not EMBEDDED else ""
+)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
