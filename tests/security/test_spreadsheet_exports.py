@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from audit.exports import FORMULA_STARTS, csv_lines, spreadsheet_safe
-from audit.models import AccessEvent
 from audit.services import access_record, audit_record
 from partnerships.roles import Role
 from tests.factories import member
