@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "InformationRequestStatusEnum": "rapidreview.models.InformationRequest.Status",
     },
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/schema/ for signed-in users only, as docs/permissions.md says (issue 16).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # No personal data in logs: request lines carry ids only (see docs/adr/0003); nothing logs bodies.
