@@ -57,6 +57,9 @@ def app_role_grant(connection: BaseDatabaseWrapper, role: str) -> None:
             f"ALTER DEFAULT PRIVILEGES IN SCHEMA {s} GRANT USAGE, SELECT ON SEQUENCES TO {r}",
         ]
         for table in AUDIT_TABLES:
+            cursor.execute("SELECT to_regclass(%s)", [table])
+            if cursor.fetchone()[0] is None:
+                continue  # before the first migrate: post_migrate narrows it once the table exists
             statements += [
                 f"REVOKE ALL ON {qn(table)} FROM {r}",
                 f"GRANT SELECT, INSERT ON {qn(table)} TO {r}",
