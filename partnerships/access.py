@@ -12,19 +12,22 @@ checks the table against these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from partnerships.models import Membership, Partnership
+from partnerships.models import Membership, Partnership, User
 from partnerships.roles import Role
 
-if TYPE_CHECKING:
-    from partnerships.models import User
-
 _CACHE_ATTR = "_partnership_roles_cache"
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request type of a view behind ``login_required``: its user is signed in, never anonymous."""
+
+    user: User
 
 
 @dataclass(frozen=True)
