@@ -12,8 +12,13 @@ import secrets
 import sys
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
+
+# Lets Django's generic classes (ModelAdmin[Model], ModelForm[Model], QuerySet[Model]) be subscripted
+# at run time, as the type hints write them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
