@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core import serializers
 from django.db import models
-from django.db.models import Q
+from django.db.models import ForeignObjectRel, Q
 from django.utils import timezone
 
 from audit.models import AccessEvent, AuditEvent
@@ -26,9 +26,10 @@ from audit.services import access_record
 
 def _children(obj: models.Model) -> Iterable[models.Model]:
     for rel in obj._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+        if not isinstance(rel, ForeignObjectRel) or not (rel.one_to_many or rel.one_to_one):
             continue
-        yield from rel.related_model._default_manager.filter(**{rel.field.name: obj}).order_by("pk")
+        related: Any = rel.related_model
+        yield from related._default_manager.filter(**{rel.field.name: obj}).order_by("pk")
 
 
 def case_records(case: models.Model) -> list[models.Model]:

@@ -17,7 +17,7 @@ from audit.models import AccessEvent, AppendOnlyModel, AuditEvent
 
 def _links(model: type[AppendOnlyModel]) -> Iterator[chain.Link]:
     for row in model.objects.order_by("id").iterator(chunk_size=2000):
-        yield chain.Link(id=row.pk, prev_hash=row.prev_hash, hash=row.hash, content=row.chain_content())  # type: ignore[attr-defined]
+        yield chain.Link(id=row.pk, prev_hash=row.prev_hash, hash=row.hash, content=row.chain_content())
 
 
 class Command(BaseCommand):
