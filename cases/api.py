@@ -533,12 +533,6 @@ class ReferralViewSet(DoorViewSet):
 
     def list(self, request: Request, slug: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        # One access event per list read, naming the list (issue 16), as the detail reads have.
-        access_record(
-            user=request.user,
-            partnership=self.standing.partnership,
-            detail=f"Referral list (API, {len(page or [])} referrals shown)",
-        )
         return self.get_paginated_response([_referral_row(r) for r in page or []])
 
     def retrieve(self, request: Request, slug: str, pk: str) -> Response:

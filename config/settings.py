@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.ApiListAccessMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerships.middleware.NoStoreMiddleware",
     "partnerships.middleware.SessionExpiryMiddleware",

@@ -48,7 +48,19 @@ def test_referral_list_api_records_one_access_event_naming_the_list(world, clien
     assert r.status_code == 200 and len(r.json()["results"]) == 2
     [event] = AccessEvent.objects.all()
     assert (event.user, event.partnership, event.kind) == (bu, world.partnership, "view")
-    assert event.detail == "Referral list (API, 2 referrals shown)"
+    assert event.detail == "Referral list (API, 2 shown)"
+
+
+@pytest.mark.django_db
+def test_every_api_list_read_is_recorded_and_refused_reads_are_not(world, client, referrals):
+    client.force_login(world.user(Role.BUSINESS_UNIT))
+    assert client.get(reverse("api-case-list", kwargs={"slug": world.partnership.slug})).status_code == 200
+    assert AccessEvent.objects.get().detail == "Case list (API, 0 shown)"
+    client.force_login(world.outsider())
+    url = reverse("api-referral-list", kwargs={"slug": world.partnership.slug})
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"limit": "x"}).status_code in {400, 404}
+    assert AccessEvent.objects.count() == 1
 
 
 @pytest.mark.django_db
