@@ -27,6 +27,8 @@ app.conf.update(
         "notifications-deliver": {"task": "notifications.deliver", "schedule": 15.0},
         # Just after midnight in London (app timezone), so yesterday's due dates count as missed.
         "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=5)},
+        # The audit trail's hash chain, checked nightly; the head hashes go to the log (docs/security.md).
+        "audit-verify-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=30)},
     },
 )
 app.autodiscover_tasks()

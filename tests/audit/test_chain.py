@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from django.db import connection, connections
 from audit import chain
 from audit.models import AccessEvent, AuditEvent
 from audit.services import access_record, audit_record
+from audit.tasks import _verify_chain
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -194,3 +196,17 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes)), "two rows chained onto the same row: the chain forked"
     assert "rows intact" in _verify()
+
+
+@pytest.mark.django_db
+def test_nightly_check_logs_head_hashes_or_the_broken_row(world, caplog):
+    events = _some_events(world)
+    with caplog.at_level(logging.INFO, logger="audit.chain"):
+        assert _verify_chain() is True
+    assert "audit chain intact: audit.AuditEvent" in caplog.text and "head=" in caplog.text
+    assert "Reason" not in caplog.text  # ids and hashes only, never content
+    _owner_sql("UPDATE audit_auditevent SET reason = 'x' WHERE id = %s", [events[0].pk])
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="audit.chain"):
+        assert _verify_chain() is False
+    assert f"audit chain BROKEN: audit.AuditEvent id={events[0].pk}" in caplog.text
