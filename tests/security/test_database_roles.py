@@ -5,9 +5,12 @@ The role is created inside the test database's cluster for the length of one tes
 from __future__ import annotations
 
 import uuid
+from io import StringIO
 
 import psycopg
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
 from audit.database import AUDIT_TABLES, app_role_create, app_role_grant
@@ -81,3 +84,31 @@ def test_the_application_role_can_still_append_and_read_and_run_the_app(world, a
     # Every other table stays read-write for the application.
     app_role.execute("UPDATE partnerships_partnership SET name = name WHERE id = %s", [world.partnership.pk])
     app_role.execute("DELETE FROM django_session")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setup_database_roles_creates_the_role_with_the_narrow_grants_and_refuses_the_owner(world):
+    role = f"sg_app_cmd_{uuid.uuid4().hex[:8]}"
+    out = StringIO()
+    try:
+        call_command("setup_database_roles", role=role, stdout=out)
+        assert f"Role {role} created." in out.getvalue()
+        call_command("setup_database_roles", role=role, stdout=out)  # safe to run again
+        assert f"Role {role} exists already." in out.getvalue()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, string_agg(privilege_type, ',' ORDER BY privilege_type) "
+                "FROM information_schema.role_table_grants WHERE grantee = %s AND table_name LIKE 'audit_%%' "
+                "GROUP BY table_name ORDER BY table_name",
+                [role],
+            )
+            assert cursor.fetchall() == [
+                ("audit_accessevent", "INSERT,SELECT"),
+                ("audit_auditevent", "INSERT,SELECT"),
+            ]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP OWNED BY "{role}"')
+            cursor.execute(f'DROP ROLE "{role}"')
+    with pytest.raises(CommandError, match="must not be the owner"):
+        call_command("setup_database_roles", role=connection.settings_dict["USER"])
