@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from cases.forms import (
 )
 from cases.models import Case, LearningDecision, NotificationDecision
 from cases.referral_form import form_spec
-from cases.referral_forms import clean_answers
+from core.forms.sections import clean_answers
 from partnerships.roles import Role
 
 BU = frozenset({Role.BUSINESS_UNIT})
@@ -98,8 +99,6 @@ def partner_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         if a.pk in standing.agencies_with(Role.PARTNER_REP)
     ]
     if not agencies:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("You do not represent a statutory safeguarding partner in this partnership.")
     agency = agencies[0]
     existing = case.partner_views.filter(agency=agency).first()
