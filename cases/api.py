@@ -79,6 +79,7 @@ from core.api import (  # the kernel's door; DoorViewSet, R40x, SLUG, *_ERRORS r
 from core.forms.api_answers import parse_answers
 from core.forms.sections import SectionForm, data_to_raw, raw_to_data, section_form
 from core.forms.spec import FormSpec
+from core.users import signed_in
 from deadlines.selectors import deadlines_for_case
 from partnerships.access import Standing
 from partnerships.models import Agency
@@ -320,12 +321,12 @@ class ReferralViewSet(DoorViewSet):
         try:
             try:
                 referral = services.referral_start(
-                    partnership=partnership, agency=agency, by=request.user, token=token
+                    partnership=partnership, agency=agency, by=signed_in(request), token=token
                 )
             except IntegrityError:  # the same token twice at the same moment: the other request won
                 existed = True
                 referral = services.referral_start(
-                    partnership=partnership, agency=agency, by=request.user, token=token
+                    partnership=partnership, agency=agency, by=signed_in(request), token=token
                 )
         except services.CaseError:
             raise serializers.ValidationError({"start_token": [used]}) from None
@@ -365,7 +366,7 @@ class ReferralViewSet(DoorViewSet):
         was_complete = referral.section_state.get(section.key) == "completed"
         saved = services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=raw,
             complete=valid and (body.validated_data["mark_complete"] or was_complete),
@@ -390,7 +391,7 @@ class ReferralViewSet(DoorViewSet):
         if referral.status in SENT:
             return self._detail(referral)
         try:
-            services.referral_submit(referral=referral, by=request.user)
+            services.referral_submit(referral=referral, by=signed_in(request))
         except services.CaseError as exc:
             referral.refresh_from_db()
             if referral.status not in EDITABLE:
@@ -411,7 +412,9 @@ class ReferralViewSet(DoorViewSet):
         body = AuthoriseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.referral_authorise(referral=referral, by=request.user, raw=dict(body.validated_data))
+            services.referral_authorise(
+                referral=referral, by=signed_in(request), raw=dict(body.validated_data)
+            )
         except services.CaseError as exc:
             referral.refresh_from_db()
             return refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
@@ -424,7 +427,7 @@ class ReferralViewSet(DoorViewSet):
         body.is_valid(raise_exception=True)
         try:
             services.referral_return(
-                referral=referral, by=request.user, comment=body.validated_data["comment"]
+                referral=referral, by=signed_in(request), comment=body.validated_data["comment"]
             )
         except services.CaseError as exc:
             referral.refresh_from_db()
@@ -449,7 +452,7 @@ class ReferralViewSet(DoorViewSet):
         try:
             services.referral_acknowledge(
                 referral=referral,
-                by=request.user,
+                by=signed_in(request),
                 received_on=c["received_on"],
                 became_aware_on=c["became_aware_on"],
                 kind=c["kind"],
@@ -629,7 +632,7 @@ class CaseViewSet(DoorViewSet):
                 {"recommendation": [f"Select one of the outcomes: {', '.join(outcomes)}."]}
             )
         try:
-            services.decision_record(case=case, by=request.user, **c)
+            services.decision_record(case=case, by=signed_in(request), **c)
         except services.CaseError as exc:
             case.refresh_from_db()
             return refused(exc, case.stage == stages.AWAITING_DECISION)
@@ -648,7 +651,7 @@ class CaseViewSet(DoorViewSet):
         try:
             services.panel_notification_record(
                 case=case,
-                by=request.user,
+                by=signed_in(request),
                 submitted_at=c["submitted_at"],
                 panel_reference=c.get("panel_reference", ""),
                 ofsted_informed_on=c.get("ofsted_informed_on"),

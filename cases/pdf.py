@@ -12,10 +12,11 @@ from django.utils import timezone
 
 
 def render_referral_pdf(referral: Any, sections: list[dict[str, Any]]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # not a cycle: WeasyPrint loads native libraries, needed only here
 
     html = render_to_string(
         "cases/pdf/referral.html",
         {"referral": referral, "sections": sections, "generated": timezone.localtime()},
     )
-    return HTML(string=html, base_url=None).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    return pdf

@@ -4,7 +4,7 @@ check your answers, the agency lead's authorisation and the business unit's ackn
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +24,9 @@ from cases.referral_form import cross_context, form_spec
 from core.forms import pages as section_pages
 from core.forms.spec import FormSpec
 from core.forms.summary import answers_summary
+from core.users import signed_in
 from partnerships.access import access_partnership_for_view
-from partnerships.models import Agency, User
+from partnerships.models import Agency
 from partnerships.roles import Role
 
 STATE_LABELS = {"completed": ("Completed", ""), "in_progress": ("In progress", "govuk-tag--light-blue")}
@@ -94,7 +95,7 @@ def referral_start(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             try:
                 referral = services.referral_start(
-                    partnership=standing.partnership, agency=agency, by=request.user, token=token
+                    partnership=standing.partnership, agency=agency, by=signed_in(request), token=token
                 )
             except services.CaseError as exc:
                 error = str(exc)
@@ -189,7 +190,7 @@ def referral_section(request: HttpRequest, slug: str, referral_id: int, section_
         )
         services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=posted.raw,
             complete=posted.valid
@@ -250,7 +251,7 @@ def referral_autosave(request: HttpRequest, slug: str, referral_id: int, section
     if raw != (referral.answers.get(section.key) or {}):
         services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=raw,
             complete=False if previous_state != "completed" else form.is_valid(),
@@ -283,7 +284,7 @@ def referral_check(request: HttpRequest, slug: str, referral_id: int) -> HttpRes
     error = ""
     if request.method == "POST":
         try:
-            services.referral_submit(referral=referral, by=request.user)
+            services.referral_submit(referral=referral, by=signed_in(request))
         except services.CaseError as exc:
             error = str(exc)
         else:
@@ -315,7 +316,7 @@ def referral_authorise(request: HttpRequest, slug: str, referral_id: int) -> Htt
     referral, standing = access.access_referral_for_authorise(request.user, slug, referral_id)
     spec = _spec(referral)
     sections, _errors = _summary(spec, referral)
-    user = cast(User, request.user)  # signed in (login_required)
+    user = signed_in(request)
     initial = {"officer": f"{user.full_name}{', ' + user.job_title if user.job_title else ''}"}
     form = AuthoriseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -323,13 +324,13 @@ def referral_authorise(request: HttpRequest, slug: str, referral_id: int) -> Htt
             if form.cleaned_data["decision"] == "authorise":
                 services.referral_authorise(
                     referral=referral,
-                    by=request.user,
+                    by=signed_in(request),
                     raw={"officer": form.cleaned_data["officer"], "comments": form.cleaned_data["comments"]},
                 )
                 messages.success(request, "Referral authorised and sent to the business unit.")
             else:
                 services.referral_return(
-                    referral=referral, by=request.user, comment=form.cleaned_data["comments"]
+                    referral=referral, by=signed_in(request), comment=form.cleaned_data["comments"]
                 )
                 messages.success(request, "Referral returned to the referrer with your comments.")
         except services.CaseError as exc:
@@ -373,7 +374,7 @@ def referral_acknowledge(request: HttpRequest, slug: str, referral_id: int) -> H
         try:
             case = services.referral_acknowledge(
                 referral=referral,
-                by=request.user,
+                by=signed_in(request),
                 received_on=form.cleaned_data["received_on"],
                 became_aware_on=form.cleaned_data["became_aware_on"],
                 kind=form.cleaned_data["kind"],
@@ -398,7 +399,9 @@ def referral_withdraw(request: HttpRequest, slug: str, referral_id: int) -> Http
     referral, standing = access.access_referral_for_edit(request.user, slug, referral_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.referral_withdraw(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+        services.referral_withdraw(
+            referral=referral, by=signed_in(request), reason=form.cleaned_data["reason"]
+        )
         messages.success(request, "Referral withdrawn.")
         return redirect(reverse("referral_list", args=[slug]))
     return render(

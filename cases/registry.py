@@ -22,7 +22,10 @@ from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
 
 def _actions(case: Any, standing: Any) -> list[dict[str, str]]:
     slug = case.partnership.slug
-    url = lambda name: reverse(name, args=[slug, case.pk])  # noqa: E731
+
+    def url(name: str) -> str:
+        return reverse(name, args=[slug, case.pk])
+
     bu = standing.has(Role.BUSINESS_UNIT)
     rep = standing.has(Role.PARTNER_REP)
     la_rep = rep and any(

@@ -107,4 +107,5 @@ def render_invitation(event: dict[str, object], *, reference: str = "", attendee
         vevent.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
     vevent.add("status", "CONFIRMED")
     cal.add_component(vevent)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical

@@ -58,8 +58,8 @@ def _django_field(f: Field, label: str, partnership: Any, required: bool | None 
         return field
     if f.kind == "reflist":
         items = ReferenceItem.objects.filter(partnership=partnership, list_key=f.ref_list, is_active=True)
-        choices = [("", "Select an option"), *[(i.value, i.label) for i in items]]
-        field = forms.ChoiceField(choices=choices, **common)
+        options = [("", "Select an option"), *[(i.value, i.label) for i in items]]
+        field = forms.ChoiceField(choices=options, **common)
         field.error_messages["required"] = f"Select {label.rstrip('?').lower()}"
         field.error_messages["invalid_choice"] = "Select one of the options in the list"
         return field
