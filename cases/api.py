@@ -85,8 +85,6 @@ from partnerships.access import Standing
 from partnerships.models import Agency
 from partnerships.roles import Role
 
-__all__ = ["R400", "R403", "R404", "READ_ERRORS", "SLUG", "WRITE_ERRORS", "DoorViewSet", "register"]
-
 SENT = (Referral.Status.AWAITING_AUTHORISATION, Referral.Status.AUTHORISED, Referral.Status.ACKNOWLEDGED)
 EDITABLE = (Referral.Status.DRAFT, Referral.Status.RETURNED)
 
@@ -103,6 +101,7 @@ SECTION_KEY = OpenApiParameter(
     enum=REFERRER_SECTION_KEYS,
     description="A section of the referral form (which ones depends on the partnership's form).",
 )
+
 
 # ------------------------------------------------------------------------------------------------
 # Referrals
