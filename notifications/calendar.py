@@ -107,5 +107,4 @@ def render_invitation(event: dict[str, object], *, reference: str = "", attendee
         vevent.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
     vevent.add("status", "CONFIRMED")
     cal.add_component(vevent)
-    ical: bytes = cal.to_ical()
-    return ical
+    return cal.to_ical()
