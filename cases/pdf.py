@@ -12,7 +12,8 @@ from django.utils import timezone
 
 
 def render_referral_pdf(referral: Any, sections: list[dict[str, Any]]) -> bytes:
-    from weasyprint import HTML  # not a cycle: WeasyPrint loads native libraries, needed only here
+    # Not an import cycle: WeasyPrint loads native libraries (seconds), so only a PDF download pays.
+    from weasyprint import HTML
 
     html = render_to_string(
         "cases/pdf/referral.html",
