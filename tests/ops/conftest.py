@@ -4,6 +4,9 @@ import socket
 
 import pytest
 
+from tests.cases.conftest import people, profiled_as  # noqa: F401 - shared fixtures
+from tests.rapidreview.conftest import review_for  # noqa: F401 - shared fixture
+
 
 @pytest.fixture
 def unused_tcp_port() -> int:
