@@ -3,8 +3,9 @@
 Two ways to run (DESIGN.md; docs/adr/0001 and 0007):
 
 * ``DJANGO_ENV=production`` fails closed: it refuses to start without ``SECRET_KEY``,
-  ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL`` and ``ALLOWED_HOSTS`` (``ImproperlyConfigured``
-  naming each missing one), so a lost variable never falls back to the embedded default.
+  ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL``, ``ALLOWED_HOSTS`` and ``SITE_URL``
+  (``ImproperlyConfigured`` naming each missing one, ops/environment.py), so a lost variable never
+  falls back to the embedded default.
 * Otherwise (no ``DJANGO_ENV``, or ``embedded``) the *embedded default*: SQLite under ``var/``, a
   private Redis on a Unix socket under ``var/`` as Celery broker (started by ``make run``), e-mail
   written to ``var/mail/``. ``DATABASE_URL``, ``REDIS_URL``/``CELERY_BROKER_URL``, ``EMAIL_URL`` and

@@ -22,6 +22,7 @@ REQUIRED = {
     "REDIS_URL": "the Redis used as Celery broker and cache, e.g. redis://host:6379/0",
     "EMAIL_URL": "the mail relay, e.g. smtp+tls://user:password@relay:587",
     "ALLOWED_HOSTS": "the host names the site answers to, comma-separated",
+    "SITE_URL": "the address people use, for links in e-mails, e.g. https://reviews.example.org",
 }
 MIN_SECRET_KEY_LENGTH = 50
 FALSE = {"0", "false", "no", "off", ""}

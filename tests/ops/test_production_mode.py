@@ -20,6 +20,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@relay.internal:587",
     "ALLOWED_HOSTS": "reviews.example.org",
+    "SITE_URL": "https://reviews.example.org",
 }
 # Variables of the test process that must not leak into the deploy being simulated.
 SCRUB = {"DJANGO_SETTINGS_MODULE", "DEBUG", "DJANGO_SECURE", "CELERY_BROKER_URL", "LOG_FORMAT", *PRODUCTION}
@@ -38,7 +39,9 @@ def manage(*args: str, tmp_path: Path, **overrides: str | None) -> subprocess.Co
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "ALLOWED_HOSTS", "SITE_URL"]
+)
 def test_production_refuses_to_start_when_a_variable_is_missing(tmp_path, missing):
     result = manage("check", tmp_path=tmp_path, **{missing: None})
     assert result.returncode != 0
