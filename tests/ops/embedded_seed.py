@@ -4,8 +4,8 @@ bench/bench_embedded_faults.py), run inside ``manage.py shell`` against the dril
 ``seed``: the demo partnerships and cases (with a fast password hasher: the drill never signs in),
 a rapid review to build a pack for, and deadlines due on a working day whose reminders the sweep —
 the service beat runs — puts in the outbox. Prints one JSON line for the drill.
-``trigger``: what the business unit's button does (``pack_request``) and a delivery round (what beat
-runs every 15 seconds), so the worker gets the pack and the reminder batches at once."""
+``trigger``: a delivery round (what beat runs every 15 seconds) and what the business unit's button
+does (``pack_request``), so the worker gets the reminder batches and the pack at once."""
 
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ def seed(deadlines: int = 60) -> None:
 
 
 def trigger(review_id: int, bu_id: int) -> None:
+    """A delivery round first, then the pack: the worker takes reminder batches, then the pack while
+    a batch is still being sent, so the drill's kill finds both in its hands."""
+    notifications.outbox_dispatch()
     review = RapidReview.objects.get(pk=review_id)
     assert pack_request(review=review, by=User.objects.get(pk=bu_id))
-    notifications.outbox_dispatch()

@@ -95,7 +95,7 @@ class DrillResult:
 
 
 class EmbeddedStack:
-    def __init__(self, var_dir: Path) -> None:
+    def __init__(self, var_dir: Path, **extra_env: str) -> None:
         self.var_dir = var_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -188,14 +188,25 @@ class EmbeddedStack:
         watcher.start()
         try:
             first_worker = self.pid("worker")
-            self.manage(
-                "shell",
-                "-c",
-                f"from tests.ops.embedded_seed import trigger; trigger({seeded['review']}, {seeded['bu']})",
-            )
-            wait_for(lambda: "rapidreview.build_pack[" in self.log(), 30, "the worker to take the pack", 0.05)
             assert first_worker is not None
+            trigger = subprocess.Popen(
+                [
+                    PY,
+                    "manage.py",
+                    "shell",
+                    "-c",
+                    f"from tests.ops.embedded_seed import trigger; trigger({seeded['review']}, {seeded['bu']})",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            # The kill lands the moment the worker has taken the pack, not when the trigger returns.
+            wait_for(lambda: "rapidreview.build_pack[" in self.log(), 60, "the worker to take the pack", 0.05)
             os.kill(first_worker, signal.SIGKILL)
+            _out, err = trigger.communicate(timeout=60)
+            assert trigger.returncode == 0, err.decode()
             sent_at_kill = self.query(f"SELECT count(*) FROM {outbox_table} WHERE status = 'sent'")[0][0]  # noqa: S608
             notes.append(
                 f"killed the worker (pid {first_worker}) with {sent_at_kill} of {seeded['due']} sent"
