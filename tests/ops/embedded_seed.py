@@ -4,8 +4,9 @@ bench/bench_embedded_faults.py), run inside ``manage.py shell`` against the dril
 ``seed``: the demo partnerships and cases (with a fast password hasher: the drill never signs in),
 a rapid review to build a pack for, and deadlines due on a working day whose reminders the sweep —
 the service beat runs — puts in the outbox. Prints one JSON line for the drill.
-``trigger``: a delivery round (what beat runs every 15 seconds) and what the business unit's button
-does (``pack_request``), so the worker gets the reminder batches and the pack at once."""
+``trigger``: what the business unit's button does (``pack_request``), then the reminders fall due
+and a delivery round runs (what beat does every 15 seconds), so the worker gets the pack and the
+reminder batches at once."""
 
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ def seed(deadlines: int = 60) -> None:
         )
     notifications.sweep(on=day)
     due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+    # Held back until the drill's trigger, so beat's own delivery rounds do not send them first.
+    due.update(next_attempt_at=timezone.now() + dt.timedelta(days=1))
     print(
         json.dumps(
             {
@@ -79,8 +82,9 @@ def seed(deadlines: int = 60) -> None:
 
 
 def trigger(review_id: int, bu_id: int) -> None:
-    """A delivery round first, then the pack: the worker takes reminder batches, then the pack while
-    a batch is still being sent, so the drill's kill finds both in its hands."""
-    notifications.outbox_dispatch()
+    """The pack, then the reminders fall due and a delivery round runs: one worker thread takes the
+    pack, the other the first reminder batch, and the drill kills the worker holding both."""
     review = RapidReview.objects.get(pk=review_id)
     assert pack_request(review=review, by=User.objects.get(pk=bu_id))
+    OutboxMessage.objects.filter(status=OutboxStatus.PENDING).update(next_attempt_at=timezone.now())
+    notifications.outbox_dispatch()

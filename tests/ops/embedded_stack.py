@@ -177,8 +177,8 @@ class EmbeddedStack:
 
     # -- the drill ----------------------------------------------------------------------------
     def drill(self, seeded: dict, timeout: float = 150) -> DrillResult:  # type: ignore[type-arg]
-        """Queue the pack and a delivery round, kill -9 the worker as soon as it has taken the pack,
-        and wait for everything to be done by the worker the supervisor starts again."""
+        """Queue the pack and a delivery round, kill -9 the worker as soon as it holds the pack and a
+        reminder batch, and wait for everything to be done by the worker the supervisor starts again."""
         started = time.monotonic()
         notes: list[str] = []
         review_table, outbox_table = seeded["review_table"], seeded["outbox_table"]
@@ -189,6 +189,7 @@ class EmbeddedStack:
         try:
             first_worker = self.pid("worker")
             assert first_worker is not None
+            mark = len(self.log())
             trigger = subprocess.Popen(
                 [
                     PY,
@@ -202,8 +203,15 @@ class EmbeddedStack:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-            # The kill lands the moment the worker has taken the pack, not when the trigger returns.
-            wait_for(lambda: "rapidreview.build_pack[" in self.log(), 60, "the worker to take the pack", 0.05)
+            # The kill lands the moment the worker holds the pack and a reminder batch.
+            wait_for(
+                lambda: all(
+                    t in self.log()[mark:] for t in ("rapidreview.build_pack[", "notifications.send_batch[")
+                ),
+                60,
+                "the worker to take the pack and a reminder batch",
+                0.05,
+            )
             os.kill(first_worker, signal.SIGKILL)
             _out, err = trigger.communicate(timeout=60)
             assert trigger.returncode == 0, err.decode()
