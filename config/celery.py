@@ -39,7 +39,7 @@ app.conf.update(
 app.autodiscover_tasks()
 
 
-@setup_logging.connect
+@setup_logging.connect  # type: ignore[untyped-decorator]
 def _use_django_logging(**kwargs: Any) -> None:
     """Worker and beat log through settings.LOGGING (JSON in production) instead of Celery's own."""
     logging.config.dictConfig(settings.LOGGING)

@@ -15,7 +15,7 @@ def build_pack(review_id: int) -> None:
     pack_build(review_id)
 
 
-@shared_task(name="rapidreview.requeue_stale_packs", ignore_result=True)
+@shared_task(name="rapidreview.requeue_stale_packs", ignore_result=True)  # type: ignore[untyped-decorator]
 def requeue_stale_packs() -> int:
     """Queue again every pack still "being generated" long after it was asked for (its task was
     lost with a worker or the broker; docs/adr/0007). The conditional update claims each review, so
