@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from audit.services import audit_record
 from deadlines.services import calendar_for
 from notifications.models import Kind, NotificationPreference, OutboxMessage, Status
 from notifications.outbox import LONDON, NotificationError, next_digest_time
+from partnerships.models import User
 
 
 def digest_assemble(*, now: dt.datetime | None = None) -> int:
@@ -64,7 +64,7 @@ def digest_assemble(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def preference_set(*, user: Any, frequency: str) -> NotificationPreference:
+def preference_set(*, user: User, frequency: str) -> NotificationPreference:
     """Save how the person wants non-urgent messages. Choosing "straight away" releases anything
     held for a digest. Side effect: AuditEvent."""
     if frequency not in NotificationPreference.Frequency.values:

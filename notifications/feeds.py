@@ -17,6 +17,7 @@ from audit.services import audit_record
 from notifications.calendar import CalendarEntry
 from notifications.models import CalendarFeed
 from notifications.selectors import deadlines_for_user
+from partnerships.models import User
 
 
 def deadline_calendar_entries(user: Any) -> Iterable[CalendarEntry]:
@@ -38,7 +39,7 @@ def _token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def calendar_feed_create(*, user: Any) -> str:
+def calendar_feed_create(*, user: User) -> str:
     """A new secret feed token for the person (any earlier one stops working). Returns the token,
     which is shown once: only its hash is kept. Side effect: AuditEvent."""
     now = timezone.now()
@@ -52,7 +53,7 @@ def calendar_feed_create(*, user: Any) -> str:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user: Any) -> int:
+def calendar_feed_revoke(*, user: User) -> int:
     n = CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
     if n:
         audit_record(actor=user, action="notifications.calendar_feed.revoked")

@@ -19,7 +19,7 @@ from deadlines.services import calendar_for
 from notifications.calendar import render_invitation
 from notifications.models import REMINDER_KINDS, Kind, OutboxMessage, Status
 from notifications.outbox import LIVE, today
-from partnerships.models import Partnership
+from partnerships.models import Partnership, User
 from partnerships.roles import Role
 
 
@@ -42,7 +42,7 @@ SUBJECTS: dict[str, str] = {
 }
 
 
-def visible_case_ids(user: Any, partnership: Partnership, case_ids: Iterable[int | None]) -> set[int]:
+def visible_case_ids(user: User, partnership: Partnership, case_ids: Iterable[int | None]) -> set[int]:
     """Which of ``case_ids`` the person may see (the cases app's permission door)."""
     # Lazy, the one documented exception: an engine reaches a case only through the case door, and
     # cases imports notifications (cases -> notifications -> cases would be a cycle at import).

@@ -100,7 +100,7 @@ def outbox_enqueue_event(
     partnership: Partnership,
     kind: str,
     event_key: str,
-    recipients: Iterable[Any],
+    recipients: Iterable[User],
     case: Any = None,
     summary: str = "",
     path: str = "",
@@ -150,7 +150,7 @@ def outbox_enqueue_event(
     return len(objs)
 
 
-def recipients_with_role(partnership: Partnership, role: str, agency_kind: str = "") -> list[Any]:
+def recipients_with_role(partnership: Partnership, role: str, agency_kind: str = "") -> list[User]:
     """People holding ``role`` in ``partnership`` (through an agency of ``agency_kind``, if given)."""
     directory = Directory([partnership.pk])
     ids = [h.user_id for h in directory.resolve(partnership.pk, role, agency_kind, fallback=False)]
@@ -163,7 +163,7 @@ def recipients_with_role(partnership: Partnership, role: str, agency_kind: str =
 
 
 @transaction.atomic
-def outbox_resend(*, partnership: Partnership, message_id: int, by: Any) -> OutboxMessage:
+def outbox_resend(*, partnership: Partnership, message_id: int, by: User) -> OutboxMessage:
     """Send a failed message again (same row, attempts reset) or a sent one once more (a new row
     pointing at the original). Caller has passed access_outbox_for_change. Side effect: AuditEvent."""
     row = OutboxMessage.objects.select_for_update().filter(pk=message_id, partnership=partnership).first()
@@ -209,7 +209,7 @@ def outbox_resend(*, partnership: Partnership, message_id: int, by: Any) -> Outb
     return target
 
 
-def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
     """Mark the person's own notifications read (all of them when ``ids`` is None)."""
     qs = OutboxMessage.objects.filter(recipient=user, read_at=None)
     if ids is not None:

@@ -25,7 +25,7 @@ from deadlines.services import calendar_for
 from notifications import policy
 from notifications.models import URGENT_KINDS, OutboxMessage, Status, SweepLog
 from notifications.outbox import LIVE, digest_users, next_digest_time, today
-from notifications.recipients import Directory, subject_agencies
+from notifications.recipients import Directory, Holder, subject_agencies
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _insert_reminders(
     digest_at: dt.datetime,
 ) -> tuple[int, int]:
     agencies = subject_agencies(r[6] for r in rows if r[6] and r[5] in ("each_agency", "owning_agency"))
-    planned: list[tuple[int, int | None, str, Any]] = []  # (deadline, case, kind, holder)
+    planned: list[tuple[int, int | None, str, Holder]] = []  # (deadline, case, kind, holder)
     for deadline_id, case_id, due, reminders, role, agency, subject in rows:
         k = policy.position_of(cal, on, due)
         for firing in policy.firings_at(reminders, agency, k):

@@ -60,14 +60,14 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     if page.isdigit():
         target += f"?page={page}"
     if request.POST.get("all") == "1":
-        n = outbox_services.notifications_mark_read(user=request.user)
+        n = outbox_services.notifications_mark_read(user=_signed_in(request))
         messages.success(request, f"{n} notification{'s' if n != 1 else ''} marked as read.")
         return redirect(target)
     raw = request.POST.get("id", "")
     if not raw.isdigit():
         messages.error(request, "Choose a notification to mark as read.")
         return redirect(target)
-    if outbox_services.notifications_mark_read(user=request.user, ids=[int(raw)]):
+    if outbox_services.notifications_mark_read(user=_signed_in(request), ids=[int(raw)]):
         messages.success(request, "Notification marked as read.")
     return redirect(target)
 
@@ -79,7 +79,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     initial = {"frequency": pref.frequency if pref else NotificationPreference.Frequency.IMMEDIATE}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        digest.preference_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        digest.preference_set(user=_signed_in(request), frequency=form.cleaned_data["frequency"])
         messages.success(request, "Your notification settings have been saved.")
         return redirect("notification_settings")
     return render(request, "notifications/settings.html", {"form": form}, status=400 if form.errors else 200)
@@ -92,11 +92,11 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "create":
-            token = feeds.calendar_feed_create(user=request.user)
+            token = feeds.calendar_feed_create(user=_signed_in(request))
             request.session[FEED_SESSION_KEY] = token
             messages.success(request, "Your calendar link is ready. Copy it now: it will not be shown again.")
         elif action == "revoke":
-            if feeds.calendar_feed_revoke(user=request.user):
+            if feeds.calendar_feed_revoke(user=_signed_in(request)):
                 messages.success(
                     request, "Your calendar link has been stopped. Calendars using it will no longer update."
                 )
@@ -160,7 +160,7 @@ def outbox_resend(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(target)
     try:
         row = outbox_services.outbox_resend(
-            partnership=standing.partnership, message_id=int(raw), by=request.user
+            partnership=standing.partnership, message_id=int(raw), by=_signed_in(request)
         )
     except outbox_services.NotificationError as exc:
         messages.error(request, str(exc))
