@@ -3,9 +3,9 @@ canonical anchors, the field checks every section validator uses, and the regist
 
 The deadline engine knows the anchors, rules, reminders and RAG of a profile (``deadlines.rules``
 loads and evaluates them). Every other top-level section belongs to a stage, which registers a
-validator for it from its ``AppConfig.ready()`` with :func:`register_profile_section` (the cases app
-its ``bodies``, ``learning_options``, ``notification_decision`` and ``referral``; the rapid review
-``rapid_review``; the practice review ``retention``). A top-level key no one registered is refused.
+validator for it from its ``AppConfig.ready()`` with :func:`register_profile_section` (for
+example ``rapidreview/profile_section.py``); the engine never reads those sections. A top-level key
+no one registered is refused.
 
 Pure: no Django, no database, no clock.
 """
