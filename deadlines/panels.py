@@ -11,12 +11,9 @@ from partnerships.home import Task, TaskSource, register_task_source
 from partnerships.nav import NavItem, register_nav
 from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
 
-# The imports from ``cases`` below stay inside functions: they are the documented exception (an
-# engine reaching the case door) until the door registered with the shared kernel lands, and
-# cases imports deadlines, so importing them here would make cases <-> deadlines a cycle.
-
 
 def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any]:
+    # The documented exception until the kernel door lands: breaks the cycle cases -> deadlines -> cases.
     from cases.access import can_change_case
 
     current = case.partnership.profile
@@ -28,6 +25,7 @@ def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any
 
 
 def _home_tasks(user: Any, standing: Any) -> list[Any]:
+    # The documented exception until the kernel door lands: breaks the cycle cases -> deadlines -> cases.
     from cases.access import cases_visible_to
 
     rows = deadlines_for_partnership(cases_visible_to(user, standing.partnership), status="live", limit=200)
@@ -51,6 +49,7 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
 
 
 def register() -> None:
+    # The documented exception until the kernel door lands: breaks the cycle cases -> deadlines -> cases.
     from cases.panels import CasePanel, register_case_panel
 
     register_case_panel(

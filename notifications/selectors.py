@@ -111,6 +111,7 @@ def outbox_failed_count(partnership: Partnership) -> int:
 def deadlines_for_user(user: Any) -> list[Deadline]:
     """Live deadlines the person is responsible for (as the reminders would find them), in cases
     they may see, across their partnerships."""
+    # The documented exception until the kernel door lands: breaks the cycle cases -> notifications -> cases.
     from cases.access import cases_visible_to
 
     partnerships = list(partnerships_visible_to(user))
