@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: panels reads models, which load only once the app registry is ready.
-        from notifications import panels
+        from notifications import messaging, panels
 
         panels.register()
+        messaging.register()  # the kernel's notify() sends through this engine

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from core.doors import cases_visible_to
 from deadlines.calendar import WorkingCalendar
 from deadlines.services import calendar_for
 from notifications.calendar import render_invitation
@@ -43,11 +44,7 @@ SUBJECTS: dict[str, str] = {
 
 
 def visible_case_ids(user: User, partnership: Partnership, case_ids: Iterable[int | None]) -> set[int]:
-    """Which of ``case_ids`` the person may see (the cases app's permission door)."""
-    # Lazy, the one documented exception: an engine reaches a case only through the case door, and
-    # cases imports notifications (cases -> notifications -> cases would be a cycle at import).
-    from cases.access import cases_visible_to
-
+    """Which of ``case_ids`` the person may see (the case door ``cases`` registers in the kernel)."""
     ids = {c for c in case_ids if c}
     if not ids:
         return set()
