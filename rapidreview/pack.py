@@ -6,6 +6,7 @@ the same in black and white and to someone who cannot tell the colours apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -26,12 +27,26 @@ STYLES = [
 ]  # fmt: skip
 
 
+# A pack asked for longer ago than this and still "being generated" has lost its task (a worker died):
+# the page offers "Try again" and beat queues it again (rapidreview.tasks.requeue_stale_packs).
+PACK_STUCK_AFTER = dt.timedelta(minutes=2)
+
+
+def pack_is_stuck(review: RapidReview) -> bool:
+    return bool(
+        review.pack_status == RapidReview.PackStatus.QUEUED
+        and review.pack_requested_at
+        and timezone.now() - review.pack_requested_at > PACK_STUCK_AFTER
+    )
+
+
 class PackNotReady(Exception):
     """The pack cannot be generated yet; the message says why."""
 
 
-def pack_request(*, review: RapidReview, by: Any) -> None:
-    """Mark the pack as being generated and queue the task (after commit). Idempotent while queued.
+def pack_request(*, review: RapidReview, by: Any) -> bool:
+    """Mark the pack as being generated and queue the task (after commit). Returns False, changing
+    nothing, while an earlier request is queued and not yet stuck (``PACK_STUCK_AFTER``).
 
     North East Lincolnshire collates SCSI-7 only when every agency has returned its SCSI-5 or a nil
     return (004 F2 Working Day Eight; AS-44)."""
@@ -51,18 +66,17 @@ def pack_request(*, review: RapidReview, by: Any) -> None:
             )
     with transaction.atomic():
         locked = RapidReview.objects.select_for_update().get(pk=review.pk)
-        if (
-            locked.pack_status == RapidReview.PackStatus.QUEUED
-            and locked.pack_requested_at
-            and (timezone.now() - locked.pack_requested_at).total_seconds() < 600
-        ):
-            return
+        if locked.pack_status == RapidReview.PackStatus.QUEUED and not pack_is_stuck(locked):
+            return False
         locked.pack_status = RapidReview.PackStatus.QUEUED
         locked.pack_requested_at = timezone.now()
         locked.pack_error = ""
         locked.save(update_fields=["pack_status", "pack_requested_at", "pack_error"])
         audit_record(actor=by, action="rapidreview.pack.requested", obj=locked.case)
-        transaction.on_commit(lambda: build_pack.delay(locked.pk))
+        # robust: a broker that is away for a moment must not turn the request into an error page;
+        # the pack stays "being generated" and beat queues it again (tasks.requeue_stale_packs).
+        transaction.on_commit(lambda: build_pack.delay(locked.pk), robust=True)
+    return True
 
 
 def _return_sections(request: InformationRequest) -> list[dict[str, Any]]:

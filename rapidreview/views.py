@@ -24,6 +24,7 @@ from partnerships.roles import Role
 from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
+from rapidreview.pack import pack_is_stuck
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, TITLES, return_spec
 
 
@@ -89,6 +90,7 @@ def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             "chronology": chronology,
             "lookback_start": period_from,
             "pack_refresh": review.pack_status == RapidReview.PackStatus.QUEUED,
+            "pack_stuck": pack_is_stuck(review),
         },
     )
 
@@ -447,11 +449,17 @@ def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         from rapidreview.pack import PackNotReady, pack_request
 
         try:
-            pack_request(review=review, by=request.user)
+            queued = pack_request(review=review, by=request.user)
         except PackNotReady as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The pack is being generated. This page shows it when it is ready.")
+            if queued:
+                messages.success(request, "The pack is being generated. This page shows it when it is ready.")
+            else:
+                messages.info(
+                    request,
+                    "The pack is already being generated. If it is not ready in 2 minutes you can try again.",
+                )
         return redirect(_review_url(review) + "#pack")
     review, _standing = access.access_review_for_view(request.user, slug, case_id)
     return JsonResponse({"status": review.pack_status, "label": review.get_pack_status_display()})
