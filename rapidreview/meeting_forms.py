@@ -214,7 +214,7 @@ class VotesForm(GovukForm):
                 field.conditional = True  # type: ignore[attr-defined]
                 self.fields[f"alternative_{agency.pk}"] = field
 
-    def cspr(self) -> dict[int, bool]:
+    def practice_review(self) -> dict[int, bool]:
         return {a.pk: self.cleaned_data.get(f"cspr_{a.pk}") == "yes" for a in self.partners}
 
     def alternative(self) -> dict[int, bool]:

@@ -22,8 +22,10 @@ from deadlines.services import profile_for
 from partnerships.access import Standing
 from partnerships.models import Agency
 from partnerships.roles import Role
-from rapidreview import access
-from rapidreview import meeting_services as ms
+from rapidreview import access, qa, selectors, votes
+from rapidreview import decision as decisions
+from rapidreview import meeting as meetings
+from rapidreview import panel as panels
 from rapidreview.meeting_forms import (
     RECORD_LABELS,
     AttendanceForm,
@@ -124,18 +126,18 @@ def meeting(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             standing,
             meeting=m,
             when=when,
-            window=ms.meeting_window(review),
-            warnings=ms.meeting_warnings(review, when.date()) if when and m and not m.held_on else [],
+            window=selectors.meeting_window(review),
+            warnings=selectors.meeting_warnings(review, when.date()) if when and m and not m.held_on else [],
             attendance=attendance,
             present=[a for a in attendance if a.status == Attendance.Status.PRESENT],
             apologies=[a for a in attendance if a.status == Attendance.Status.APOLOGIES],
-            quorum=ms.quorum(review, m),
-            votes=ms.vote_result(review, m) if ms.vote_mode(review) else None,
-            vote_mode=ms.vote_mode(review),
-            tally=ms.tally_description(),
-            outcomes=dict(ms.outcome_choices(review)),
+            quorum=selectors.quorum(review, m),
+            votes=selectors.vote_result(review, m) if selectors.vote_mode(review) else None,
+            vote_mode=selectors.vote_mode(review),
+            tally=selectors.tally_description(),
+            outcomes=dict(selectors.outcome_choices(review)),
             is_author=author,
-            authors_leave=bool(ms.rr_config(review).get("authors_leave_before_deliberation")),
+            authors_leave=bool(selectors.rr_config(review).get("authors_leave_before_deliberation")),
             record=MeetingRecord.objects.filter(meeting=m).first() if m else None,
             agenda_anchor="rr_agenda_sent" in profile_for(review.case.profile).anchors,
         ),
@@ -155,7 +157,7 @@ def meeting_schedule(request: HttpRequest, slug: str, case_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         when = dt.datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"])
         try:
-            m, warnings = ms.meeting_schedule(
+            m, warnings = meetings.meeting_schedule(
                 review=review, by=request.user, scheduled_for=when, location=form.cleaned_data["location"]
             )
         except RapidReviewError as exc:
@@ -172,7 +174,7 @@ def meeting_schedule(request: HttpRequest, slug: str, case_id: int) -> HttpRespo
     return render(
         request,
         "rapidreview/meeting/schedule.html",
-        _base(review, standing, form=form, meeting=m, window=ms.meeting_window(review)),
+        _base(review, standing, form=form, meeting=m, window=selectors.meeting_window(review)),
         status=_status(form),
     )
 
@@ -184,7 +186,7 @@ def meeting_invite(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
     m = _need_meeting(request, review)
     if isinstance(m, HttpResponse):
         return m
-    groups = ms.invitee_groups(review)
+    groups = meetings.invitee_groups(review)
     already = {a.user_id for a in m.attendance.all() if a.user_id}
     initial = {
         key: [f"{i.user.pk}-{i.agency.pk if i.agency else 0}" for i in people if key != "business_unit"]
@@ -198,7 +200,7 @@ def meeting_invite(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
     )
     if request.method == "POST" and form.is_valid():
         try:
-            n = ms.meeting_invite(review=review, by=request.user, invitees=form.chosen())
+            n = meetings.meeting_invite(review=review, by=request.user, invitees=form.chosen())
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
@@ -226,13 +228,13 @@ def meeting_attendance(request: HttpRequest, slug: str, case_id: int) -> HttpRes
     if isinstance(m, HttpResponse):
         return m
     rows = list(m.attendance.select_related("agency"))
-    authors_leave = bool(ms.rr_config(review).get("authors_leave_before_deliberation"))
+    authors_leave = bool(selectors.rr_config(review).get("authors_leave_before_deliberation"))
     form = AttendanceForm(
         request.POST if request.method == "POST" else None, rows=rows, authors_leave=authors_leave
     )
     if request.method == "POST" and form.is_valid():
         try:
-            q = ms.attendance_update(review=review, by=request.user, rows=form.values())
+            q = meetings.attendance_update(review=review, by=request.user, rows=form.values())
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
@@ -255,7 +257,7 @@ def meeting_attendance(request: HttpRequest, slug: str, case_id: int) -> HttpRes
             meeting=m,
             rows=form.bound_rows(),
             authors_leave=authors_leave,
-            quorum=ms.quorum(review, m),
+            quorum=selectors.quorum(review, m),
         ),
         status=_status(form),
     )
@@ -275,7 +277,7 @@ def meeting_attendee_add(request: HttpRequest, slug: str, case_id: int) -> HttpR
     )
     if request.method == "POST" and form.is_valid():
         try:
-            ms.attendance_add(
+            meetings.attendance_add(
                 review=review,
                 by=request.user,
                 name=form.cleaned_data["name"],
@@ -300,14 +302,14 @@ def meeting_attendee_add(request: HttpRequest, slug: str, case_id: int) -> HttpR
 @require_http_methods(["GET", "POST"])
 def meeting_votes(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = _private_change(request, slug, case_id)
-    if not ms.vote_mode(review):
+    if not selectors.vote_mode(review):
         messages.info(request, "This partnership's procedure does not decide by vote.")
         return redirect(_url("rr_meeting", review))
     m = _need_meeting(request, review)
     if isinstance(m, HttpResponse):
         return m
-    result = ms.vote_result(review, m)
-    initial = {f"cspr_{k}": "yes" if v else "no" for k, v in result.cspr.items()}
+    result = selectors.vote_result(review, m)
+    initial = {f"cspr_{k}": "yes" if v else "no" for k, v in result.practice_review.items()}
     initial |= {f"alternative_{k}": "yes" if v else "no" for k, v in result.alternative.items()}
     form = VotesForm(
         request.POST if request.method == "POST" else None,
@@ -317,13 +319,16 @@ def meeting_votes(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = ms.votes_record(
-                review=review, by=request.user, cspr=form.cspr(), alternative=form.alternative()
+            result = votes.votes_record(
+                review=review,
+                by=request.user,
+                practice_review=form.practice_review(),
+                alternative=form.alternative(),
             )
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
-            label = dict(ms.outcome_choices(review)).get(result.outcome, result.outcome)
+            label = dict(selectors.outcome_choices(review)).get(result.outcome, result.outcome)
             messages.success(request, f"Votes recorded. The votes give: {label}.")
             return redirect(_url("rr_meeting", review))
     return render(
@@ -334,12 +339,12 @@ def meeting_votes(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
             standing,
             form=form,
             meeting=m,
-            quorum=ms.quorum(review, m),
-            tally=ms.tally_description(),
+            quorum=selectors.quorum(review, m),
+            tally=selectors.tally_description(),
             partners=[
                 {
                     "agency": a,
-                    "cspr": form[f"cspr_{a.pk}"],
+                    "practice_review": form[f"cspr_{a.pk}"],
                     "alternative": form[f"alternative_{a.pk}"] if result.second_vote else None,
                 }
                 for a in result.partners
@@ -365,7 +370,7 @@ def meeting_held(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            ms.meeting_held(review=review, by=request.user, on=form.cleaned_data["held_on"])
+            meetings.meeting_held(review=review, by=request.user, on=form.cleaned_data["held_on"])
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
@@ -389,7 +394,7 @@ def meeting_record(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
     m = _meeting(review)
     record = MeetingRecord.objects.filter(meeting=m).first() if m else None
     attendance = list(m.attendance.select_related("agency")) if m else []
-    decision = ms.latest_decision(review)
+    decision = selectors.latest_decision(review)
     anchors = {a.key: a.value for a in review.case.anchors.filter(subject="")}
     sections = [
         {"key": key, "label": label, "value": getattr(record, key, "") if record else ""}
@@ -409,7 +414,7 @@ def meeting_record(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
             apologies=[a for a in attendance if a.status == Attendance.Status.APOLOGIES],
             notified_panel=anchors.get("sin_submitted"),
             notified_partners=anchors.get("partners_informed"),
-            checks=ms.qa_checks(review),
+            checks=qa.qa_checks(review),
         ),
     )
 
@@ -426,7 +431,7 @@ def meeting_record_edit(request: HttpRequest, slug: str, case_id: int) -> HttpRe
     form = RecordForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            ms.record_save(
+            meetings.record_save(
                 review=review, by=request.user, **{k: form.cleaned_data.get(k, "") for k in RECORD_LABELS}
             )
         except RapidReviewError as exc:
@@ -452,12 +457,12 @@ def meeting_record_edit(request: HttpRequest, slug: str, case_id: int) -> HttpRe
 def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = _private_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review decision")
-    latest = ms.latest_decision(review)
+    latest = selectors.latest_decision(review)
     versions = list(
         Decision.objects.filter(review=review).select_related("signoff_request").order_by("-version")
     )
-    signoff = ms.decision_signoff(review, latest) if latest else None
-    editable, why = ms.decision_editable(review)
+    signoff = selectors.decision_signoff(review, latest) if latest else None
+    editable, why = selectors.decision_editable(review)
     return render(
         request,
         "rapidreview/meeting/decision.html",
@@ -469,11 +474,11 @@ def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             signoff=signoff,
             editable=editable,
             why=why,
-            blockers=ms.decision_blockers(review),
-            submission_blockers=ms.submission_blockers(review),
-            agencies={a.pk: a for a in ms.statutory_agencies(review)},
-            vote_mode=ms.vote_mode(review),
-            response=ms.latest_response_after_submission(review),
+            blockers=selectors.decision_blockers(review),
+            submission_blockers=selectors.submission_blockers(review),
+            agencies={a.pk: a for a in selectors.statutory_agencies(review)},
+            vote_mode=selectors.vote_mode(review),
+            response=selectors.latest_response_after_submission(review),
         ),
     )
 
@@ -482,39 +487,39 @@ def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = _private_change(request, slug, case_id)
-    editable, why = ms.decision_editable(review)
+    editable, why = selectors.decision_editable(review)
     if not editable:
         messages.info(request, why)
         return redirect(_url("rr_decision", review))
-    latest = ms.latest_decision(review)
+    latest = selectors.latest_decision(review)
     frozen = latest is not None and latest.put_for_signoff
-    outcomes = ms.outcome_choices(review)
+    outcomes = selectors.outcome_choices(review)
     initial: dict[str, Any] = {}
     if latest is not None:
-        initial = {k: getattr(latest, k) for k in ("outcome", "learning_type", *ms.TEXT_FIELDS)}
+        initial = {k: getattr(latest, k) for k in ("outcome", "learning_type", *selectors.TEXT_FIELDS)}
     else:
         record = MeetingRecord.objects.filter(meeting__review=review).first()
         if record is not None:
             initial["national_importance"] = record.national_importance
-        if ms.vote_mode(review):
-            initial["outcome"] = ms.vote_result(review).outcome
+        if selectors.vote_mode(review):
+            initial["outcome"] = selectors.vote_result(review).outcome
     form = DecisionForm(
         request.POST if request.method == "POST" else None,
         outcomes=outcomes,
-        learning=ms.learning_choices(review),
+        learning=selectors.learning_choices(review),
         needs_reason=frozen,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = ms.decision_save(
+            saved = decisions.decision_save(
                 review=review,
                 by=request.user,
                 outcome=data["outcome"],
                 learning_type=data.get("learning_type") or "",
                 change_reason=data.get("change_reason", ""),
-                **{k: data.get(k, "") for k in ms.TEXT_FIELDS},
+                **{k: data.get(k, "") for k in selectors.TEXT_FIELDS},
             )
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
@@ -538,8 +543,8 @@ def decision_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
             form=form,
             decision=latest,
             frozen=frozen,
-            vote_mode=ms.vote_mode(review),
-            votes=ms.vote_result(review) if ms.vote_mode(review) else None,
+            vote_mode=selectors.vote_mode(review),
+            votes=selectors.vote_result(review) if selectors.vote_mode(review) else None,
             outcomes=dict(outcomes),
         ),
         status=_status(form),
@@ -551,11 +556,11 @@ def decision_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 def decision_signoff(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, _standing = _private_change(request, slug, case_id)
     try:
-        ms.decision_put_for_signoff(review=review, by=request.user)
+        decisions.decision_put_for_signoff(review=review, by=request.user)
     except RapidReviewError as exc:
         messages.error(request, str(exc))
     else:
-        version = ms.latest_decision(review)
+        version = selectors.latest_decision(review)
         messages.success(
             request,
             f"Version {version.version if version else 1} sent to the statutory partners: each "
@@ -606,8 +611,8 @@ def panel(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             other_dates=other_dates,
             submissions=submissions,
             responses=list(PanelResponse.objects.filter(review=review).order_by("-received_on", "-id")),
-            checks=ms.qa_checks(review),
-            blockers=ms.submission_blockers(review),
+            checks=qa.qa_checks(review),
+            blockers=selectors.submission_blockers(review),
             tracks_rr_required="rr_required_received" in profile.anchors,
             rr_required=rr_required,
             is_author=access.is_author_at_meeting(request.user, review),
@@ -619,18 +624,18 @@ def panel(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def panel_submit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = _private_change(request, slug, case_id)
-    blockers = ms.submission_blockers(review)
+    blockers = selectors.submission_blockers(review)
     if blockers:
         messages.info(request, blockers[0])
         return redirect(_url("rr_panel", review))
     data = request.POST if request.method == "POST" else None
-    form = PanelSubmitForm(data, checks=ms.qa_checks(review), initial={"submitted_on": timezone.localdate()})
+    form = PanelSubmitForm(data, checks=qa.qa_checks(review), initial={"submitted_on": timezone.localdate()})
     # The checks shown are those for the date typed (or today), so a late date shows as late.
     on = (form.typed_date() if data is not None else None) or timezone.localdate()
-    checks = ms.qa_checks(review, on)
+    checks = qa.qa_checks(review, on)
     if request.method == "POST" and form.is_valid():
         try:
-            ms.panel_submit(
+            panels.panel_submit(
                 review=review,
                 by=request.user,
                 submitted_on=form.cleaned_data["submitted_on"],
@@ -642,7 +647,7 @@ def panel_submit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         else:
             messages.success(request, "Panel submission recorded.")
             return redirect(_url("rr_panel", review))
-    decision_row = ms.latest_decision(review)
+    decision_row = selectors.latest_decision(review)
     return render(
         request,
         "rapidreview/meeting/panel_submit.html",
@@ -653,7 +658,7 @@ def panel_submit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             checks=checks,
             on=on,
             decision=decision_row,
-            signoff=ms.decision_signoff(review, decision_row),
+            signoff=selectors.decision_signoff(review, decision_row),
             rows=[{"check": c, "override": form[f"override_{c.key}"]} for c in checks],
         ),
         status=_status(form),
@@ -671,7 +676,7 @@ def panel_response(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
     form = PanelResponseForm(request.POST if request.method == "POST" else None, meeting_date=tracks_meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            row = ms.panel_response_record(
+            row = panels.panel_response_record(
                 review=review,
                 by=request.user,
                 received_on=form.cleaned_data["received_on"],
@@ -709,7 +714,7 @@ def panel_rr_required(request: HttpRequest, slug: str, case_id: int) -> HttpResp
     )
     if request.method == "POST" and form.is_valid():
         try:
-            ms.rr_required_record(review=review, by=request.user, on=form.cleaned_data["received_on"])
+            panels.rr_required_record(review=review, by=request.user, on=form.cleaned_data["received_on"])
         except RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:

@@ -15,7 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.services import audit_record
+from cases.referral_form import form_spec
+from cases.summaries import referral_summary
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
+from rapidreview.selectors import return_summary
+from rapidreview.services import anchor_if_known
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,8 @@ def pack_request(*, review: RapidReview, by: Any) -> None:
 
     North East Lincolnshire collates SCSI-7 only when every agency has returned its SCSI-5 or a nil
     return (004 F2 Working Day Eight; AS-44)."""
+    # rapidreview.tasks imports this module for the task's body (pack_build): the task is reached here
+    # lazily to break that cycle.
     from rapidreview.tasks import build_pack
 
     variant = (review.case.profile.data.get("rapid_review") or {}).get("return_form")
@@ -66,16 +72,11 @@ def pack_request(*, review: RapidReview, by: Any) -> None:
 
 
 def _return_sections(request: InformationRequest) -> list[dict[str, Any]]:
-    from rapidreview.views import _summary
-
-    sections, _spec = _summary(request)
+    sections, _spec = return_summary(request)
     return sections
 
 
 def pack_context(review: RapidReview) -> dict[str, Any]:
-    from cases.referral_form import form_spec
-    from cases.referral_views import _summary as referral_summary
-
     requests = list(review.requests.select_related("agency", "agency_return").order_by("agency__name"))
     styles = {r.agency_id: STYLES[i % len(STYLES)] for i, r in enumerate(requests)}
     returns = [
@@ -107,6 +108,8 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
 
 def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
     """The pack as PDF bytes and its page count."""
+    # Not a cycle: WeasyPrint takes about a second to import, and only the worker renders PDFs, so the
+    # web process (which imports this module for pack_request) never loads it.
     from weasyprint import HTML
 
     html = render_to_string("rapidreview/pdf/pack.html", pack_context(review))
@@ -116,8 +119,6 @@ def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
 
 def pack_build(review_id: int) -> None:
     """Render and store the pack (called by the task; safe to run twice)."""
-    from rapidreview.services import anchor_if_known
-
     review = RapidReview.objects.select_related("case", "case__profile", "partnership").get(pk=review_id)
     try:
         pdf, pages = render_pack_pdf(review)

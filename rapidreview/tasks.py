@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from rapidreview.pack import pack_build
+
 
 @shared_task(name="rapidreview.build_pack", acks_late=True, ignore_result=True)
 def build_pack(review_id: int) -> None:
     """Render the rapid review pack (idempotent: rendering twice stores the newer copy)."""
-    from rapidreview.pack import pack_build
-
     pack_build(review_id)

@@ -17,14 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import access_record
 from cases import section_pages
 from cases.access import access_case_for_roles
-from cases.referral_forms import clean_answers
 from partnerships.access import access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
 from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
-from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, TITLES, return_spec
+from rapidreview.pack import PackNotReady, pack_request
+from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
+from rapidreview.selectors import return_summary
 
 
 def _review_url(review: RapidReview) -> str:
@@ -61,8 +62,6 @@ def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     recommendations: dict[str, int] = {}
     spec = return_spec(review.case.profile.data)
     if spec.variant == "bradford_igt":
-        from rapidreview.return_form import REVIEW_TYPES
-
         labels = dict(REVIEW_TYPES)
         for row in rows:
             r = row["request"]
@@ -185,37 +184,12 @@ def request_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rapidreview/request_list.html", {"standing": standing, "own": own})
 
 
-def _summary(request_obj: InformationRequest) -> tuple[list[dict[str, Any]], Any]:
-    spec = return_spec(request_obj.review.case.profile.data)
-    agency_return = getattr(request_obj, "agency_return", None)
-    answers = agency_return.answers if agency_return else {}
-    values, errors = clean_answers(spec, request_obj.review.partnership, answers)
-    sections = []
-    for section in spec.sections:
-        data = values.get(section.key)
-        raw = answers.get(section.key) or {}
-        rows = []
-        for item in section.items:
-            if hasattr(item, "columns"):
-                rows.append({"label": item.label, "table": item, "rows": (data or {}).get(item.name) or []})
-            else:
-                rows.append(
-                    {
-                        "label": item.label,
-                        "field": item,
-                        "value": (data or {}).get(item.name) if data else raw.get(item.name, ""),
-                    }
-                )
-        sections.append({"section": section, "rows": rows, "errors": errors.get(section.key, [])})
-    return sections, spec
-
-
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_view(request.user, slug, request_id)
     access_record(user=request.user, obj=req.review.case, detail=f"Information request {req.pk}")
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = getattr(req, "agency_return", None)
     editable = access.can_author(standing, req) and req.status in (
         InformationRequest.Status.REQUESTED,
@@ -354,7 +328,7 @@ def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResp
             messages.info(request, "This return has already been sent.")
             return redirect(_request_url(req))
         raise
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = services.return_for(req)
     incomplete = [s for s in spec.sections if agency_return.section_state.get(s.key) != "completed"]
     form = SubmitReturnForm(request.POST or None)
@@ -383,7 +357,7 @@ def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def request_authorise(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_authorise(request.user, slug, request_id)
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = services.return_for(req)
     form = AuthoriseReturnForm(
         request.POST or None,
@@ -444,7 +418,6 @@ def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     """POST: generate the rapid review pack in the background. GET: its status (JSON, for the page)."""
     if request.method == "POST":
         review, _standing = access.access_review_for_change(request.user, slug, case_id)
-        from rapidreview.pack import PackNotReady, pack_request
 
         try:
             pack_request(review=review, by=request.user)

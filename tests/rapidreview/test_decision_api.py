@@ -9,7 +9,7 @@ import json
 import pytest
 
 from partnerships.roles import Role
-from rapidreview import meeting_services as ms
+from rapidreview.meeting import attendance_add, attendance_update, meeting_schedule, record_save
 from rapidreview.models import Attendance, Decision
 from signoffs.models import SignoffRequest, Status
 from tests.rapidreview.test_decision_services import travel
@@ -136,20 +136,20 @@ def test_as36_an_author_at_the_meeting_gets_404_on_the_record_and_the_decision(c
     u = urls(review)
     author = world.user(Role.PANEL_MEMBER, world.provider)
     with travel(dt.date(2025, 5, 6)):
-        ms.meeting_schedule(
+        meeting_schedule(
             review=review,
             by=people.bu,
             scheduled_for=dt.datetime(2025, 5, 6, 14, tzinfo=dt.UTC),
             location="Room 1",
         )
-        row = ms.attendance_add(
+        row = attendance_add(
             review=review, by=people.bu, name="Author", agency=world.provider, kind=Attendance.Kind.AUTHOR
         )
         Attendance.objects.filter(pk=row.pk).update(user=author)
-        ms.attendance_update(
+        attendance_update(
             review=review, by=people.bu, rows={row.pk: {"status": "present", "presented": True, "left": True}}
         )
-        ms.record_save(review=review, by=people.bu, deliberation="Private discussion.")
+        record_save(review=review, by=people.bu, deliberation="Private discussion.")
         held_meeting(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(author)
     meeting = api(client, "GET", u["meeting"])
