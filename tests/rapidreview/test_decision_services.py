@@ -112,7 +112,7 @@ def test_a_failed_signoff_request_leaves_nothing_behind(world, people, profiled_
     def boom(**kwargs):
         raise RuntimeError("signing engine down")
 
-    monkeypatch.setattr("signoffs.services.signoff_request_create", boom)
+    monkeypatch.setattr("rapidreview.decision.signoff_request_create", boom)
     with pytest.raises(RuntimeError):
         decision_put_for_signoff(review=review, by=people.bu)
     assert not Decision.objects.get(review=review).put_for_signoff
