@@ -15,18 +15,23 @@ from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.models import Decision
 from rapidreview.selectors import decision_signoff, latest_decision
 from signoffs.models import Signature, SignoffRequest, Status
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import decided, held_meeting, notified_review, sign
-from tests.signoffs.test_concurrency import run_together
+from tests.concurrency import run_together
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    sign,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        return decided(review, world, people, on=dt.date(2025, 5, 6))
+        return a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
 
 
 def test_two_partners_signing_the_same_decision_at_the_same_instant_are_both_recorded(world, people, sent):
@@ -77,9 +82,9 @@ def test_the_same_partner_submitting_twice_at_once_gives_one_signature(world, pe
 def test_sending_the_same_draft_twice_at_once_makes_one_request_and_one_set_of_messages(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
         decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
     results = run_together(
         [

@@ -21,8 +21,15 @@ from rapidreview.panel import panel_response_record, panel_submit, rr_required_r
 from rapidreview.qa import qa_checks
 from rapidreview.selectors import decision_editable, submission_blockers
 from rapidreview.services import RapidReviewError
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import D, anchor, decided, notified_review, sign, sign_all
+from tests.states import (
+    D,
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    anchor,
+    sign,
+    sign_all,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +38,9 @@ def signed(
     review, world, people, *, held: dt.date, signed_on: dt.date, outcome="local_cspr", learning_type=""
 ):
     with travel(held):
-        decision = decided(review, world, people, on=held, outcome=outcome, learning_type=learning_type)
+        decision = a_case_with_rapid_review_decided(
+            review, world, people, on=held, outcome=outcome, learning_type=learning_type
+        )
     with travel(signed_on):
         sign_all(decision, world, people)
     return decision
@@ -47,7 +56,7 @@ def due(case, rule_key: str) -> dt.date:
 
 
 def test_as13_checks_are_computed_from_the_recorded_dates_and_a_late_step_fails(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 13), signed_on=dt.date(2025, 5, 13))
     checks = {c.key: c for c in qa_checks(review)}
@@ -74,7 +83,7 @@ def test_as13_checks_are_computed_from_the_recorded_dates_and_a_late_step_fails(
 
 
 def test_as13_a_failed_check_counts_as_met_only_with_a_comment_and_is_recorded(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 13), signed_on=dt.date(2025, 5, 13))
     with travel(dt.date(2025, 5, 13)):
@@ -115,7 +124,7 @@ def test_as13_a_failed_check_counts_as_met_only_with_a_comment_and_is_recorded(w
 
 
 def test_as13_all_pass_on_time(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
@@ -125,7 +134,7 @@ def test_as13_all_pass_on_time(world, people, profiled_as):
 
 
 def test_qa_counts_from_awareness_when_the_procedure_has_no_incident_date(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     first, _second, third = qa_checks(review)
     assert first.start == D and "became aware" in first.note
     assert third.limit == dt.date(2025, 5, 12)  # its rapid_review_to_panel rule: 15 WD from awareness
@@ -133,7 +142,7 @@ def test_qa_counts_from_awareness_when_the_procedure_has_no_incident_date(world,
 
 
 def test_submission_date_cannot_be_in_the_future_or_before_the_signatures(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
         with pytest.raises(RapidReviewError, match="today or in the past"):
@@ -151,11 +160,11 @@ def test_submission_date_cannot_be_in_the_future_or_before_the_signatures(world,
 def test_as45_the_decision_record_cannot_go_to_the_panel_until_all_three_partners_signed(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
     with pytest.raises(RapidReviewError, match="No decision has been recorded"):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
     with travel(dt.date(2025, 5, 7)):
-        decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+        decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
         sign(decision.signoff_request_id, people.la_rep, world.la)
         sign(decision.signoff_request_id, people.police_rep, world.police)
         with pytest.raises(RapidReviewError, match="Not every statutory partner has signed"):
@@ -170,11 +179,13 @@ def test_as45_the_decision_record_cannot_go_to_the_panel_until_all_three_partner
 
 
 def test_a_draft_is_not_signed_and_cannot_be_submitted(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        from tests.rapidreview.test_meeting_services import held_meeting
+        from tests.states import (
+            a_rapid_review_with_meeting_held,
+        )
 
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
         decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
         with pytest.raises(RapidReviewError, match="not been sent to the statutory partners"):
             panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
@@ -186,7 +197,7 @@ def test_a_draft_is_not_signed_and_cannot_be_submitted(world, people, profiled_a
 
 
 def test_as35_rr_required_is_expected_by_day_2_and_its_absence_blocks_nothing(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     assert due(review.case, "panel_rr_required_message") == dt.date(2025, 4, 22)
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
@@ -197,10 +208,10 @@ def test_as35_rr_required_is_expected_by_day_2_and_its_absence_blocks_nothing(wo
 
 
 def test_as35_rr_required_refuses_a_future_date_and_a_procedure_without_it(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 4, 17)), pytest.raises(RapidReviewError, match="today or in the past"):
         rr_required_record(review=review, by=people.bu, on=dt.date(2025, 4, 18))
-    other = notified_review(world, people, profiled_as, "darlington")
+    other = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     with pytest.raises(RapidReviewError, match="does not track"):
         rr_required_record(review=other, by=people.bu, on=D)
 
@@ -213,7 +224,7 @@ def test_as35_rr_required_refuses_a_future_date_and_a_procedure_without_it(world
 def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_version(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9), outcome="no_review"
     )
@@ -273,7 +284,7 @@ def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_
 
 
 def test_more_information_lets_the_same_version_go_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 20)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
@@ -305,7 +316,7 @@ def test_more_information_lets_the_same_version_go_again(world, people, profiled
 
 
 def test_a_response_needs_a_submission(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Record the Panel submission"):
         panel_response_record(review=review, by=people.bu, received_on=D, response="agrees")
 
@@ -316,7 +327,7 @@ def test_a_response_needs_a_submission(world, people, profiled_as):
 
 
 def test_local_cspr_opens_at_submission_and_starts_the_six_month_clock(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 12))
     assert not PracticeReview.objects.filter(case=review.case).exists()
     with travel(dt.date(2025, 5, 12)):
@@ -334,7 +345,7 @@ def test_local_cspr_opens_at_submission_and_starts_the_six_month_clock(world, pe
 
 
 def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
         world,
@@ -359,7 +370,7 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
 
 
 def test_national_review_opens_when_the_panel_confirms(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
         world,
@@ -380,7 +391,7 @@ def test_national_review_opens_when_the_panel_confirms(world, people, profiled_a
 
 
 def test_panel_taking_a_national_review_turns_a_commissioning_lcspr_into_it(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 30)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
@@ -391,7 +402,7 @@ def test_panel_taking_a_national_review_turns_a_commissioning_lcspr_into_it(worl
 
 
 def test_no_review_closes_the_case_when_the_panel_agrees(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9), outcome="no_review"
     )

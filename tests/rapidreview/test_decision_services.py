@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection, transaction
 
 from deadlines.models import Deadline
@@ -23,26 +22,22 @@ from rapidreview.selectors import (
 )
 from rapidreview.services import RapidReviewError
 from signoffs.models import SignoffRequest, Status
-from tests.rapidreview.test_meeting_services import (
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
     anchor,
-    at,
-    decided,
-    held_meeting,
-    notified_review,
     sign,
     sign_all,
+    travel,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def travel(day: dt.date, hour: int = 12):
-    return time_machine.travel(at(day, hour), tick=True)
-
-
 def test_rationale_outcome_and_learning_type_are_checked(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     with pytest.raises(RapidReviewError, match="Enter the rationale"):
         decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="  ")
     with pytest.raises(RapidReviewError, match="Select the decision"):
@@ -64,24 +59,24 @@ def test_rationale_outcome_and_learning_type_are_checked(world, people, profiled
 
 
 def test_north_east_lincolnshire_has_no_alternative_outcome(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     assert [k for k, _ in outcome_choices(review)] == ["local_cspr", "national_review", "no_review"]
     with pytest.raises(RapidReviewError, match="Select the decision"):
         decision_save(review=review, by=people.bu, outcome="alternative_learning_review", rationale="x")
 
 
 def test_a_draft_changes_in_place_until_it_is_sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     first = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="First thoughts.")
     second = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Better reasons.")
     assert first.pk == second.pk and second.version == 1 and second.rationale == "Better reasons."
 
 
 def test_sending_for_signoff_asks_each_partner_in_the_same_transaction(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 7))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 7))
     assert decision.put_for_signoff and decision.signoff_request is not None
     request = decision.signoff_request
     assert request.record_type == "rapidreview.decision" and request.record_id == str(review.pk)
@@ -105,8 +100,8 @@ def test_sending_for_signoff_asks_each_partner_in_the_same_transaction(world, pe
 
 
 def test_a_failed_signoff_request_leaves_nothing_behind(world, people, profiled_as, monkeypatch):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
 
     def boom(**kwargs):
@@ -120,8 +115,8 @@ def test_a_failed_signoff_request_leaves_nothing_behind(world, people, profiled_
 
 
 def test_changing_a_sent_decision_makes_the_next_version_and_asks_everyone_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    v1 = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    v1 = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     sign(v1.signoff_request_id, people.la_rep, world.la)
     with pytest.raises(RapidReviewError, match="Enter why the decision is changing"):
         decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Changed.")
@@ -150,8 +145,8 @@ def test_changing_a_sent_decision_makes_the_next_version_and_asks_everyone_again
 def test_all_partners_agreeing_records_rr_decision_signed_and_tells_the_business_unit(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     with travel(dt.date(2025, 5, 9)):
         sign_all(decision, world, people)
     assert anchor(review.case, "rr_decision_signed") == dt.date(2025, 5, 9)  # Dorset day 14
@@ -166,8 +161,8 @@ def test_all_partners_agreeing_records_rr_decision_signed_and_tells_the_business
 
 
 def test_a_partner_disagreeing_leaves_the_decision_unsigned(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     sign_all(decision, world, people, disagree="police")
     signoff = decision_signoff(review)
     assert signoff.disagreed and not signoff.signed
@@ -210,8 +205,8 @@ def test_signatures_on_another_record_type_or_unknown_record_are_ignored(world, 
 
 @pytest.fixture
 def sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    return decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    return a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
 
 
 def test_save_of_a_sent_decision_is_refused(sent):
@@ -243,8 +238,8 @@ def test_delete_is_refused_for_any_version(sent):
 
 
 def test_a_draft_can_still_be_updated_through_the_orm(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     draft = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
     assert Decision.objects.filter(pk=draft.pk).update(rationale="y") == 1
 

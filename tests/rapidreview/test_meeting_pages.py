@@ -14,8 +14,15 @@ from partnerships.roles import Role
 from rapidreview.meeting import attendance_add, attendance_update, meeting_schedule, record_save
 from rapidreview.models import Attendance, Decision, Meeting, PanelResponse, PanelSubmission, Vote
 from rapidreview.panel import panel_submit
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import at, decided, held_meeting, notified_review, sign_all
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    a_referred_case,
+    at,
+    sign_all,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +37,7 @@ def date_fields(name: str, day: dt.date) -> dict[str, str]:
 
 @pytest.fixture
 def dorset(world, people, profiled_as):
-    return notified_review(world, people, profiled_as, "dorset")
+    return a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
 
 
 @pytest.fixture
@@ -161,7 +168,7 @@ def test_pages_that_need_a_meeting_send_the_business_unit_to_set_one(bu, dorset)
 
 
 def test_votes_page_for_cambridgeshire(client, world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     client.force_login(people.bu)
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     for key in ("la", "police", "health"):
@@ -223,7 +230,7 @@ def test_decision_page_says_why_it_cannot_be_recorded_yet(bu, dorset):
 
 def test_decision_edit_bad_input_keeps_what_was_typed_then_draft_then_sign_off(bu, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(dorset, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(dorset, world, people, on=dt.date(2025, 5, 6))
         r = bu.post(
             url(dorset, "rr_decision_edit"),
             {"outcome": "alternative_learning_review", "next_steps": "Tell <the> Panel"},
@@ -250,7 +257,7 @@ def test_decision_edit_bad_input_keeps_what_was_typed_then_draft_then_sign_off(b
 
 def test_changing_a_sent_decision_on_the_page_needs_a_reason_and_makes_version_2(bu, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
         page = bu.get(url(dorset, "rr_decision_edit")).content.decode()
         assert "Saving makes version 2" in page
         r = bu.post(url(dorset, "rr_decision_edit"), {"outcome": "local_cspr", "rationale": "Changed."})
@@ -266,7 +273,7 @@ def test_changing_a_sent_decision_on_the_page_needs_a_reason_and_makes_version_2
 
 def test_signoff_page_shows_the_decision_through_the_renderer(client, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        decision = a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.la_rep)
     page = client.get(decision.signoff_request.get_absolute_url()).content.decode()
     assert 'id="signed-decision"' in page and "Undertake a local CSPR" in page
@@ -280,7 +287,9 @@ def test_signoff_page_shows_the_decision_through_the_renderer(client, dorset, wo
 
 def _signed(dorset, world, people, outcome="local_cspr"):
     with travel(dt.date(2025, 5, 6)):
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6), outcome=outcome)
+        decision = a_case_with_rapid_review_decided(
+            dorset, world, people, on=dt.date(2025, 5, 6), outcome=outcome
+        )
     with travel(dt.date(2025, 5, 9)):
         sign_all(decision, world, people)
     return decision
@@ -341,7 +350,7 @@ def test_rr_required_page(bu, dorset, client, world, people, profiled_as):
         url(dorset, "rr_panel_rr_required"), date_fields("received_on", dt.date(2025, 4, 18)), follow=True
     )
     assert "Received 18 April 2025." in r.content.decode()
-    other = notified_review(world, people, profiled_as, "darlington")
+    other = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     assert bu.get(url(other, "rr_panel_rr_required")).status_code == 302
     assert "Record when the Panel's message arrived" not in bu.get(url(other, "rr_panel")).content.decode()
 
@@ -373,7 +382,7 @@ def test_as36_an_author_gets_404_on_the_record_votes_and_decision_pages(client, 
             review=dorset, by=people.bu, rows={row.pk: {"status": "present", "presented": True, "left": True}}
         )
         record_save(review=dorset, by=people.bu, deliberation="Private panel discussion.")
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        decision = a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
     client.force_login(author)
     for name in (
         "rr_meeting_record",
@@ -410,10 +419,9 @@ def test_panel_page_links_the_dates_the_procedure_counts_from(bu, dorset):
 
 
 def test_pages_and_api_of_a_case_without_a_rapid_review_are_404(client, world, people, profiled_as):
-    from tests.cases.test_scenarios import open_case
 
     profiled_as("dorset")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     client.force_login(people.bu)
     for name in (
         "rr_meeting",

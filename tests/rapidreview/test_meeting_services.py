@@ -1,18 +1,13 @@
 """The rapid review meeting: window warnings, invitations with iCal, attendance, quorum (AS-23),
-votes, authors who present and leave (AS-36), the meeting record. D = Wed 16 Apr 2025.
-
-The helpers at the top are shared by the other meeting and decision test modules."""
+votes, authors who present and leave (AS-36), the meeting record. D = Wed 16 Apr 2025."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from cases.services import panel_notification_record
-from deadlines.models import Anchor
 from notifications.models import OutboxMessage
 from partnerships.roles import Role
 from rapidreview import meeting as meeting_module
@@ -28,105 +23,17 @@ from rapidreview.meeting import (
 )
 from rapidreview.models import Attendance, Meeting, MeetingRecord, Vote
 from rapidreview.selectors import decision_blockers, meeting_warnings, meeting_window, quorum
-from rapidreview.services import RapidReviewError, rapid_review_start
+from rapidreview.services import RapidReviewError
 from rapidreview.votes import votes_record
-from signoffs.reauth import ReauthInfo
-from signoffs.services import signoff_sign
-from tests.cases.test_scenarios import decide, open_case
+from tests.states import (
+    D,
+    a_case_in_its_rapid_review,
+    a_rapid_review_with_meeting_held,
+    anchor,
+    at,
+)
 
-D = dt.date(2025, 4, 16)  # Wed; Good Friday 18 Apr, Easter Monday 21 Apr, Early May bank holiday 5 May
-LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
-
-
-# ------------------------------------------------------------------------------------------------
-# Shared helpers
-# ------------------------------------------------------------------------------------------------
-
-
-def at(day: dt.date, hour: int = 14, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
-
-
-def notified_review(world, people, profiled_as, slug: str, *, sin_on: dt.date = D):
-    """A case of Testshire under ``slug``'s procedure: referral received and LA aware on D, partners
-    decided to notify, the Panel notified on ``sin_on``, rapid review started (stage rapid_review)."""
-    profiled_as(slug)
-    case = open_case(world, people)
-    decide(case, people, "notify")
-    panel_notification_record(
-        case=case,
-        by=people.bu,
-        submitted_at=at(sin_on, 10),
-        panel_reference="PANEL-1",
-        ofsted_informed_on=sin_on,
-        dfe_informed_on=sin_on,
-    )
-    return rapid_review_start(case=case, by=people.bu)
-
-
-def anchor(case, key: str) -> dt.date | None:
-    return Anchor.objects.filter(case=case, key=key, subject="").values_list("value", flat=True).first()
-
-
-def held_meeting(review, world, people, *, on: dt.date, present=("la", "police", "health")):
-    """Schedule the meeting on ``on``, record the named partners present, and record it held."""
-    meeting_schedule(review=review, by=people.bu, scheduled_for=at(on), location="Room 1")
-    for key in present:
-        attendance_add(
-            review=review,
-            by=people.bu,
-            name=f"Rep of {key}",
-            agency=getattr(world, key),
-            kind=Attendance.Kind.PARTNER,
-        )
-    return meeting_held(review=review, by=people.bu, on=on)
-
-
-def fresh() -> ReauthInfo:
-    return ReauthInfo(method="password", at=timezone.now())
-
-
-def sign(request_id: int, user, agency, decision: str = "agree", comment: str = ""):
-    return signoff_sign(
-        request_id=request_id,
-        by=user,
-        agency_id=agency.pk,
-        decision=decision,
-        comment=comment,
-        reauth=fresh(),
-    )
-
-
-def sign_all(decision, world, people, *, disagree: str = ""):
-    """Every statutory partner signs ``decision``'s sign-off request (one may disagree)."""
-    reps = {"la": people.la_rep, "police": people.police_rep, "health": people.health_rep}
-    for key, user in reps.items():
-        if key == disagree:
-            sign(
-                decision.signoff_request_id,
-                user,
-                getattr(world, key),
-                "disagree",
-                "We think a national review is needed.",
-            )
-        else:
-            sign(decision.signoff_request_id, user, getattr(world, key))
-
-
-def decided(review, world, people, *, outcome: str = "local_cspr", on: dt.date, learning_type: str = ""):
-    """Meeting held on ``on``, decision recorded and sent to the partners for sign-off."""
-    held_meeting(review, world, people, on=on)
-    decision = decision_save(
-        review=review,
-        by=people.bu,
-        outcome=outcome,
-        learning_type=learning_type,
-        rationale="Agencies did not share what they knew.",
-    )
-    decision_put_for_signoff(review=review, by=people.bu, on=on)
-    decision.refresh_from_db()
-    return decision
 
 
 # ------------------------------------------------------------------------------------------------
@@ -137,7 +44,7 @@ def decided(review, world, people, *, outcome: str = "local_cspr", on: dt.date, 
 def test_meeting_window_is_the_profiles_deadline_rows_and_a_date_inside_has_no_warning(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")  # day 0 = SIN on D
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")  # day 0 = SIN on D
     window = meeting_window(review)
     assert window.target == dt.date(2025, 5, 6)  # Day 11 (latest permissible, AS-33)
     assert window.last == dt.date(2025, 5, 12)  # Day 15 (statutory)
@@ -145,7 +52,7 @@ def test_meeting_window_is_the_profiles_deadline_rows_and_a_date_inside_has_no_w
 
 
 def test_warns_after_the_target_and_after_the_deadline_but_schedules_anyway(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     _meeting, warnings = meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 8)), location="Room 1"
     )
@@ -158,7 +65,7 @@ def test_warns_after_the_target_and_after_the_deadline_but_schedules_anyway(worl
 
 
 def test_warns_on_a_bank_holiday_and_before_a_window_that_has_a_start(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     window = meeting_window(review)
     assert (window.start, window.last) == (dt.date(2025, 4, 29), dt.date(2025, 5, 8))  # AS-22: 7-13 WD
     warnings = meeting_warnings(review, dt.date(2025, 5, 5))
@@ -171,7 +78,7 @@ def test_warns_on_a_bank_holiday_and_before_a_window_that_has_a_start(world, peo
 def test_darlington_window_counts_from_the_panels_acknowledgement(world, people, profiled_as):
     from deadlines.services import anchor_record
 
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     assert not meeting_window(review).known
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     window = meeting_window(review)
@@ -184,7 +91,7 @@ def test_darlington_window_counts_from_the_panels_acknowledgement(world, people,
 
 
 def test_schedule_refuses_a_blank_place_and_nul(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Enter where the meeting is held"):
         meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="  ")
     with pytest.raises(RapidReviewError, match="control characters"):
@@ -200,7 +107,7 @@ def test_schedule_refuses_a_blank_place_and_nul(world, people, profiled_as):
 def test_invitations_go_to_partners_panel_and_authors_with_a_calendar_event_and_record_rr_date_sent(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     panel = world.user(Role.PANEL_MEMBER)
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     groups = invitee_groups(review)
@@ -222,7 +129,7 @@ def test_invitations_go_to_partners_panel_and_authors_with_a_calendar_event_and_
 
 
 def test_no_duplicate_invitation_when_people_are_invited_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     partners = invitee_groups(review)["partner"]
     meeting_invite(review=review, by=people.bu, invitees=partners[:1])
@@ -233,7 +140,7 @@ def test_no_duplicate_invitation_when_people_are_invited_again(world, people, pr
 
 
 def test_moving_the_meeting_sends_an_updated_invitation_with_the_next_sequence(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     meeting_invite(review=review, by=people.bu, invitees=invitee_groups(review)["partner"])
     meeting_schedule(
@@ -251,7 +158,7 @@ def test_moving_the_meeting_sends_an_updated_invitation_with_the_next_sequence(w
 
 
 def test_inviting_needs_a_meeting_and_someone(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Set the date of the meeting"):
         meeting_invite(review=review, by=people.bu, invitees=[])
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
@@ -263,7 +170,7 @@ def test_return_authors_are_offered_as_agency_authors(world, people, profiled_as
     from rapidreview.models import AgencyReturn
     from rapidreview.services import requests_issue
 
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     [request] = requests_issue(
         review=review, by=people.bu, agencies=[world.provider], period_from=D, period_to=D
     )
@@ -280,7 +187,7 @@ def test_return_authors_are_offered_as_agency_authors(world, people, profiled_as
 def test_as23_quorum_needs_a_representative_of_each_statutory_partner_before_the_decision(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     attendance_add(review=review, by=people.bu, name="LA rep", agency=world.la, kind=Attendance.Kind.PARTNER)
     attendance_add(
@@ -307,7 +214,7 @@ def test_as23_quorum_needs_a_representative_of_each_statutory_partner_before_the
 
 
 def test_as23_an_author_from_a_partner_agency_does_not_make_the_meeting_quorate(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     for key in ("la", "police"):
         attendance_add(
@@ -320,9 +227,9 @@ def test_as23_an_author_from_a_partner_agency_does_not_make_the_meeting_quorate(
 
 
 def test_as23_decision_blocked_until_quorate_held_and_votes_complete(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     assert decision_blockers(review) == ["The meeting has not been arranged yet."]
-    held_meeting(review, world, people, on=dt.date(2025, 4, 29), present=("la", "police"))
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 4, 29), present=("la", "police"))
     blockers = decision_blockers(review)
     assert any("not quorate" in b for b in blockers)
     assert "The statutory partners' votes have not all been recorded." in blockers
@@ -339,7 +246,7 @@ def _cap_quorate(review, world, people):
 
 
 def test_as23_one_vote_per_partner_and_a_majority_for_a_cspr_decides(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     result = votes_record(
         review=review,
@@ -357,7 +264,7 @@ def test_as23_one_vote_per_partner_and_a_majority_for_a_cspr_decides(world, peop
 
 
 def test_as23_second_vote_only_when_the_cspr_vote_fails(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     cspr = {world.la.pk: False, world.police.pk: True, world.health.pk: False}
     with pytest.raises(RapidReviewError, match="did not pass: record the vote of"):
@@ -389,7 +296,7 @@ def test_as23_second_vote_only_when_the_cspr_vote_fails(world, people, profiled_
 
 
 def test_as23_every_partner_must_vote_and_only_partners_vote(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     with pytest.raises(RapidReviewError, match=f"Record the vote of {world.health.name}"):
         votes_record(review=review, by=people.bu, practice_review={world.la.pk: True, world.police.pk: True})
@@ -408,7 +315,7 @@ def test_as23_every_partner_must_vote_and_only_partners_vote(world, people, prof
 
 def test_unanimous_tally_can_be_configured(world, people, profiled_as, settings):
     settings.RAPID_REVIEW_VOTE_TALLY = "unanimous"
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     result = votes_record(
         review=review,
@@ -420,7 +327,7 @@ def test_unanimous_tally_can_be_configured(world, people, profiled_as, settings)
 
 
 def test_the_decision_must_be_what_the_partners_voted_for(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     votes_record(
         review=review,
@@ -444,7 +351,7 @@ def test_the_decision_must_be_what_the_partners_voted_for(world, people, profile
 
 
 def test_votes_are_refused_where_the_partnership_does_not_vote(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="does not decide by vote"):
         votes_record(review=review, by=people.bu, practice_review={})
 
@@ -455,8 +362,8 @@ def test_votes_are_refused_where_the_partnership_does_not_vote(world, people, pr
 
 
 def test_held_records_rr_meeting_held_and_freezes_attendance(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     assert anchor(review.case, "rr_meeting_held") == dt.date(2025, 5, 6)
     with pytest.raises(RapidReviewError, match="can no longer change"):
         attendance_add(review=review, by=people.bu, name="Late", agency=None, kind=Attendance.Kind.ADVISER)
@@ -465,7 +372,7 @@ def test_held_records_rr_meeting_held_and_freezes_attendance(world, people, prof
 
 
 def test_held_needs_someone_present_and_a_date_not_in_the_future(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     with pytest.raises(RapidReviewError, match="Record who was present"):
         meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
@@ -477,7 +384,7 @@ def test_held_needs_someone_present_and_a_date_not_in_the_future(world, people, 
 def test_as36_dorset_authors_must_be_recorded_as_presented_and_left_before_the_meeting_is_held(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     attendance_add(review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
     author = attendance_add(
@@ -494,7 +401,7 @@ def test_as36_dorset_authors_must_be_recorded_as_presented_and_left_before_the_m
 
 
 def test_presented_and_left_need_the_person_present_and_are_only_for_authors(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     author = attendance_add(
         review=review,
@@ -519,7 +426,7 @@ def test_presented_and_left_need_the_person_present_and_are_only_for_authors(wor
 
 
 def test_record_is_saved_as_typed_with_the_private_deliberation(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     with pytest.raises(RapidReviewError, match="Set the date"):
         record_save(review=review, by=people.bu, facts="x")
     meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
