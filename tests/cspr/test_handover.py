@@ -75,6 +75,7 @@ def test_deciding_on_a_practice_review_opens_one_through_the_stage_signal(world,
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people)
     assert not PracticeReview.objects.filter(case=review.case).exists()
+    heard.clear()
     with travel(dt.date(2025, 5, 12)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     # The move into the practice review's stage carried the outcome and the date it was decided.
@@ -100,6 +101,7 @@ def test_an_alternative_learning_review_is_opened_with_the_type_the_partners_cho
         outcome="alternative_learning_review",
         learning_type="practitioner_learning_brief",
     )
+    heard.clear()
     with travel(dt.date(2025, 5, 12)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     assert heard == [
