@@ -35,7 +35,7 @@ OUTCOME_FOR_STAGE: dict[str, str] = {
 NATIONAL_REVIEW_REASON = "The Panel will carry out a national review"
 
 
-def _open(case: Case, stage: str, on: dt.date | None, by: User | None, reason: str) -> None:
+def _open(case: Case, stage: str, on: dt.date | None, by: User, reason: str) -> None:
     kind = KIND_FOR_STAGE[stage]
     decided_on = on or case.created_at.date()
     if kind == PracticeReview.Kind.NATIONAL:
@@ -64,7 +64,7 @@ def on_stage_entered(
     previous: str,
     outcome: str,
     on: dt.date | None,
-    by: User | None,
+    by: User,
     **kwargs: object,
 ) -> None:
     """A case entered a stage: when it is one of cspr's, entered on the outcome that leads into it
@@ -82,7 +82,7 @@ def on_outcome_revised(
     stage: str,
     outcome: str,
     on: dt.date | None,
-    by: User | None,
+    by: User,
     reason: str = "",
     **kwargs: object,
 ) -> None:

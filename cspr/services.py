@@ -23,7 +23,7 @@ class PracticeReviewError(CaseError):
 
 @transaction.atomic
 def practice_review_open(
-    *, case: Case, kind: str, learning_type: str, decided_on: dt.date, by: User | None, reason: str
+    *, case: Case, kind: str, learning_type: str, decided_on: dt.date, by: User, reason: str
 ) -> PracticeReview:
     """Open the case's local practice review or alternative learning review (audit
     ``cspr.review.opened``), or, when it has one of another kind or learning type, change it while it
@@ -60,7 +60,7 @@ def practice_review_open(
 
 
 @transaction.atomic
-def practice_review_open_national(*, case: Case, on: dt.date, by: User | None, reason: str) -> PracticeReview:
+def practice_review_open_national(*, case: Case, on: dt.date, by: User, reason: str) -> PracticeReview:
     """The Panel will carry out a national review: open it (audit ``cspr.review.opened``), or turn a
     review still being commissioned into it (audit ``cspr.review.changed`` with ``reason``). A review
     the partners have already begun is left as it is."""

@@ -94,7 +94,7 @@ def _notify_partners(review: RapidReview, decision: Decision, request: Any) -> i
     )
 
 
-def _put_for_signoff(review: RapidReview, decision: Decision, by: User | None, on: dt.date) -> Any:
+def _put_for_signoff(review: RapidReview, decision: Decision, by: User, on: dt.date) -> Any:
     try:
         request = signoff_request_create(
             partnership=review.partnership,
@@ -131,7 +131,7 @@ def _put_for_signoff(review: RapidReview, decision: Decision, by: User | None, o
 def decision_save(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     outcome: str,
     learning_type: str = "",
     change_reason: str = "",
@@ -207,7 +207,7 @@ def decision_save(
 
 
 @transaction.atomic
-def decision_put_for_signoff(*, review: RapidReview, by: User | None, on: dt.date | None = None) -> Any:
+def decision_put_for_signoff(*, review: RapidReview, by: User, on: dt.date | None = None) -> Any:
     """Send the draft decision to each statutory partner for signature (``signoffs``), with a
     "sign-off requested" message to each partner representative in the same transaction, and record
     ``decision_record_sent`` (004 WD 12). Returns the sign-off request."""

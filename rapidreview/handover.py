@@ -22,9 +22,7 @@ from rapidreview.signals import outcome_revised
 NATIONAL_REVIEW_REASON = "The Panel will carry out a national review"
 
 
-def _move(
-    case: Case, outcome: str, *, by: User | None, on: dt.date | None, summary: str, reason: str = ""
-) -> bool:
+def _move(case: Case, outcome: str, *, by: User, on: dt.date | None, summary: str, reason: str = "") -> bool:
     """Move the case into the stage ``outcome`` leads to, through ``case_transition`` when its stage
     table allows it (a case notified to the Panel after its rapid review began passes through the
     rapid review stage first). Otherwise the outcome is noted on the timeline when the case is
@@ -54,7 +52,7 @@ def _move(
     return case.stage == target
 
 
-def hand_over_decision(review: RapidReview, decision: Decision, by: User | None, decided_on: dt.date) -> None:
+def hand_over_decision(review: RapidReview, decision: Decision, by: User, decided_on: dt.date) -> None:
     """At the Panel submission of a local practice review or an alternative learning review: record
     the route (and the type of learning review) and ``review_decision`` (the date of the decision to
     initiate the review, 000 §15.5), then move the case into the stage the outcome leads to."""
@@ -74,7 +72,7 @@ def hand_over_decision(review: RapidReview, decision: Decision, by: User | None,
     )
 
 
-def hand_over_national_review(review: RapidReview, by: User | None, on: dt.date) -> None:
+def hand_over_national_review(review: RapidReview, by: User, on: dt.date) -> None:
     """The Panel will carry out a national review (it said so, or agreed with a decision that one may be
     appropriate): record the route and move the case into the stage that outcome leads to."""
     case = review.case
@@ -91,7 +89,7 @@ def hand_over_national_review(review: RapidReview, by: User | None, on: dt.date)
     )
 
 
-def close_case(review: RapidReview, by: User | None, decision: Decision) -> None:
+def close_case(review: RapidReview, by: User, decision: Decision) -> None:
     """No review, and the Panel agrees: the case closes (a closed case cannot reopen)."""
     case = review.case
     case_set_facts(case=case, by=by, reason="Rapid review decision: no review", review_route="no_review")

@@ -52,7 +52,7 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 @transaction.atomic
 def meeting_schedule(
-    *, review: RapidReview, by: User | None, scheduled_for: dt.datetime, location: str
+    *, review: RapidReview, by: User, scheduled_for: dt.datetime, location: str
 ) -> tuple[Meeting, list[str]]:
     """Set (or move) the meeting's date, time and place. Returns the meeting and the warnings for
     the date (outside the window, a non-working day): they are shown, never a refusal (001; AS-22).
@@ -166,9 +166,7 @@ def _calendar_event(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _send_invitations(
-    meeting: Meeting, people: Iterable[User], by: User | None, *, updated: bool = False
-) -> int:
+def _send_invitations(meeting: Meeting, people: Iterable[User], by: User, *, updated: bool = False) -> int:
     review = meeting.review
     when = timezone.localtime(meeting.scheduled_for)
     summary = (
@@ -189,7 +187,7 @@ def _send_invitations(
 
 @transaction.atomic
 def meeting_invite(
-    *, review: RapidReview, by: User | None, invitees: Iterable[Invitee], on: dt.date | None = None
+    *, review: RapidReview, by: User, invitees: Iterable[Invitee], on: dt.date | None = None
 ) -> int:
     """Invite people to the meeting: each gets an attendance row (status invited) and an e-mail with
     the meeting as an iCal attachment. Someone already invited is not sent it again. Records
@@ -246,7 +244,7 @@ def meeting_invite(
 def attendance_add(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     name: str,
     agency: Agency | None,
     kind: str,
@@ -277,9 +275,7 @@ def attendance_add(
 
 
 @transaction.atomic
-def attendance_update(
-    *, review: RapidReview, by: User | None, rows: Mapping[int, Mapping[str, Any]]
-) -> Quorum:
+def attendance_update(*, review: RapidReview, by: User, rows: Mapping[int, Mapping[str, Any]]) -> Quorum:
     """Record who was present and who sent apologies; for agency authors, whether they presented and
     left before the panel deliberated (003 §7; AS-36). ``rows`` maps attendance id to
     ``{"status": …, "presented": bool, "left": bool}``. Returns the quorum that results."""
@@ -314,7 +310,7 @@ def attendance_update(
 
 
 @transaction.atomic
-def meeting_held(*, review: RapidReview, by: User | None, on: dt.date) -> Meeting:
+def meeting_held(*, review: RapidReview, by: User, on: dt.date) -> Meeting:
     """Record that the meeting took place on ``on`` (``rr_meeting_held``; 000 App 5 "Date of Rapid
     Review Panel"). Where authors leave before the deliberation (003 §7), every agency author
     recorded as present must be marked as having presented and left."""
@@ -361,7 +357,7 @@ def meeting_held(*, review: RapidReview, by: User | None, on: dt.date) -> Meetin
 
 
 @transaction.atomic
-def record_save(*, review: RapidReview, by: User | None, **values: Any) -> MeetingRecord:
+def record_save(*, review: RapidReview, by: User, **values: Any) -> MeetingRecord:
     """Save the meeting record, laid out as Darlington's Appendix 5 (facts, agency involvement,
     immediate safety action, improvements, national importance) with the panel's private
     deliberation. Kept as typed."""

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -36,6 +36,7 @@ from rapidreview.models import (
     MeetingRecord,
 )
 from rapidreview.page_doors import (
+    SignedInRequest,
     deliberation_for_change,
     deliberation_for_view,
     form_status,
@@ -55,7 +56,7 @@ from rapidreview.services import RapidReviewError
 
 @login_required
 @require_GET
-def meeting(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review meeting")
     m = meeting_of(review)
@@ -90,7 +91,7 @@ def meeting(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_schedule(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_schedule(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = meeting_of(review)
     initial = {}
@@ -125,7 +126,7 @@ def meeting_schedule(request: HttpRequest, slug: str, case_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_invite(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_invite(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -166,7 +167,7 @@ def meeting_invite(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_attendance(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -209,7 +210,7 @@ def meeting_attendance(request: HttpRequest, slug: str, case_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_attendee_add(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_attendee_add(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -244,7 +245,7 @@ def meeting_attendee_add(request: HttpRequest, slug: str, case_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_votes(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_votes(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     if not selectors.vote_mode(review):
         messages.info(request, "This partnership's procedure does not decide by vote.")
@@ -301,7 +302,7 @@ def meeting_votes(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_held(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_held(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -332,7 +333,7 @@ def meeting_held(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_record(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_record(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review meeting record")
     m = meeting_of(review)
@@ -365,7 +366,7 @@ def meeting_record(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_record_edit(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_record_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from audit.services import audit_record
 from cases.referral_form import form_spec
@@ -108,10 +109,6 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
 
 def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
     """The pack as PDF bytes and its page count."""
-    # Not a cycle: WeasyPrint takes about a second to import, and only the worker renders PDFs, so the
-    # web process (which imports this module for pack_request) never loads it.
-    from weasyprint import HTML
-
     html = render_to_string("rapidreview/pdf/pack.html", pack_context(review))
     document = HTML(string=html).render()
     return document.write_pdf(), len(document.pages)

@@ -40,7 +40,7 @@ from rapidreview.transitions import locked_review, rapid_review_transition
 def panel_submit(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     submitted_on: dt.date,
     overrides: Iterable[str] = (),
     comment: str = "",
@@ -114,7 +114,7 @@ def panel_submit(
 def panel_response_record(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     received_on: dt.date,
     response: str,
     notes: str = "",
@@ -193,7 +193,7 @@ def panel_response_record(
     return row
 
 
-def _close_review(review: RapidReview, by: User | None) -> None:
+def _close_review(review: RapidReview, by: User) -> None:
     """The Panel's final answer finishes the rapid review once the decision is with the Panel (while a
     new version is with the partners, the review stays where it is)."""
     if review.status == RapidReview.Status.SUBMITTED:
@@ -213,7 +213,7 @@ def _tell_business_unit(review: RapidReview, response: PanelResponse, summary: s
 
 
 @transaction.atomic
-def rr_required_record(*, review: RapidReview, by: User | None, on: dt.date) -> None:
+def rr_required_record(*, review: RapidReview, by: User, on: dt.date) -> None:
     """Record the Panel's "rapid review required" message (003 §7; AS-35). Dorset does not wait for
     it: nothing depends on it, it only closes its own expected-by deadline."""
     profile = profile_for(review.case.profile)

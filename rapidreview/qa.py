@@ -142,14 +142,14 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
     )
     # The decision's clock is the profile's own rapid_review_to_panel rule (Bradford's Day 20);
     # without one, 15 working days from the notification.
-    rule = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
-    anchor = rule.anchor if rule is not None else "sin_submitted"
+    panel_rule = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
+    anchor = panel_rule.anchor if panel_rule is not None else "sin_submitted"
     start = recorded.get(anchor)
-    if rule is not None:
-        limit = compute_due(rule, start, cal).due if start else None
+    if panel_rule is not None:
+        limit = compute_due(panel_rule, start, cal).due if start else None
         text = (
             f"Were the decision and minutes of the Rapid Review meeting forwarded to the Panel within "
-            f"{rule.offset} working days ({rule.label.lower()})?"
+            f"{panel_rule.offset} working days ({panel_rule.label.lower()})?"
         )
     else:
         limit = cal.working_days_after(start, 15) if start else None

@@ -154,9 +154,11 @@ def _decision_tasks(user: User, standing: Standing) -> list[Task]:
     return tasks
 
 
-def _calendar_entries(user: User) -> Iterator[CalendarEntry]:
+def _calendar_entries(user: object) -> Iterator[CalendarEntry]:
     """Rapid review meetings the person is invited to, for their personal calendar feed. The case
     reference is shown only to someone who may see the case."""
+    if not isinstance(user, User):
+        return
     rows = (
         Attendance.objects.filter(user=user, meeting__held_on__isnull=True)
         .exclude(status=Attendance.Status.APOLOGIES)

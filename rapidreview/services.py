@@ -70,7 +70,7 @@ def business_unit(partnership: Partnership) -> list[User]:
 
 
 @transaction.atomic
-def rapid_review_start(*, case: Case, by: User | None) -> RapidReview:
+def rapid_review_start(*, case: Case, by: User) -> RapidReview:
     """Open the rapid review of a case (idempotent). Not for a care leaver's death (003 §5; AS-38)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     existing = RapidReview.objects.filter(case=locked).first()
@@ -105,7 +105,7 @@ def default_period(case: Case) -> tuple[dt.date, dt.date]:
 def requests_issue(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     agencies: Iterable[Agency],
     period_from: dt.date,
     period_to: dt.date,
@@ -188,7 +188,7 @@ def return_for(request: InformationRequest) -> AgencyReturn:
 
 @transaction.atomic
 def return_save_section(
-    *, request: InformationRequest, by: User | None, section_key: str, raw: dict[str, Any], complete: bool
+    *, request: InformationRequest, by: User, section_key: str, raw: dict[str, Any], complete: bool
 ) -> AgencyReturn:
     """Store a section of the agency's return exactly as typed (valid or not)."""
     locked = _locked_request(request)
@@ -213,7 +213,7 @@ def return_save_section(
 
 @transaction.atomic
 def return_submit(
-    *, request: InformationRequest, by: User | None, nil: bool = False, nil_reason: str = ""
+    *, request: InformationRequest, by: User, nil: bool = False, nil_reason: str = ""
 ) -> InformationRequest:
     """The author sends the return (or a nil return) to the agency's safeguarding lead. A second
     submission changes nothing."""
@@ -296,7 +296,7 @@ def _chronology_rows(agency_return: AgencyReturn, request: InformationRequest) -
 def return_authorise(
     *,
     request: InformationRequest,
-    by: User | None,
+    by: User,
     authoriser_name: str = "",
     authoriser_role: str = "",
     on: dt.date | None = None,
@@ -357,7 +357,7 @@ def return_authorise(
 
 
 @transaction.atomic
-def return_send_back(*, request: InformationRequest, by: User | None, reason: str) -> InformationRequest:
+def return_send_back(*, request: InformationRequest, by: User, reason: str) -> InformationRequest:
     """The business unit sends a return back for re-completion with a reason (001 "Initial Scoping";
     AS-24). Its status and the time are logged."""
     if not reason.strip():

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.pack import PackNotReady, pack_request
+from rapidreview.page_doors import SignedInRequest
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
 from rapidreview.selectors import return_summary
 
@@ -38,7 +39,7 @@ def _request_url(request: InformationRequest, name: str = "request_detail", *ext
 
 @login_required
 @require_POST
-def start(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def start(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     case, _standing = access_case_for_roles(request.user, slug, case_id, frozenset({Role.BUSINESS_UNIT}))
     try:
         review = services.rapid_review_start(case=case, by=request.user)
@@ -51,7 +52,7 @@ def start(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def overview(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_view(request.user, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review")
     rows = services.board(review)
@@ -94,7 +95,7 @@ def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def requests_new(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_change(request.user, slug, case_id)
     asked = set(review.requests.values_list("agency_id", flat=True))
     agencies = [
@@ -131,9 +132,9 @@ def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             if str(a.pk)
             in set(form.cleaned_data["agencies"]) | set(form.cleaned_data.get("perpetrator_agencies") or [])
         ]
-        reasons = {}
+        reasons: dict[int, list[str]] = {}
         for a in chosen:
-            r = []
+            r: list[str] = []
             if str(a.pk) in form.cleaned_data["agencies"]:
                 r.append(InformationRequest.Reason.CHILD)
             if str(a.pk) in (form.cleaned_data.get("perpetrator_agencies") or []):
@@ -173,7 +174,7 @@ def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_list(request: HttpRequest, slug: str) -> HttpResponse:
+def request_list(request: SignedInRequest, slug: str) -> HttpResponse:
     standing = access_partnership_for_view(request.user, slug)
     rows = (
         access.requests_visible_to(request.user, standing.partnership)
@@ -186,7 +187,7 @@ def request_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_detail(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_view(request.user, slug, request_id)
     access_record(user=request.user, obj=req.review.case, detail=f"Information request {req.pk}")
     sections, spec = return_summary(req)
@@ -236,7 +237,7 @@ def request_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_section(request: HttpRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_section(request: SignedInRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
     req, standing = access.access_request_for_edit(request.user, slug, request_id)
     spec = return_spec(req.review.case.profile.data)
     section = spec.section(section_key)
@@ -291,7 +292,7 @@ def request_section(request: HttpRequest, slug: str, request_id: int, section_ke
 
 @login_required
 @require_POST
-def request_autosave(request: HttpRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_autosave(request: SignedInRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
     try:
         req, _standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -319,7 +320,7 @@ def request_autosave(request: HttpRequest, slug: str, request_id: int, section_k
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_submit(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
     try:
         req, standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -355,7 +356,7 @@ def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_authorise(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_authorise(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_authorise(request.user, slug, request_id)
     sections, spec = return_summary(req)
     agency_return = services.return_for(req)
@@ -393,7 +394,7 @@ def request_authorise(request: HttpRequest, slug: str, request_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_send_back(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_send_back(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_send_back(request.user, slug, request_id)
     form = SendBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -414,7 +415,7 @@ def request_send_back(request: HttpRequest, slug: str, request_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def pack(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
     """POST: generate the rapid review pack in the background. GET: its status (JSON, for the page)."""
     if request.method == "POST":
         review, _standing = access.access_review_for_change(request.user, slug, case_id)
@@ -432,7 +433,7 @@ def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pack_download(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def pack_download(request: SignedInRequest, slug: str, case_id: int) -> FileResponse:
     review, _standing = access.access_deliberation_for_view(request.user, slug, case_id)
     if review.pack_status != RapidReview.PackStatus.READY or not review.pack_file:
         raise Http404("The pack has not been generated.")

@@ -30,7 +30,7 @@ from rapidreview.transitions import locked_review
 def votes_record(
     *,
     review: RapidReview,
-    by: User | None,
+    by: User,
     practice_review: Mapping[int, bool],
     alternative: Mapping[int, bool] | None = None,
 ) -> VoteResult:
