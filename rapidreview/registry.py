@@ -1,7 +1,7 @@
 """Everything the rapid review registers, called once from ``RapidreviewConfig.ready()``, in the order
-docs/adding-a-stage.md lists: its stage and the routes out of it, the sign-off renderer and the
-signal receiver for a signed decision, the case-page panel, navigation, home-page tasks and the
-calendar source. The page glue (task titles, colours, ``reverse()``) lives here, never in a service.
+docs/adding-a-stage.md lists: its stage and the outcome it carries out itself, the receiver for a
+signed decision, the case-page panel, navigation, home-page tasks, the calendar source and the
+sign-off renderer. The page glue (task titles, colours, ``reverse()``) lives here, never in a service.
 
 The stages the decision leads into are not registered here: the app that owns each one registers it
 with the rapid review outcomes that lead into it (``cases.stages.register_stage(..., entered_on=)``)."""
@@ -196,21 +196,24 @@ def register() -> None:
     if _registered:
         return
     _registered = True
-    # 1. The stage, and the outcome of it that this app itself carries out (closing the case).
+    # 1. The stage, and the outcome of it that this app carries out itself (closing the case). The
+    #    stages its other outcomes lead into are registered by the apps that own them.
     stages.register_stage(
         RAPID_REVIEW, "Rapid review", into_from=(stages.PANEL_NOTIFIED,), out_to=(stages.CLOSED,)
     )
     stages.register_route(stages.CLOSED, from_stages=(RAPID_REVIEW,), outcomes=(Decision.Outcome.NO_REVIEW,))
-    # 2. The sign-off renderer and the receiver for a decision signed by every partner.
-    register_renderer(RECORD_TYPE, "rapidreview/meeting/signoff_decision.html")
+    # 2. Receivers. The rapid review opens no records on stage_entered (the business unit starts it);
+    #    it listens for a decision version signed by every partner.
     signoff_signals.request_completed.connect(
         on_signoff_completed, sender=SignoffRequest, dispatch_uid="rapidreview.decision.completed"
     )
-    # 3. The case-page panel.
+    # 3. The profile section's validator goes here: register_profile_section("rapid_review", ...)
+    #    (rapidreview/profile_section.py, issue 9).
+    # 4. The case-page panel.
     register_case_panel(
         CasePanel("rapid-review", "Rapid review", "rapidreview/panel.html", _case_panel_context, order=15)
     )
-    # 4. Navigation.
+    # 5. Navigation.
     register_nav(
         NavItem(
             "Requests for information",
@@ -219,7 +222,7 @@ def register() -> None:
             order=6,
         )
     )
-    # 5. Home-page tasks.
+    # 6. Home-page tasks.
     register_task_source(
         TaskSource("rapidreview", frozenset({Role.PRACTITIONER, Role.AGENCY_LEAD}), _request_tasks, order=6)
     )
@@ -234,5 +237,7 @@ def register() -> None:
             },
         )
     )
-    # 6. Calendar sources.
+    # 7. Calendar sources.
     register_calendar_source("rapid-review-meetings", _calendar_entries)
+    # 8. Sign-off renderers.
+    register_renderer(RECORD_TYPE, "rapidreview/meeting/signoff_decision.html")
