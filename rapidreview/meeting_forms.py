@@ -1,5 +1,6 @@
 """Forms of the meeting, decision and Panel pages. They check the shape of what was typed (GOV.UK
-messages, typed values kept on error); the rules live in ``rapidreview.meeting_services``."""
+messages, typed values kept on error); the rules live in ``rapidreview.meeting``, ``votes``,
+``decision`` and ``panel``."""
 
 from __future__ import annotations
 
