@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from cases import stages
 from cases.models import Case
 from cspr.models import PracticeReview
@@ -37,7 +39,7 @@ NATIONAL_REVIEW_REASON = "The Panel will carry out a national review"
 
 def _open(case: Case, stage: str, on: dt.date | None, by: User, reason: str) -> None:
     kind = KIND_FOR_STAGE[stage]
-    decided_on = on or case.created_at.date()
+    decided_on = on or timezone.localdate()  # a move that carried no date: decided today
     if kind == PracticeReview.Kind.NATIONAL:
         practice_review_open_national(
             case=case, on=decided_on, by=by, reason=reason or NATIONAL_REVIEW_REASON
