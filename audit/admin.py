@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from audit.models import AccessEvent, AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -12,19 +12,23 @@ checks the table against these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from guardian.shortcuts import get_objects_for_user
 
-from partnerships.models import Membership, Partnership
+from partnerships.models import Membership, Partnership, User
 from partnerships.roles import Role
 
-if TYPE_CHECKING:
-    from partnerships.models import User
-
 _CACHE_ATTR = "_partnership_roles_cache"
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request type of a view behind ``login_required``: its user is signed in, never anonymous."""
+
+    user: User
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,6 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
 def _granted_partnership_ids(user: Any) -> list[int]:
     """Partnerships granted to this person by name (guardian). Superusers get no implicit access:
     platform staff do not see case material unless given a role."""
-    from guardian.shortcuts import get_objects_for_user
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     qs = get_objects_for_user(

@@ -24,7 +24,7 @@ from partnerships.services import profile_install
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
@@ -40,33 +40,33 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Agency]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "partnership", "kind", "is_statutory_partner"]
     list_filter = ["partnership", "kind", "is_statutory_partner"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
 
-class ClosureDayInline(admin.TabularInline):
+class ClosureDayInline(admin.TabularInline[ClosureDay, Partnership]):
     model = ClosureDay
     extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(admin.ModelAdmin[Partnership]):
     list_display = ["name", "slug", "reference_prefix", "profile"]
     readonly_fields = ["profile"]
     inlines = [ClosureDayInline]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[ProcedureProfile]):
     """Edit a profile as YAML. Saving never changes a stored version: it installs a new one."""
 
     text = forms.CharField(
@@ -92,7 +92,7 @@ class ProfileForm(forms.ModelForm):
 
 
 @admin.register(ProcedureProfile)
-class ProcedureProfileAdmin(admin.ModelAdmin):
+class ProcedureProfileAdmin(admin.ModelAdmin[ProcedureProfile]):
     form = ProfileForm
     list_display = ["partnership", "version", "created_at", "source"]
     list_filter = ["partnership"]
@@ -115,6 +115,6 @@ class ProcedureProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceItem)
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(admin.ModelAdmin[ReferenceItem]):
     list_display = ["label", "list_key", "partnership", "position", "is_active"]
     list_filter = ["partnership", "list_key", "is_active"]
