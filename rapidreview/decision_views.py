@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import access_record
 from deadlines.services import profile_for
+from partnerships.access import AuthenticatedHttpRequest
 from rapidreview import access, qa, selectors
 from rapidreview import decision as decisions
 from rapidreview import panel as panels
@@ -35,7 +36,6 @@ from rapidreview.models import (
     PanelSubmission,
 )
 from rapidreview.page_doors import (
-    SignedInRequest,
     deliberation_for_change,
     deliberation_for_view,
     form_status,
@@ -53,7 +53,7 @@ from rapidreview.services import RapidReviewError
 
 @login_required
 @require_GET
-def decision(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review decision")
     latest = selectors.latest_decision(review)
@@ -84,7 +84,7 @@ def decision(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def decision_edit(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     editable, why = selectors.decision_editable(review)
     if not editable:
@@ -152,7 +152,7 @@ def decision_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def decision_signoff(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def decision_signoff(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, _standing = deliberation_for_change(request, slug, case_id)
     try:
         decisions.decision_put_for_signoff(review=review, by=request.user)
@@ -179,7 +179,7 @@ OTHER_PANEL_DATES = ("panel_acknowledged", "family_sharing_decided", "disseminat
 
 @login_required
 @require_GET
-def panel(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def panel(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review Panel submission")
     submissions = list(
@@ -221,7 +221,7 @@ def panel(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel_submit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def panel_submit(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     blockers = selectors.submission_blockers(review)
     if blockers:
@@ -266,7 +266,7 @@ def panel_submit(request: SignedInRequest, slug: str, case_id: int) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel_response(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def panel_response(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     if not PanelSubmission.objects.filter(review=review).exists():
         messages.info(request, "Record the Panel submission before the Panel's response.")
@@ -300,7 +300,7 @@ def panel_response(request: SignedInRequest, slug: str, case_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel_rr_required(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def panel_rr_required(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     if "rr_required_received" not in profile_for(review.case.profile).anchors:
         messages.info(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import access_record
 from deadlines.services import profile_for
+from partnerships.access import AuthenticatedHttpRequest
 from partnerships.models import Agency
 from rapidreview import access, qa, selectors, votes
 from rapidreview import meeting as meetings
@@ -36,7 +37,6 @@ from rapidreview.models import (
     MeetingRecord,
 )
 from rapidreview.page_doors import (
-    SignedInRequest,
     deliberation_for_change,
     deliberation_for_view,
     form_status,
@@ -56,7 +56,7 @@ from rapidreview.services import RapidReviewError
 
 @login_required
 @require_GET
-def meeting(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review meeting")
     m = meeting_of(review)
@@ -91,7 +91,7 @@ def meeting(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_schedule(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_schedule(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = meeting_of(review)
     initial = {}
@@ -126,7 +126,7 @@ def meeting_schedule(request: SignedInRequest, slug: str, case_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_invite(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_invite(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -167,7 +167,7 @@ def meeting_invite(request: SignedInRequest, slug: str, case_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_attendance(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_attendance(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -210,7 +210,7 @@ def meeting_attendance(request: SignedInRequest, slug: str, case_id: int) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_attendee_add(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_attendee_add(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -245,7 +245,7 @@ def meeting_attendee_add(request: SignedInRequest, slug: str, case_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_votes(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_votes(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     if not selectors.vote_mode(review):
         messages.info(request, "This partnership's procedure does not decide by vote.")
@@ -302,7 +302,7 @@ def meeting_votes(request: SignedInRequest, slug: str, case_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_held(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_held(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = review_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):
@@ -333,7 +333,7 @@ def meeting_held(request: SignedInRequest, slug: str, case_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def meeting_record(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_record(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_view(request, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review meeting record")
     m = meeting_of(review)
@@ -366,7 +366,7 @@ def meeting_record(request: SignedInRequest, slug: str, case_id: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_record_edit(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def meeting_record_edit(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = deliberation_for_change(request, slug, case_id)
     m = need_meeting(request, review)
     if isinstance(m, HttpResponse):

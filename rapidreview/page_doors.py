@@ -1,5 +1,4 @@
-"""The doors and small helpers the rapid review's pages share (the meeting, decision and Panel pages
-use all of them; the request pages use ``SignedInRequest``): each page
+"""The doors and small helpers the rapid review's meeting, decision and Panel pages share: each page
 reaches its review through ``rapidreview.access`` (404 for outsiders and for a case without a rapid
 review; the deliberation and the decision 404 for an agency author at the meeting, AS-36)."""
 
@@ -13,16 +12,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from partnerships.access import Standing
-from partnerships.models import User
 from partnerships.roles import Role
 from rapidreview import access
 from rapidreview.models import Meeting, RapidReview
-
-
-class SignedInRequest(HttpRequest):
-    """The request of a page behind ``login_required``: its user is signed in, never anonymous."""
-
-    user: User
 
 
 def review_for_view(request: HttpRequest, slug: str, case_id: int) -> tuple[RapidReview, Standing]:

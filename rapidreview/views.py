@@ -17,14 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.services import access_record
 from cases import section_pages
 from cases.access import access_case_for_roles
-from partnerships.access import access_partnership_for_view
+from partnerships.access import AuthenticatedHttpRequest, access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
 from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.pack import PackNotReady, pack_request
-from rapidreview.page_doors import SignedInRequest
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
 from rapidreview.selectors import return_summary
 
@@ -39,7 +38,7 @@ def _request_url(request: InformationRequest, name: str = "request_detail", *ext
 
 @login_required
 @require_POST
-def start(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, _standing = access_case_for_roles(request.user, slug, case_id, frozenset({Role.BUSINESS_UNIT}))
     try:
         review = services.rapid_review_start(case=case, by=request.user)
@@ -52,7 +51,7 @@ def start(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def overview(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_view(request.user, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review")
     rows = services.board(review)
@@ -95,7 +94,7 @@ def overview(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def requests_new(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def requests_new(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_change(request.user, slug, case_id)
     asked = set(review.requests.values_list("agency_id", flat=True))
     agencies = [
@@ -174,7 +173,7 @@ def requests_new(request: SignedInRequest, slug: str, case_id: int) -> HttpRespo
 
 @login_required
 @require_GET
-def request_list(request: SignedInRequest, slug: str) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     standing = access_partnership_for_view(request.user, slug)
     rows = (
         access.requests_visible_to(request.user, standing.partnership)
@@ -187,7 +186,7 @@ def request_list(request: SignedInRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_detail(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_view(request.user, slug, request_id)
     access_record(user=request.user, obj=req.review.case, detail=f"Information request {req.pk}")
     sections, spec = return_summary(req)
@@ -237,7 +236,9 @@ def request_detail(request: SignedInRequest, slug: str, request_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_section(request: SignedInRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_section(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, section_key: str
+) -> HttpResponse:
     req, standing = access.access_request_for_edit(request.user, slug, request_id)
     spec = return_spec(req.review.case.profile.data)
     section = spec.section(section_key)
@@ -292,7 +293,9 @@ def request_section(request: SignedInRequest, slug: str, request_id: int, sectio
 
 @login_required
 @require_POST
-def request_autosave(request: SignedInRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_autosave(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, section_key: str
+) -> HttpResponse:
     try:
         req, _standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -320,7 +323,7 @@ def request_autosave(request: SignedInRequest, slug: str, request_id: int, secti
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_submit(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
+def request_submit(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     try:
         req, standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -356,7 +359,7 @@ def request_submit(request: SignedInRequest, slug: str, request_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_authorise(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
+def request_authorise(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_authorise(request.user, slug, request_id)
     sections, spec = return_summary(req)
     agency_return = services.return_for(req)
@@ -394,7 +397,7 @@ def request_authorise(request: SignedInRequest, slug: str, request_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_send_back(request: SignedInRequest, slug: str, request_id: int) -> HttpResponse:
+def request_send_back(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_send_back(request.user, slug, request_id)
     form = SendBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -415,7 +418,7 @@ def request_send_back(request: SignedInRequest, slug: str, request_id: int) -> H
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pack(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     """POST: generate the rapid review pack in the background. GET: its status (JSON, for the page)."""
     if request.method == "POST":
         review, _standing = access.access_review_for_change(request.user, slug, case_id)
@@ -433,7 +436,7 @@ def pack(request: SignedInRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pack_download(request: SignedInRequest, slug: str, case_id: int) -> FileResponse:
+def pack_download(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> FileResponse:
     review, _standing = access.access_deliberation_for_view(request.user, slug, case_id)
     if review.pack_status != RapidReview.PackStatus.READY or not review.pack_file:
         raise Http404("The pack has not been generated.")
