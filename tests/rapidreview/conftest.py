@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseKind
+from rapidreview.return_form import return_spec
 from rapidreview.services import rapid_review_start
 from tests.cases.conftest import people, profiled_as  # noqa: F401 - shared fixtures
 from tests.cases.helpers import d
@@ -62,8 +63,6 @@ VALID_RETURN: dict[str, dict[str, object]] = {
 
 
 def complete_return(client, request_obj) -> None:
-    from rapidreview.return_form import return_spec
-
     spec = return_spec(request_obj.review.case.profile.data)
     slug = request_obj.review.partnership.slug
     for section in spec.sections:

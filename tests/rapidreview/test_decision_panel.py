@@ -25,6 +25,7 @@ from tests.states import (
     D,
     a_case_in_its_rapid_review,
     a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
     anchor,
     sign,
     sign_all,
@@ -181,10 +182,6 @@ def test_as45_the_decision_record_cannot_go_to_the_panel_until_all_three_partner
 def test_a_draft_is_not_signed_and_cannot_be_submitted(world, people, profiled_as):
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        from tests.states import (
-            a_rapid_review_with_meeting_held,
-        )
-
         a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
         decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
         with pytest.raises(RapidReviewError, match="not been sent to the statutory partners"):

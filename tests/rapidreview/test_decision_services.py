@@ -22,6 +22,7 @@ from rapidreview.selectors import (
 )
 from rapidreview.services import RapidReviewError
 from signoffs.models import SignoffRequest, Status
+from signoffs.services import signoff_request_create
 from tests.states import (
     a_case_in_its_rapid_review,
     a_case_with_rapid_review_decided,
@@ -179,8 +180,6 @@ def test_a_partner_disagreeing_leaves_the_decision_unsigned(world, people, profi
 
 
 def test_signatures_on_another_record_type_or_unknown_record_are_ignored(world, people):
-    from signoffs.services import signoff_request_create
-
     request = signoff_request_create(
         partnership=world.partnership,
         record_type="rapidreview.decision",

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from deadlines.services import anchor_record
 from notifications.models import OutboxMessage
 from partnerships.roles import Role
 from rapidreview import meeting as meeting_module
@@ -21,9 +22,9 @@ from rapidreview.meeting import (
     meeting_schedule,
     record_save,
 )
-from rapidreview.models import Attendance, Meeting, MeetingRecord, Vote
+from rapidreview.models import AgencyReturn, Attendance, Meeting, MeetingRecord, Vote
 from rapidreview.selectors import decision_blockers, meeting_warnings, meeting_window, quorum
-from rapidreview.services import RapidReviewError
+from rapidreview.services import RapidReviewError, requests_issue
 from rapidreview.votes import votes_record
 from tests.states import (
     D,
@@ -76,8 +77,6 @@ def test_warns_on_a_bank_holiday_and_before_a_window_that_has_a_start(world, peo
 
 
 def test_darlington_window_counts_from_the_panels_acknowledgement(world, people, profiled_as):
-    from deadlines.services import anchor_record
-
     review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     assert not meeting_window(review).known
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
@@ -167,9 +166,6 @@ def test_inviting_needs_a_meeting_and_someone(world, people, profiled_as):
 
 
 def test_return_authors_are_offered_as_agency_authors(world, people, profiled_as):
-    from rapidreview.models import AgencyReturn
-    from rapidreview.services import requests_issue
-
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     [request] = requests_issue(
         review=review, by=people.bu, agencies=[world.provider], period_from=D, period_to=D
