@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # Ours, engines first.
     "audit",
     "partnerships",
+    "core",  # the shared kernel, below the engines and the stages
     "deadlines",
     "signoffs",
     "notifications",
@@ -108,7 +109,7 @@ TEMPLATES = [
                 "partnerships.context_processors.shell",
                 "notifications.context_processors.unread",
             ],
-            "builtins": ["partnerships.templatetags.govuk", "cases.templatetags.answers"],
+            "builtins": ["partnerships.templatetags.govuk", "core.templatetags.answers"],
         },
     }
 ]

@@ -17,7 +17,7 @@ from weasyprint import HTML
 
 from audit.services import audit_record
 from cases.referral_form import form_spec
-from cases.summaries import referral_summary
+from core.forms.summary import answers_summary
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.selectors import return_summary
 from rapidreview.services import anchor_if_known
@@ -90,7 +90,8 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
     ]
     referrals = []
     for referral in review.case.referrals.select_related("agency").order_by("created_at"):
-        sections, _errors = referral_summary(form_spec(review.case.profile.data), referral)
+        spec = form_spec(review.case.profile.data)
+        sections, _errors = answers_summary(spec, referral.partnership, referral.answers)
         referrals.append({"referral": referral, "sections": sections})
     chronology = [
         {"entry": e, "style": styles.get(e.agency_id, STYLES[0])}

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.referral_form import FormSpec
-from cases.referral_forms import clean_answers
+from core.forms.summary import answers_summary
 from deadlines.models import Deadline
 from deadlines.services import calendar_for
 from partnerships.models import Agency
@@ -393,22 +393,5 @@ def return_summary(request_obj: InformationRequest) -> tuple[list[dict[str, Any]
     spec = return_spec(request_obj.review.case.profile.data)
     agency_return = getattr(request_obj, "agency_return", None)
     answers = agency_return.answers if agency_return else {}
-    values, errors = clean_answers(spec, request_obj.review.partnership, answers)
-    sections = []
-    for section in spec.sections:
-        data = values.get(section.key)
-        raw = answers.get(section.key) or {}
-        rows = []
-        for item in section.items:
-            if hasattr(item, "columns"):
-                rows.append({"label": item.label, "table": item, "rows": (data or {}).get(item.name) or []})
-            else:
-                rows.append(
-                    {
-                        "label": item.label,
-                        "field": item,
-                        "value": (data or {}).get(item.name) if data else raw.get(item.name, ""),
-                    }
-                )
-        sections.append({"section": section, "rows": rows, "errors": errors.get(section.key, [])})
+    sections, _errors = answers_summary(spec, request_obj.review.partnership, answers)
     return sections, spec

@@ -1,29 +1,30 @@
-"""The "check your answers" summary of a referral, for any page or document that shows one (the
-referral page, the rapid review pack). A public function, so no module imports a view's private
-helper for it."""
+"""The "check your answers" summary of a form's stored answers, section by section, for the summary
+list template (``cases/referrals/_summary.html``, ``rapidreview/_return_summary.html``), PDFs and
+the rapid review pack."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cases.models import Referral
-from cases.referral_form import FormSpec
-from cases.referral_forms import clean_answers
+from core.forms.sections import clean_answers
+from core.forms.spec import FormSpec, Table
 
 
-def referral_summary(
-    spec: FormSpec, referral: Referral
+def answers_summary(
+    spec: FormSpec, partnership: Any, answers: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], dict[str, list[tuple[str, str]]]]:
-    """Each section of ``spec`` with its rows (label, field or table, the value typed, or the clean
-    value when the section is valid) and its errors; and the errors by section."""
-    values, errors = clean_answers(spec, referral.partnership, referral.answers)
+    """Every section of ``spec`` with its rows: ``{"section", "rows", "errors"}``, each row either
+    ``{"label", "field", "value"}`` (the clean value, or what was typed if the section does not
+    validate) or ``{"label", "table", "rows"}`` (the clean table rows). Returns (sections, errors by
+    section). Labels follow the spec's own wording (``FormSpec.labels``)."""
+    values, errors = clean_answers(spec, partnership, answers)
     sections = []
     for section in spec.sections:
         rows: list[dict[str, Any]] = []
         data = values.get(section.key)
-        raw = referral.answers.get(section.key) or {}
+        raw = answers.get(section.key) or {}
         for item in section.items:
-            if hasattr(item, "columns"):
+            if isinstance(item, Table):
                 table_rows = (data or {}).get(item.name) if data else None
                 rows.append({"label": item.label, "table": item, "rows": table_rows or []})
             else:
