@@ -7,6 +7,7 @@ from __future__ import annotations
 from cases import stages
 from cases.models import Case
 from cases.signals import stage_entered
+from cspr import profile_section
 from cspr.receivers import LCSPR_STAGE, NATIONAL_REVIEW_STAGE, on_outcome_revised, on_stage_entered
 from rapidreview.models import Decision, RapidReview
 from rapidreview.services import RAPID_REVIEW
@@ -44,3 +45,5 @@ def register() -> None:
     # 2. The receivers that open the practice review.
     stage_entered.connect(on_stage_entered, sender=Case, dispatch_uid="cspr.stage_entered")
     outcome_revised.connect(on_outcome_revised, sender=RapidReview, dispatch_uid="cspr.outcome_revised")
+    # 3. The profile section's validator: register_profile_section("retention", ...).
+    profile_section.register()

@@ -25,6 +25,7 @@ from partnerships.home import Task, TaskSource, register_task_source
 from partnerships.models import User
 from partnerships.nav import NavItem, register_nav
 from partnerships.roles import Role
+from rapidreview import profile_section
 from rapidreview.access import AUTHOR_ROLES, requests_visible_to
 from rapidreview.decision import on_signoff_completed
 from rapidreview.models import Attendance, Decision, InformationRequest, PanelResponse, RapidReview
@@ -207,8 +208,8 @@ def register() -> None:
     signoff_signals.request_completed.connect(
         on_signoff_completed, sender=SignoffRequest, dispatch_uid="rapidreview.decision.completed"
     )
-    # 3. The profile section's validator goes here: register_profile_section("rapid_review", ...)
-    #    (rapidreview/profile_section.py, issue 9).
+    # 3. The profile section's validator: register_profile_section("rapid_review", ...).
+    profile_section.register()
     # 4. The case-page panel.
     register_case_panel(
         CasePanel("rapid-review", "Rapid review", "rapidreview/panel.html", _case_panel_context, order=15)
