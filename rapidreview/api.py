@@ -25,8 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from cases.api import R400, R403, R404, SLUG, DoorViewSet
-from cases.referral_forms import SectionForm, data_to_raw
+from core.api import R400, R403, R404, SLUG, DoorViewSet
+from core.forms.sections import SectionForm, data_to_raw
 from partnerships.access import Standing
 from partnerships.models import User
 from partnerships.roles import PARTNERSHIP_WIDE_ROLES

@@ -34,8 +34,8 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from cases.access import cases_visible_to
-from cases.api import READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
-from cases.serializers import StrictSerializer, Text
+from core.api import READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
+from core.serializers import StrictSerializer, Text
 from partnerships.access import Standing
 from partnerships.models import User
 from rapidreview import access

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.messaging import notify
 from cases.services import case_event
+from core.messaging import notify
 from partnerships.models import User
 from partnerships.roles import Role
 from rapidreview.errors import RapidReviewError, clean_text

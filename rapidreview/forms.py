@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
-from cases.forms import conditional
+from core.forms.fields import conditional
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.messaging import notify
 from cases.services import case_event
+from core.messaging import notify
 from deadlines.services import profile_for
 from partnerships.models import User
 from rapidreview.errors import TEXT_MAX, RapidReviewError, clean_text

@@ -18,7 +18,7 @@ from django.urls import reverse
 from cases import stages
 from cases.access import cases_visible_to
 from cases.models import Case
-from cases.panels import CasePanel, register_case_panel
+from core.panels import CasePanel, register_case_panel
 from notifications.calendar import CalendarEntry, register_calendar_source
 from partnerships.access import Standing
 from partnerships.home import Task, TaskSource, register_task_source

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases.referral_form import Field, FormSpec, Section, Table
+from core.forms.spec import Field, FormSpec, Section, Table
 
 CHRONOLOGY = Table(
     "chronology",

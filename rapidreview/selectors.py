@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from cases.referral_form import FormSpec
+from core.forms.spec import FormSpec
 from core.forms.summary import answers_summary
 from deadlines.models import Deadline
 from deadlines.services import calendar_for

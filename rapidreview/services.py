@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from cases import stages
-from cases.messaging import notify
 from cases.models import Case, CaseKind
-from cases.referral_forms import clean_answers, section_form
 from cases.services import case_event, case_transition
+from core.forms.sections import clean_answers, section_form
+from core.messaging import notify
 from deadlines.calendar import add_months
 from deadlines.models import Deadline
 from deadlines.services import anchor_record, profile_for

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
-from cases import section_pages
 from cases.access import access_case_for_roles
+from core.forms import pages as section_pages
 from partnerships.access import AuthenticatedHttpRequest, access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
