@@ -6,6 +6,8 @@ class CsprConfig(AppConfig):
     verbose_name = "Practice reviews"
 
     def ready(self) -> None:
-        from cspr import profile_section
+        # Imported here, not at the top: the registry imports models, which the app registry loads
+        # only after every AppConfig is created (Django's rule for ready()).
+        from cspr import registry
 
-        profile_section.register()
+        registry.register()

@@ -14,9 +14,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from audit.services import audit_record
+from cases.referral_form import form_spec
+from core.forms.summary import answers_summary
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
+from rapidreview.selectors import return_summary
+from rapidreview.services import anchor_if_known
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,8 @@ def pack_request(*, review: RapidReview, by: Any) -> bool:
 
     North East Lincolnshire collates SCSI-7 only when every agency has returned its SCSI-5 or a nil
     return (004 F2 Working Day Eight; AS-44)."""
+    # rapidreview.tasks imports this module for the task's body (pack_build): the task is reached here
+    # lazily to break that cycle.
     from rapidreview.tasks import build_pack
 
     variant = (review.case.profile.data.get("rapid_review") or {}).get("return_form")
@@ -80,16 +87,11 @@ def pack_request(*, review: RapidReview, by: Any) -> bool:
 
 
 def _return_sections(request: InformationRequest) -> list[dict[str, Any]]:
-    from rapidreview.views import _summary
-
-    sections, _spec = _summary(request)
+    sections, _spec = return_summary(request)
     return sections
 
 
 def pack_context(review: RapidReview) -> dict[str, Any]:
-    from cases.referral_form import form_spec
-    from cases.referral_views import _summary as referral_summary
-
     requests = list(review.requests.select_related("agency", "agency_return").order_by("agency__name"))
     styles = {r.agency_id: STYLES[i % len(STYLES)] for i, r in enumerate(requests)}
     returns = [
@@ -102,7 +104,8 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
     ]
     referrals = []
     for referral in review.case.referrals.select_related("agency").order_by("created_at"):
-        sections, _errors = referral_summary(form_spec(review.case.profile.data), referral)
+        spec = form_spec(review.case.profile.data)
+        sections, _errors = answers_summary(spec, referral.partnership, referral.answers)
         referrals.append({"referral": referral, "sections": sections})
     chronology = [
         {"entry": e, "style": styles.get(e.agency_id, STYLES[0])}
@@ -121,8 +124,6 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
 
 def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
     """The pack as PDF bytes and its page count."""
-    from weasyprint import HTML
-
     html = render_to_string("rapidreview/pdf/pack.html", pack_context(review))
     document = HTML(string=html).render()
     return document.write_pdf(), len(document.pages)
@@ -130,8 +131,6 @@ def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
 
 def pack_build(review_id: int) -> None:
     """Render and store the pack (called by the task; safe to run twice)."""
-    from rapidreview.services import anchor_if_known
-
     review = RapidReview.objects.select_related("case", "case__profile", "partnership").get(pk=review_id)
     try:
         pdf, pages = render_pack_pdf(review)

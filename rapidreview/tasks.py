@@ -4,14 +4,12 @@ from celery import shared_task
 from django.utils import timezone
 
 from rapidreview.models import RapidReview
-from rapidreview.pack import PACK_STUCK_AFTER
+from rapidreview.pack import PACK_STUCK_AFTER, pack_build
 
 
-@shared_task(name="rapidreview.build_pack", acks_late=True, ignore_result=True)
+@shared_task(name="rapidreview.build_pack", acks_late=True, ignore_result=True)  # type: ignore[untyped-decorator]
 def build_pack(review_id: int) -> None:
     """Render the rapid review pack (idempotent: rendering twice stores the newer copy)."""
-    from rapidreview.pack import pack_build
-
     pack_build(review_id)
 
 
