@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -6,6 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
+        from audit.database import after_migrate
         from partnerships.nav import NavItem, register_nav
         from partnerships.roles import Role
 
@@ -17,3 +19,4 @@ class AuditConfig(AppConfig):
                 order=90,
             )
         )
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="audit.after_migrate")

@@ -1,7 +1,10 @@
 """Append-only records of every write (AuditEvent) and of reads of sensitive things (AccessEvent).
 
-On PostgreSQL a trigger refuses UPDATE and DELETE on both tables (migration 0002), so not even raw
-SQL can rewrite history; the ORM-level guards below only give a clearer error earlier."""
+Four layers (docs/security.md, docs/adr/0009): the application's database role may only INSERT and
+SELECT on both tables (``audit.database``); triggers refuse UPDATE and DELETE whoever sends them
+(PostgreSQL migration 0003, SQLite migration 0005); each row carries a hash chained to the row
+before (``audit.chain``), checked by ``manage.py verify_audit``; and the ORM guards below give a
+clearer error earlier. Rows are only ever written by ``audit.services``."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from audit import chain
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
@@ -21,6 +26,9 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 
 
 class AppendOnlyModel(models.Model):
+    prev_hash = models.CharField(max_length=64, default="", editable=False)
+    hash = models.CharField(max_length=64, default="", editable=False)
+
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
@@ -63,6 +71,9 @@ class AuditEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
 
+    def chain_content(self) -> dict[str, Any]:
+        return chain.audit_event_content(self)
+
 
 class AccessEvent(AppendOnlyModel):
     """Who viewed, downloaded or exported what, and when."""
@@ -91,3 +102,6 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_type}:{self.object_id}"
+
+    def chain_content(self) -> dict[str, Any]:
+        return chain.access_event_content(self)

@@ -1,14 +1,18 @@
-"""Reads of the audit trail for one partnership, filtered. Callers have passed access_audit_for_view."""
+"""Reads of the audit trail: for one partnership, filtered (callers have passed access_audit_for_view),
+and the whole hash chain's state (for verify_audit and the nightly check)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit.models import AccessEvent, AuditEvent
+from audit import chain
+from audit.models import AccessEvent, AppendOnlyModel, AuditEvent
 
 
 def _day_bounds(d: dt.date, end: bool) -> dt.datetime:
@@ -36,3 +40,25 @@ def audit_events_for_partnership(partnership: Any, filters: dict[str, Any]) -> Q
     if filters.get("object_type"):
         qs = qs.filter(object_type__icontains=filters["object_type"])
     return qs.order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    label: str
+    rows: int
+    head: str
+    broken: chain.Break | None
+
+
+def _links(model: type[AppendOnlyModel]) -> Iterator[chain.Link]:
+    for row in model.objects.order_by("id").iterator(chunk_size=2000):
+        yield chain.Link(id=row.pk, prev_hash=row.prev_hash, hash=row.hash, content=row.chain_content())
+
+
+def audit_chain_status() -> list[ChainStatus]:
+    """Walk the hash chain of both audit tables (audit.chain): row counts, head hashes, first break."""
+    statuses = []
+    for model in (AuditEvent, AccessEvent):
+        broken, rows, head = chain.first_break(_links(model))
+        statuses.append(ChainStatus(model._meta.label, rows, head, broken))
+    return statuses

@@ -1,15 +1,27 @@
-"""The only writers of the audit trail. Every service that changes data calls ``audit_record``."""
+"""The only writers of the audit trail. Every service that changes data calls ``audit_record``.
+
+Each append takes the table's chain lock, reads the hash of the last row and stores it with the new
+row's own hash (``audit.chain``). On PostgreSQL the lock is a transaction-level advisory lock, held
+until the caller's transaction commits, so a second writer waits and then sees the first one's row:
+two writers can never both chain onto the same row. SQLite (the embedded default) takes its write lock
+at BEGIN (``transaction_mode: IMMEDIATE``), which serialises writers the same way."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
-from audit.models import AccessEvent, AuditEvent
+from audit import chain
+from audit.models import AccessEvent, AppendOnlyModel, AuditEvent
+
+# pg_advisory_xact_lock keys, one chain per table (any constant unique to this purpose).
+CHAIN_LOCK_KEYS: dict[type[AppendOnlyModel], int] = {AuditEvent: 0x5A_0D17_0001, AccessEvent: 0x5A_0D17_0002}
 
 
 def _jsonable(value: Any) -> Any:
@@ -58,15 +70,19 @@ def audit_record(
 ) -> AuditEvent:
     """Append one AuditEvent. Call inside the same transaction as the change it records."""
     object_type, object_id, obj_partnership = _describe(obj)
-    return AuditEvent.objects.create(
+    # Stored exactly as it will be read back, so the hash computed now verifies later.
+    stored_changes = json.loads(json.dumps(_jsonable(dict(changes or {}))))
+    event = AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         partnership=partnership or obj_partnership,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        changes=_jsonable(dict(changes or {})),
+        changes=stored_changes,
         reason=reason,
     )
+    _append(event)
+    return event
 
 
 def access_record(
@@ -79,7 +95,7 @@ def access_record(
 ) -> AccessEvent:
     """Append one AccessEvent for a view, download or export of something sensitive."""
     object_type, object_id, obj_partnership = _describe(obj)
-    return AccessEvent.objects.create(
+    event = AccessEvent(
         user=user,
         partnership=partnership or obj_partnership,
         kind=kind,
@@ -87,3 +103,25 @@ def access_record(
         object_id=object_id,
         detail=detail[:200],
     )
+    _append(event)
+    return event
+
+
+def _now() -> dt.datetime:
+    # To the millisecond, as the chain hashes it (audit.chain.timestamp).
+    now = timezone.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _append(event: AppendOnlyModel) -> None:
+    """Insert ``event`` at the end of its table's hash chain."""
+    model = type(event)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEYS[model]])
+        last = model.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.at = _now()  # type: ignore[attr-defined]
+        event.prev_hash = last if last is not None else chain.GENESIS
+        event.hash = chain.event_hash(event.prev_hash, event.chain_content())  # type: ignore[attr-defined]
+        event.save(force_insert=True)

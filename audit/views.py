@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.exports import csv_lines
 from audit.models import AccessEvent
 from audit.selectors import audit_events_for_partnership
 from audit.services import access_record
@@ -77,11 +77,6 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def audit_export(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
@@ -97,38 +92,40 @@ def audit_export(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
         partnership=standing.partnership,
         detail=f"Audit trail CSV ({log})",
     )
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        if log == "access":
-            yield writer.writerow(["when", "who", "what", "record type", "record id", "detail"])
-            for e in qs.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        timezone.localtime(e.at).isoformat(),
-                        e.user.email,
-                        e.kind,
-                        e.object_type,
-                        e.object_id,
-                        e.detail,
-                    ]
-                )
-        else:
-            yield writer.writerow(["when", "who", "action", "record type", "record id", "changes", "reason"])
-            for e in qs.iterator(chunk_size=2000):
-                yield writer.writerow(
-                    [
-                        timezone.localtime(e.at).isoformat(),
-                        e.actor.email if e.actor else "system",
-                        e.action,
-                        e.object_type,
-                        e.object_id,
-                        json.dumps(e.changes, ensure_ascii=False),
-                        e.reason,
-                    ]
-                )
+    lines: Iterator[str]
+    if log == "access":
+        lines = csv_lines(
+            ["when", "who", "what", "record type", "record id", "detail"],
+            (
+                [
+                    timezone.localtime(e.at).isoformat(),
+                    e.user.email,
+                    e.kind,
+                    e.object_type,
+                    e.object_id,
+                    e.detail,
+                ]
+                for e in qs.iterator(chunk_size=2000)
+            ),
+        )
+    else:
+        lines = csv_lines(
+            ["when", "who", "action", "record type", "record id", "changes", "reason"],
+            (
+                [
+                    timezone.localtime(e.at).isoformat(),
+                    e.actor.email if e.actor else "system",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    json.dumps(e.changes, ensure_ascii=False),
+                    e.reason,
+                ]
+                for e in qs.iterator(chunk_size=2000)
+            ),
+        )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{standing.partnership.slug}-{stamp}.csv"'
     return response

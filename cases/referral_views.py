@@ -61,6 +61,12 @@ def referral_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     others = [r for r in visible if r not in mine and r not in to_authorise and r not in to_acknowledge]
     agencies = Agency.objects.filter(pk__in=standing.agency_ids)
+    # The list shows children's names: one access event for the list, naming it (issue 16).
+    access_record(
+        user=request.user,
+        partnership=standing.partnership,
+        detail=f"Referral list page ({len(visible)} referrals shown)",
+    )
     return render(
         request,
         "cases/referrals/list.html",

@@ -15,10 +15,12 @@ Two ways to run (DESIGN.md; docs/adr/0001 and 0007):
 from __future__ import annotations
 
 import secrets
+import sys
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from csp.constants import NONE, SELF
 
 from ops import embedded as embedded_broker
 from ops import environment
@@ -102,6 +104,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.ApiListAccessMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partnerships.middleware.NoStoreMiddleware",
     "partnerships.middleware.SessionExpiryMiddleware",
@@ -146,10 +151,18 @@ if EMBEDDED:
         }
     }
 else:
-    DATABASES = {"default": env.db("DATABASE_URL")}
+    # The application connects as DATABASE_URL's role. With MIGRATE_DATABASE_URL set (the owner of
+    # the tables), `migrate` and `setup_database_roles` connect as the owner instead, and every
+    # migrate grants the application's role no more than SELECT and INSERT on the audit tables
+    # (audit/database.py, docs/security.md).
+    _as_owner = "MIGRATE_DATABASE_URL" in env and sys.argv[1:2] in (["migrate"], ["setup_database_roles"])
+    DATABASES = {"default": env.db("MIGRATE_DATABASE_URL" if _as_owner else "DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="") or (
+    env.db("DATABASE_URL")["USER"] if "MIGRATE_DATABASE_URL" in env and not EMBEDDED else ""
+)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -217,6 +230,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts and styles from this site's own files only; no inline
+# script, no style attribute, no eval, nothing from elsewhere. Pages keep every script and style in
+# static/ (tests/security/test_headers.py and the browser tests' console check hold them to it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Browser features the service never uses, switched off for every page (config/middleware.py).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), xr-spatial-tracking=()"
+)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -269,7 +305,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # A 400, not a 500, for absurdly nested JSON (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -285,6 +322,8 @@ SPECTACULAR_SETTINGS = {
         "InformationRequestStatusEnum": "rapidreview.models.InformationRequest.Status",
     },
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/schema/ for signed-in users only, as docs/permissions.md says (issue 16).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # No personal data in logs: request lines carry ids only (see docs/adr/0003); nothing logs bodies.

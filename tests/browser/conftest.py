@@ -40,6 +40,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(request):
+    """Every browser test fails if Chromium refuses anything under the Content-Security-Policy
+    (it reports each refusal on the console: "... violates the following Content Security Policy
+    directive ...")."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    yield
+    assert not refused, f"Content-Security-Policy violations: {refused}"
+
+
 @pytest.fixture
 def demo(transactional_db):
     from django.core.management import call_command
@@ -49,7 +68,9 @@ def demo(transactional_db):
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the current page; return its violations (empty list = clean)."""
-    page.add_script_tag(content=AXE_SOURCE)
+    # Evaluated through the DevTools protocol, not added as an inline <script>: the page's
+    # Content-Security-Policy (rightly) refuses inline scripts.
+    page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
