@@ -12,17 +12,14 @@ checks the table against these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from partnerships.models import Membership, Partnership
+from partnerships.models import Membership, Partnership, User
 from partnerships.roles import Role
-
-if TYPE_CHECKING:
-    from partnerships.models import User
 
 _CACHE_ATTR = "_partnership_roles_cache"
 
@@ -55,6 +52,11 @@ def _memberships(user: Any) -> list[Membership]:
         )
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The person's active memberships (cached for the request on the user object)."""
+    return _memberships(user)
 
 
 def forget_memberships(user: Any) -> None:
@@ -151,6 +153,20 @@ def access_closure_days_for_view(user: Any, slug: str) -> Standing:
 
 def access_closure_days_for_change(user: Any, slug: str) -> Standing:
     return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN)
+
+
+def access_person_for_second_factor_reset(user: Any, slug: str, person_id: int) -> tuple[Standing, User]:
+    """The partnership administrator resets the second factor of someone holding a role in their
+    partnership; other members get 403, outsiders (and people of other partnerships) 404."""
+    standing = access_partnership_for_admin(user, slug)
+    person = (
+        User.objects.filter(pk=person_id, memberships__agency__partnership=standing.partnership)
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return standing, person
 
 
 def is_member(user: User, partnership: Partnership) -> bool:
