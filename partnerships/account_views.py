@@ -6,6 +6,7 @@ partnerships.services, the administrator's door is partnerships.access."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from typing import Any
@@ -16,10 +17,11 @@ from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -34,6 +36,7 @@ from partnerships.forms import (
     EnrolCodeForm,
     SecondFactorCodeForm,
 )
+from partnerships.models import PasswordResetRequest
 from partnerships.throttle import client_ip
 
 PASSWORD_SIGN_IN_KEY = "password_sign_in_at"  # noqa: S105 - a session key, not a password
@@ -226,23 +229,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _reset_allowed(request: HttpRequest, email: str) -> bool:
-    """Count one reset request against the address and the source; False once either is over.
-
-    The cache keys hold a hash, never the address itself."""
-    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-    allowed = True
-    for key, limit in (
-        (f"password-reset:address:{digest}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
-        (f"password-reset:source:{client_ip(request)}", settings.PASSWORD_RESET_LIMIT_PER_SOURCE),
-    ):
-        cache.add(key, 0, timeout=60 * 60)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=60 * 60)
-            count = 1
-        allowed = allowed and count <= limit
-    return allowed
+    """Count one reset request against the address and the source; False once either is over
+    its hourly limit. Stored in the database (not the cache) so no cache flush resets the count;
+    the row holds a hash of the address, never the address."""
+    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()
+    source = client_ip(request)[:45]
+    now = timezone.now()
+    hour_ago = now - dt.timedelta(hours=1)
+    with transaction.atomic():
+        PasswordResetRequest.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+        recent = PasswordResetRequest.objects.filter(at__gte=hour_ago)
+        if recent.filter(address_digest=digest).count() >= settings.PASSWORD_RESET_LIMIT_PER_ADDRESS:
+            return False
+        if recent.filter(source=source).count() >= settings.PASSWORD_RESET_LIMIT_PER_SOURCE:
+            return False
+        PasswordResetRequest.objects.create(at=now, address_digest=digest, source=source)
+    return True
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -79,9 +79,14 @@ class SecondFactorCodeForm(GovukForm):
         help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes",
         error_messages={
             "required": "Enter the 6-digit code from your authenticator app, or a recovery code",
-            "max_length": "Enter the 6-digit code from your authenticator app, or a recovery code",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["max_length"] = (
+            "Enter the 6-digit code from your authenticator app, or a recovery code"
+        )
 
 
 class EnrolCodeForm(GovukForm):
@@ -94,6 +99,10 @@ class EnrolCodeForm(GovukForm):
             "max_length": "The code must be 6 digits",
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].error_messages["max_length"] = "The code must be 6 digits"
 
     def clean_code(self) -> str:
         code = str(self.cleaned_data["code"]).replace(" ", "")
