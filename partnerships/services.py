@@ -226,11 +226,9 @@ def second_factor_verify(*, user: User, code: str) -> tuple[Any, str]:
     code = second_factor.normalise_code(code)
     if not code or len(code) > 16 or not code.isalnum():
         return None, "Enter the 6-digit code from your authenticator app, or a recovery code"
-    devices: list[Any] = []
-    app = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
-    if app is not None and code.isdigit() and len(code) == second_factor.DIGITS:
-        devices.append(app)
-    devices += list(
+    throttled = "Too many wrong codes. Wait a minute, then enter the code your app shows now"
+    wrong = "The code is not right or has already been used. Enter the code your app shows now"
+    statics = list(
         StaticDevice.objects.select_for_update()
         .filter(
             user=user,
@@ -239,24 +237,32 @@ def second_factor_verify(*, user: User, code: str) -> tuple[Any, str]:
         )
         .order_by("pk")
     )
-    throttled = False
-    for device in devices:
-        allowed, _data = device.verify_is_allowed()
-        if not allowed:
-            throttled = True
-            continue
-        if device.verify_token(code):
-            if device.name == second_factor.RECOVERY_DEVICE_NAME:
-                audit_record(
-                    actor=user,
-                    action="partnerships.second_factor.recovery_code_used",
-                    obj=None,
-                    changes={"recovery_codes_left": [None, device.token_set.count()]},
-                )
-            return device, ""
-    if throttled:
-        return None, "Too many wrong codes. Wait a minute, then enter the code your app shows now"
-    return None, "The code is not right or has already been used. Enter the code your app shows now"
+    # A recovery (or demo) code that exists is tried on its own device first, so a right one never
+    # counts as a wrong guess against the authenticator app.
+    for device in statics:
+        if device.token_set.filter(token=code).exists():
+            if not device.verify_is_allowed()[0]:
+                return None, throttled
+            if device.verify_token(code):
+                if device.name == second_factor.RECOVERY_DEVICE_NAME:
+                    audit_record(
+                        actor=user,
+                        action="partnerships.second_factor.recovery_code_used",
+                        obj=None,
+                        changes={"recovery_codes_left": [None, device.token_set.count()]},
+                    )
+                return device, ""
+    app = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
+    if app is not None and code.isdigit() and len(code) == second_factor.DIGITS:
+        if not app.verify_is_allowed()[0]:
+            return None, throttled
+        return (app, "") if app.verify_token(code) else (None, wrong)
+    # A wrong code of another shape counts against the recovery codes' throttle.
+    for device in statics:
+        if not device.verify_is_allowed()[0]:
+            return None, throttled
+        device.verify_token(code)
+    return None, wrong
 
 
 @transaction.atomic
