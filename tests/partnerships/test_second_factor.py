@@ -232,3 +232,12 @@ def test_signing_out_from_the_code_page_works(client, world):
     sign_in(client, user)
     assert client.post("/accounts/sign-out/").status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_the_code_page_shows_no_partnership_or_navigation(client, world):
+    user = world.user(Role.BUSINESS_UNIT)
+    with_app(user)
+    sign_in(client, user)
+    page = client.get(VERIFY).content.decode()
+    assert "Enter the code from your authenticator app" in page
+    assert world.partnership.name not in page
