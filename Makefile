@@ -41,9 +41,12 @@ test: install
 	  wait $$pid; src=$$?; echo "== smoke run of the embedded default"; cat $$log; rm -f $$log; \
 	  test $$rc -eq 0 -a $$src -eq 0
 
+## make lint: ruff, mypy (config in pyproject.toml) and the dependency contract (import-linter).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 migrations-check: install
 	@tmp=$$(mktemp -d) && VAR_DIR=$$tmp $(BIN)/python manage.py makemigrations --check --dry-run; rc=$$?; rm -rf $$tmp; exit $$rc

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from audit.models import AccessEvent, AuditEvent
 
 
-class MetadataOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MetadataOnlyAdmin(admin.ModelAdmin[Any]):
     """Read-only, and only the fields listed in ``fields``: no add, change, delete or history, and
     the page names the record by type and id (its ``__str__`` may hold a title)."""
 

@@ -38,7 +38,8 @@ class AuditFilterForm(GovukForm):
     object_type = GovukCharField(label="Record type contains", max_length=100, required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "The ‘to’ date must be the same as or after the ‘from’ date")
@@ -83,7 +84,7 @@ class _Echo:
 
 @login_required
 @require_GET
-def audit_export(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_export(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     standing = access_audit_for_view(request.user, slug)
     form, filters = _filters(request)
     if form.errors:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from cases.models import Case
+from cases.models import Case, Referral
 from partnerships.access import Standing, access_partnership_for_view, standing_in
 from partnerships.models import Partnership
 from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
@@ -85,7 +85,7 @@ def can_change_case(standing: Standing) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 
-def referrals_visible_to(user: Any, partnership: Partnership) -> QuerySet[Any]:
+def referrals_visible_to(user: Any, partnership: Partnership) -> QuerySet[Referral]:
     """Referrals this person may see.
 
     * the referrer: their own, in every state (drafts are theirs alone);
@@ -93,8 +93,6 @@ def referrals_visible_to(user: Any, partnership: Partnership) -> QuerySet[Any]:
     * partnership-wide roles: referrals that have reached the business unit.
     Another agency's lead never sees a referral before it reaches the business unit, and not after
     either unless they hold a partnership-wide role."""
-    from cases.models import Referral
-
     standing = standing_in(user, partnership)
     if not standing.roles:
         return Referral.objects.none()
@@ -109,7 +107,7 @@ def referrals_visible_to(user: Any, partnership: Partnership) -> QuerySet[Any]:
     return Referral.objects.filter(q, partnership=partnership)
 
 
-def access_referral_for_view(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+def access_referral_for_view(user: Any, slug: str, referral_id: int) -> tuple[Referral, Standing]:
     standing = access_partnership_for_view(user, slug)
     referral = (
         referrals_visible_to(user, standing.partnership)
@@ -122,10 +120,8 @@ def access_referral_for_view(user: Any, slug: str, referral_id: int) -> tuple[An
     return referral, standing
 
 
-def access_referral_for_edit(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+def access_referral_for_edit(user: Any, slug: str, referral_id: int) -> tuple[Referral, Standing]:
     """The referrer, while the referral is a draft or has been returned to them."""
-    from cases.models import Referral
-
     referral, standing = access_referral_for_view(user, slug, referral_id)
     if referral.referrer_id != user.pk:
         raise PermissionDenied("Only the person who wrote this referral can change it.")
@@ -134,10 +130,8 @@ def access_referral_for_edit(user: Any, slug: str, referral_id: int) -> tuple[An
     return referral, standing
 
 
-def access_referral_for_authorise(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
+def access_referral_for_authorise(user: Any, slug: str, referral_id: int) -> tuple[Referral, Standing]:
     """The safeguarding lead of the referrer's agency, while it waits for authorisation."""
-    from cases.models import Referral
-
     referral, standing = access_referral_for_view(user, slug, referral_id)
     if referral.agency_id not in standing.agencies_with(Role.AGENCY_LEAD):
         raise PermissionDenied(
@@ -148,9 +142,7 @@ def access_referral_for_authorise(user: Any, slug: str, referral_id: int) -> tup
     return referral, standing
 
 
-def access_referral_for_acknowledge(user: Any, slug: str, referral_id: int) -> tuple[Any, Standing]:
-    from cases.models import Referral
-
+def access_referral_for_acknowledge(user: Any, slug: str, referral_id: int) -> tuple[Referral, Standing]:
     referral, standing = access_referral_for_view(user, slug, referral_id)
     if not standing.has(Role.BUSINESS_UNIT):
         raise PermissionDenied("Only the business unit acknowledges referrals.")

@@ -34,21 +34,13 @@ and PDF escapes it."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import IntegrityError
-from django.http import Http404
-from django.utils.datastructures import MultiValueDict
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.filters import BaseFilterBackend
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -56,15 +48,13 @@ from audit.services import access_record
 from cases import access, services, stages
 from cases.decision_views import DECIDERS
 from cases.models import Case, NotificationDecision, PanelNotification, Referral
-from cases.referral_form import SECTIONS, Field, FormSpec, Section, Table, form_spec
-from cases.referral_forms import DEFAULT_MAX, SectionForm, data_to_raw, raw_to_data, section_form
+from cases.referral_form import SECTIONS, cross_context, form_spec
 from cases.serializers import (
     AcknowledgeSerializer,
     AuthoriseSerializer,
     CaseDetailSerializer,
     CaseSerializer,
     DecisionSerializer,
-    ErrorSerializer,
     PanelNotificationSerializer,
     ReferralCreateSerializer,
     ReferralDetailSerializer,
@@ -72,130 +62,50 @@ from cases.serializers import (
     ReturnSerializer,
     SectionResultSerializer,
     SectionSaveSerializer,
-    safe_name,
 )
-from partnerships.access import Standing, access_partnership_for_view
+from core.api import (  # the kernel's door; DoorViewSet, R40x, SLUG, *_ERRORS re-exported (issue 9)
+    ID,
+    LIST_ERRORS,
+    R400,
+    R403,
+    R404,
+    READ_ERRORS,
+    SLUG,
+    WRITE_ERRORS,
+    DoorViewSet,
+    conflict,
+    refused,
+)
+from core.forms.api_answers import parse_answers
+from core.forms.sections import SectionForm, data_to_raw, raw_to_data, section_form
+from core.forms.spec import FormSpec
+from core.users import signed_in
+from deadlines.selectors import deadlines_for_case
+from partnerships.access import Standing
 from partnerships.models import Agency
 from partnerships.roles import Role
 
-Door = Callable[[Any, str, int], tuple[Any, Standing]]
+__all__ = [  # R40x, SLUG, *_ERRORS and DoorViewSet re-exported from core.api for callers not yet moved
+    "R400",
+    "R403",
+    "R404",
+    "READ_ERRORS",
+    "SLUG",
+    "WRITE_ERRORS",
+    "CaseViewSet",
+    "DoorViewSet",
+    "ReferralViewSet",
+    "register",
+]
 
-_SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
-_ID_RE = re.compile(r"^[0-9]{1,18}$")
 SENT = (Referral.Status.AWAITING_AUTHORISATION, Referral.Status.AUTHORISED, Referral.Status.ACKNOWLEDGED)
 EDITABLE = (Referral.Status.DRAFT, Referral.Status.RETURNED)
 
 
 # ------------------------------------------------------------------------------------------------
-# The door: one permission class, one filter backend
+# Schema helpers (the door, pagination and error responses are the kernel's: core.api)
 # ------------------------------------------------------------------------------------------------
 
-
-class ThroughTheDoor(BasePermission):
-    """Runs the view's door for the action's right: ``access_partnership_for_view`` for collection
-    routes, the record's ``access_<thing>_for_<right>`` for record routes. The door raises 404 for
-    outsiders and 403 for members without the right; the record it returns is the one the view uses."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not getattr(request.user, "is_authenticated", False):
-            return False
-        slug = str(view.kwargs.get("slug", ""))
-        if not _SLUG_RE.match(slug):
-            raise Http404
-        try:
-            if "pk" in view.kwargs:
-                pk = str(view.kwargs["pk"])
-                if not _ID_RE.match(pk):
-                    raise Http404
-                door: Door = view.doors[view.door_rights.get(view.action, "view")]
-                view.door_object, view.standing = door(request.user, slug, int(pk))
-            else:
-                view.standing = access_partnership_for_view(request.user, slug)
-        except DjangoPermissionDenied as exc:
-            # The doors' reasons are written for the person ("Only the business unit acknowledges
-            # referrals."), carry no personal data, and say what to do next.
-            raise exceptions.PermissionDenied(str(exc) or None) from exc
-        return True
-
-
-class VisibleToFilter(BaseFilterBackend):
-    """Lists hold only what the view's ``*_visible_to(user, partnership)`` queryset allows."""
-
-    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
-        return queryset & view.visible_to(request.user, view.standing.partnership)
-
-
-class StrictLimitOffsetPagination(LimitOffsetPagination):
-    """LimitOffsetPagination that refuses a limit or offset it cannot use (DRF's quietly falls back
-    to the defaults, so a client's typo would look like success)."""
-
-    max_limit = 200
-
-    def _number(self, request: Request, name: str, low: int, high: int | None) -> int | None:
-        raw = request.query_params.get(name)
-        if raw is None:
-            return None
-        if not (raw.isascii() and raw.isdigit() and len(raw) < 10 and int(raw) >= low) or (
-            high is not None and int(raw) > high
-        ):
-            top = f" to {high}" if high is not None else " or more"
-            raise serializers.ValidationError({name: [f"Must be a whole number from {low}{top}."]})
-        return int(raw)
-
-    def get_limit(self, request: Request) -> int | None:
-        limit = self._number(request, self.limit_query_param, 1, self.max_limit)
-        return self.default_limit if limit is None else limit
-
-    def get_offset(self, request: Request) -> int:
-        return self._number(request, self.offset_query_param, 0, None) or 0
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        parameters = super().get_schema_operation_parameters(view)
-        for p in parameters:
-            if p["name"] == self.limit_query_param:
-                p["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_limit}
-            elif p["name"] == self.offset_query_param:
-                p["schema"] = {"type": "integer", "minimum": 0, "maximum": 999_999_999}
-        return parameters
-
-
-class DoorViewSet(viewsets.GenericViewSet):
-    permission_classes = [ThroughTheDoor]
-    filter_backends = [VisibleToFilter]
-    pagination_class = StrictLimitOffsetPagination
-    lookup_value_regex = r"[^/]+"  # anything, so a bad id is a JSON 404 from the door, not an HTML one
-    doors: dict[str, Door]
-    door_rights: dict[str, str]
-    standing: Standing
-    door_object: Any
-
-    def get_object(self) -> Any:
-        return self.door_object  # set by ThroughTheDoor: never looked up any other way
-
-    def visible_to(self, user: Any, partnership: Any) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-
-def _refused(exc: services.CaseError, still_fits: bool) -> Response:
-    """A service's refusal: 409 if the record moved on underneath the request, else 400."""
-    code = status.HTTP_400_BAD_REQUEST if still_fits else status.HTTP_409_CONFLICT
-    return Response({"detail": str(exc)}, status=code)
-
-
-def _conflict(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
-
-
-# ------------------------------------------------------------------------------------------------
-# Schema helpers
-# ------------------------------------------------------------------------------------------------
-
-SLUG = OpenApiParameter(
-    "slug", str, OpenApiParameter.PATH, description="The partnership's short name, e.g. darlington."
-)
-ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The record's id (a whole number)."
-)
 REFERRER_SECTION_KEYS = sorted({s.key for s in SECTIONS.values() if s.completed_by == "referrer"})
 SECTION_KEY = OpenApiParameter(
     "section_key",
@@ -204,20 +114,6 @@ SECTION_KEY = OpenApiParameter(
     enum=REFERRER_SECTION_KEYS,
     description="A section of the referral form (which ones depends on the partnership's form).",
 )
-R400 = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="The request was refused and nothing changed: field name → messages, or 'detail'.",
-)
-R403 = OpenApiResponse(
-    ErrorSerializer, description="Not signed in, or you may see this but your role does not allow this."
-)
-R404 = OpenApiResponse(
-    ErrorSerializer, description="No such partnership or record, or you may not see it (outsiders)."
-)
-R409 = OpenApiResponse(ErrorSerializer, description="The record's stage or status does not allow this now.")
-READ_ERRORS = {403: R403, 404: R404}
-LIST_ERRORS = {400: R400, 403: R403, 404: R404}  # lists: 400 for a limit or offset that is not a number
-WRITE_ERRORS = {400: R400, 403: R403, 404: R404, 409: R409}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -236,21 +132,8 @@ def _form_errors(form: SectionForm) -> dict[str, list[str]]:
     }
 
 
-def _cross_context(spec: FormSpec, partnership: Any, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Clean values of the sections other sections check dates against (birth, incident, death)."""
-    out: dict[str, dict[str, Any]] = {}
-    for key in ("child", "reporting"):
-        section = spec.section(key)
-        if section is None:
-            continue
-        form = section_form(spec, section, partnership, answers.get(key))
-        if form.is_valid():
-            out[key] = form.cleaned_data
-    return out
-
-
 def _section_errors(spec: FormSpec, referral: Referral) -> dict[str, dict[str, list[str]]]:
-    context = _cross_context(spec, referral.partnership, referral.answers)
+    context = cross_context(spec, referral.partnership, referral.answers)
     errors: dict[str, dict[str, list[str]]] = {}
     for section in spec.sections:
         raw = referral.answers.get(section.key)
@@ -322,121 +205,6 @@ def _access_referral_for_submit(user: Any, slug: str, referral_id: int) -> tuple
         if referral.referrer_id == user.pk and referral.status in SENT:
             return referral, standing
         raise
-
-
-def _inputs(section: Section) -> dict[str, tuple[str, Field | Table]]:
-    """Every input name the section's web form posts → (kind of input, its field or table)."""
-    names: dict[str, tuple[str, Field | Table]] = {}
-
-    def add(base: str, f: Field) -> None:
-        if f.kind == "date":
-            for part in ("day", "month", "year"):
-                names[f"{base}_{part}"] = ("date_part", f)
-        elif f.kind == "checkboxes":
-            names[base] = ("list", f)
-        else:
-            names[base] = ("text", f)
-
-    for item in section.items:
-        if isinstance(item, Table):
-            names[f"{item.name}-rows"] = ("rows", item)
-            for i in range(item.max_rows):
-                for col in item.columns:
-                    add(f"{item.name}-{i}-{col.name}", col)
-        else:
-            add(item.name, item)
-    return names
-
-
-def _bad_chars(value: str) -> str:
-    if "\x00" in value:
-        return "Remove the invisible control characters (NUL) from this answer."
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        return "This answer contains characters that are not allowed."
-    return ""
-
-
-def _text_limit(f: Field) -> int:
-    return f.max_length or DEFAULT_MAX.get(f.kind, 200)
-
-
-def parse_answers(
-    section: Section, answers: dict[str, Any]
-) -> tuple[MultiValueDict[str, Any], dict[str, int]]:
-    """JSON answers → the form data the web page would post, or ValidationError (nothing stored).
-
-    Refused here: names the section does not take, wrong JSON types, NUL and lone surrogates, text
-    over the field's limit, and table rows beyond ``<table>-rows``. Everything else — a missing
-    answer, a date in the future, a choice not offered — is the form's to judge, and is saved as a
-    draft with its errors (nothing typed is lost)."""
-    inputs = _inputs(section)
-    errors: dict[str, list[str]] = {}
-    unknown = [k for k in answers if k not in inputs]
-    if unknown:
-        shown = ", ".join(f"‘{safe_name(k)}’" for k in unknown[:10])
-        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-        errors["non_field_errors"] = [f"This section does not have the fields {shown}{more}."]
-    data: MultiValueDict[str, Any] = MultiValueDict()
-    rows: dict[str, int] = {}
-    used_rows: dict[str, int] = {}
-    for key, value in answers.items():
-        if key not in inputs or value is None:
-            continue
-        kind, item = inputs[key]
-        problem = ""
-        if kind == "text":
-            assert isinstance(item, Field)
-            if not isinstance(value, str):
-                problem = "Must be text."
-            elif len(value) > _text_limit(item):
-                problem = f"{item.label} must be {_text_limit(item):,} characters or fewer."
-            else:
-                problem = _bad_chars(value)
-            if not problem and value != "":
-                data.setlist(key, [value])
-        elif kind == "date_part":
-            if isinstance(value, bool) or not isinstance(value, str | int):
-                problem = "Must be a number, as text or a whole number."
-            elif len(str(value)) > 10:
-                problem = "Must be a number of at most 10 digits."
-            else:
-                problem = _bad_chars(str(value))
-            if not problem and str(value) != "":
-                data.setlist(key, [str(value)])
-        elif kind == "list":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                problem = "Must be a list of the values selected."
-            elif len(value) > 50 or any(len(v) > 200 for v in value):
-                problem = "Select only the options listed."
-            else:
-                problem = next((p for p in map(_bad_chars, value) if p), "")
-            if not problem and value:
-                data.setlist(key, list(value))
-        else:  # rows
-            assert isinstance(item, Table)
-            n = value if isinstance(value, int) and not isinstance(value, bool) else None
-            if isinstance(value, str) and value.isdigit() and len(value) < 4:
-                n = int(value)
-            if n is None or not 1 <= n <= item.max_rows:
-                problem = f"Must be the number of rows, from 1 to {item.max_rows}."
-            else:
-                rows[item.name] = n
-        if problem:
-            errors[key] = [problem]
-        if kind != "rows" and "-" in key:
-            table_name, index, _rest = key.split("-", 2)
-            used_rows[table_name] = max(used_rows.get(table_name, 0), int(index) + 1)
-    for table in section.tables:
-        used = used_rows.get(table.name, 0)
-        if table.name not in rows:
-            rows[table.name] = max(1, used)
-        elif used > rows[table.name] and f"{table.name}-rows" not in errors:
-            errors[f"{table.name}-rows"] = [
-                f"Answers are given for {used} rows: send {table.name}-rows of at least {used}."
-            ]
-    if errors:
-        raise serializers.ValidationError({"answers": errors})
-    return data, rows
 
 
 @extend_schema_view(
@@ -565,12 +333,12 @@ class ReferralViewSet(DoorViewSet):
         try:
             try:
                 referral = services.referral_start(
-                    partnership=partnership, agency=agency, by=request.user, token=token
+                    partnership=partnership, agency=agency, by=signed_in(request), token=token
                 )
             except IntegrityError:  # the same token twice at the same moment: the other request won
                 existed = True
                 referral = services.referral_start(
-                    partnership=partnership, agency=agency, by=request.user, token=token
+                    partnership=partnership, agency=agency, by=signed_in(request), token=token
                 )
         except services.CaseError:
             raise serializers.ValidationError({"start_token": [used]}) from None
@@ -604,13 +372,13 @@ class ReferralViewSet(DoorViewSet):
             section,
             referral.partnership,
             raw,
-            context=_cross_context(spec, referral.partnership, after),
+            context=cross_context(spec, referral.partnership, after),
         )
         valid = checked.is_valid()
         was_complete = referral.section_state.get(section.key) == "completed"
         saved = services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=raw,
             complete=valid and (body.validated_data["mark_complete"] or was_complete),
@@ -635,11 +403,11 @@ class ReferralViewSet(DoorViewSet):
         if referral.status in SENT:
             return self._detail(referral)
         try:
-            services.referral_submit(referral=referral, by=request.user)
+            services.referral_submit(referral=referral, by=signed_in(request))
         except services.CaseError as exc:
             referral.refresh_from_db()
             if referral.status not in EDITABLE:
-                return _refused(exc, False)
+                return refused(exc, False)
             spec = _spec(referral)
             errors = _section_errors(spec, referral)
             unfinished = [
@@ -656,10 +424,12 @@ class ReferralViewSet(DoorViewSet):
         body = AuthoriseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.referral_authorise(referral=referral, by=request.user, raw=dict(body.validated_data))
+            services.referral_authorise(
+                referral=referral, by=signed_in(request), raw=dict(body.validated_data)
+            )
         except services.CaseError as exc:
             referral.refresh_from_db()
-            return _refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
+            return refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
         return self._detail(referral)
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -669,11 +439,11 @@ class ReferralViewSet(DoorViewSet):
         body.is_valid(raise_exception=True)
         try:
             services.referral_return(
-                referral=referral, by=request.user, comment=body.validated_data["comment"]
+                referral=referral, by=signed_in(request), comment=body.validated_data["comment"]
             )
         except services.CaseError as exc:
             referral.refresh_from_db()
-            return _refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
+            return refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
         return self._detail(referral)
 
     @action(detail=True, methods=["post"])
@@ -694,7 +464,7 @@ class ReferralViewSet(DoorViewSet):
         try:
             services.referral_acknowledge(
                 referral=referral,
-                by=request.user,
+                by=signed_in(request),
                 received_on=c["received_on"],
                 became_aware_on=c["became_aware_on"],
                 kind=c["kind"],
@@ -702,7 +472,7 @@ class ReferralViewSet(DoorViewSet):
             )
         except services.CaseError as exc:
             referral.refresh_from_db()
-            return _refused(exc, referral.status == Referral.Status.AUTHORISED)
+            return refused(exc, referral.status == Referral.Status.AUTHORISED)
         return self._detail(referral)
 
 
@@ -736,8 +506,6 @@ def _case_row(case: Case) -> dict[str, Any]:
 
 
 def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
-    from deadlines.selectors import deadlines_for_case
-
     decision = NotificationDecision.objects.filter(case=case).first()
     note = PanelNotification.objects.filter(case=case).first()
     return {
@@ -862,7 +630,7 @@ class CaseViewSet(DoorViewSet):
     def decision(self, request: Request, slug: str, pk: str) -> Response:
         case = self.get_object()
         if case.stage != stages.AWAITING_DECISION:
-            return _conflict("This case is not waiting for the safeguarding partners' decision.")
+            return conflict("This case is not waiting for the safeguarding partners' decision.")
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         c = dict(body.validated_data)
@@ -876,17 +644,17 @@ class CaseViewSet(DoorViewSet):
                 {"recommendation": [f"Select one of the outcomes: {', '.join(outcomes)}."]}
             )
         try:
-            services.decision_record(case=case, by=request.user, **c)
+            services.decision_record(case=case, by=signed_in(request), **c)
         except services.CaseError as exc:
             case.refresh_from_db()
-            return _refused(exc, case.stage == stages.AWAITING_DECISION)
+            return refused(exc, case.stage == stages.AWAITING_DECISION)
         return self._detail(case)
 
     @action(detail=True, methods=["post"], url_path="panel-notification", url_name="panel-notification")
     def panel_notification(self, request: Request, slug: str, pk: str) -> Response:
         case = self.get_object()
         if case.stage != stages.AWAITING_PANEL_NOTIFICATION:
-            return _conflict(
+            return conflict(
                 "The Panel notification can be recorded once the partners have decided to notify."
             )
         body = PanelNotificationSerializer(data=request.data)
@@ -895,7 +663,7 @@ class CaseViewSet(DoorViewSet):
         try:
             services.panel_notification_record(
                 case=case,
-                by=request.user,
+                by=signed_in(request),
                 submitted_at=c["submitted_at"],
                 panel_reference=c.get("panel_reference", ""),
                 ofsted_informed_on=c.get("ofsted_informed_on"),
@@ -904,7 +672,7 @@ class CaseViewSet(DoorViewSet):
             )
         except services.CaseError as exc:
             case.refresh_from_db()
-            return _refused(exc, case.stage == stages.AWAITING_PANEL_NOTIFICATION)
+            return refused(exc, case.stage == stages.AWAITING_PANEL_NOTIFICATION)
         return self._detail(case)
 
 

@@ -6,12 +6,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
-        from cases import case_panels, stages  # noqa: F401 - stages registers the stage machine
-        from cases.referral_form import validate_referral_config
-        from partnerships.nav import NavItem, register_nav
-        from partnerships.profiles import register_profile_validator
-        from partnerships.roles import PARTNERSHIP_WIDE_ROLES
+        # Imported here, not at the top: the registry imports models, which Django allows only once
+        # the app registry is ready (this is that moment), not a dependency cycle.
+        from cases import registry
 
-        register_nav(NavItem("Cases", "case_list", frozenset(PARTNERSHIP_WIDE_ROLES), order=10))
-        register_profile_validator(validate_referral_config)
-        case_panels.register()
+        registry.register()

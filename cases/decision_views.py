@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,8 @@ from cases.forms import (
 )
 from cases.models import Case, LearningDecision, NotificationDecision
 from cases.referral_form import form_spec
-from cases.referral_forms import clean_answers
+from core.forms.sections import clean_answers
+from core.users import signed_in
 from partnerships.roles import Role
 
 BU = frozenset({Role.BUSINESS_UNIT})
@@ -77,7 +79,7 @@ def inform_partners(request: HttpRequest, slug: str, case_id: int) -> HttpRespon
     form = InformPartnersForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partners_inform(case=case, by=request.user, **form.cleaned_data)
+            services.partners_inform(case=case, by=signed_in(request), **form.cleaned_data)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -98,8 +100,6 @@ def partner_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         if a.pk in standing.agencies_with(Role.PARTNER_REP)
     ]
     if not agencies:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("You do not represent a statutory safeguarding partner in this partnership.")
     agency = agencies[0]
     existing = case.partner_views.filter(agency=agency).first()
@@ -110,7 +110,7 @@ def partner_view(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_view_record(case=case, by=request.user, agency=agency, **form.cleaned_data)
+            services.partner_view_record(case=case, by=signed_in(request), agency=agency, **form.cleaned_data)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -141,7 +141,7 @@ def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None}
         try:
-            services.decision_record(case=case, by=request.user, **data)
+            services.decision_record(case=case, by=signed_in(request), **data)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -171,7 +171,7 @@ def panel_notification(request: HttpRequest, slug: str, case_id: int) -> HttpRes
         try:
             services.panel_notification_record(
                 case=case,
-                by=request.user,
+                by=signed_in(request),
                 submitted_at=c["submitted_at"],
                 panel_reference=c["panel_reference"],
                 ofsted_informed_on=c.get("ofsted_informed_on"),
@@ -228,7 +228,7 @@ def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.feedback_send(case=case, by=request.user, **form.cleaned_data)
+            services.feedback_send(case=case, by=signed_in(request), **form.cleaned_data)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -253,7 +253,7 @@ def learning(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         return _back(slug, case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.learning_decide(case=case, by=request.user, **form.cleaned_data)
+            services.learning_decide(case=case, by=signed_in(request), **form.cleaned_data)
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
@@ -286,7 +286,7 @@ def learning_approval(request: HttpRequest, slug: str, case_id: int) -> HttpResp
         try:
             services.learning_approve(
                 case=case,
-                by=request.user,
+                by=signed_in(request),
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
             )

@@ -1,14 +1,16 @@
-"""Forms for the decision pages (the referral sections are built in cases/referral_forms.py)."""
+"""Forms for the referral's authorisation and acknowledgement and for the decision pages (the
+referral's sections are built by the kernel's form engine, ``core.forms.sections``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from cases.models import CaseKind
+from core.forms.fields import conditional as conditional  # re-export: kernel moved to core (issue 9)
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 
@@ -20,12 +22,6 @@ def _radio(label: str, choices: list[tuple[str, str]], message: str, **kw: Any) 
         error_messages={"required": message, "invalid_choice": "Select one of the options"},
         **kw,
     )
-
-
-def conditional(field: forms.Field) -> forms.Field:
-    """A field required only with some answers (the form's clean() says when): no "(optional)"."""
-    field.conditional = True  # type: ignore[attr-defined]
-    return field
 
 
 class AuthoriseForm(GovukForm):
@@ -51,7 +47,8 @@ class AuthoriseForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "authorise" and not cleaned.get("officer"):
             self.add_error("officer", "Enter the authorising officer's name and job title")
         if cleaned.get("decision") == "return" and not cleaned.get("comments"):
@@ -74,7 +71,7 @@ class AcknowledgeForm(GovukForm):
     def __init__(self, *args: Any, duplicates: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if duplicates:
-            self.fields["link_to"].choices = [("", "No: open a new case")] + [
+            cast(forms.ChoiceField, self.fields["link_to"]).choices = [("", "No: open a new case")] + [
                 (str(c.pk), f"Yes: add it to case {c.reference}") for c in duplicates
             ]
             self.fields["link_to"].required = True
@@ -100,7 +97,7 @@ class PartnerViewForm(GovukForm):
 
     def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["view"].choices = outcomes
+        cast(forms.ChoiceField, self.fields["view"]).choices = outcomes
 
 
 class DecisionForm(GovukForm):
@@ -143,10 +140,10 @@ class DecisionForm(GovukForm):
 
     def __init__(self, *args: Any, outcomes: list[tuple[str, str]], mode: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = outcomes
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = outcomes
         self.mode = mode
         if mode == "chair_recommendation_and_director":
-            self.fields["recommendation"].choices = outcomes
+            cast(forms.ChoiceField, self.fields["recommendation"]).choices = outcomes
             self.fields["recommendation"].required = True
             self.fields["recommendation"].error_messages["required"] = "Select the chair's recommendation"
             self.fields["recommendation_by"].required = True
@@ -157,7 +154,8 @@ class DecisionForm(GovukForm):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("disagreement") and not cleaned.get("disagreement_details"):
             self.add_error("disagreement_details", "Describe the disagreement and how it was escalated")
         return cleaned
@@ -183,7 +181,8 @@ class PanelNotificationForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         t = cleaned.get("submitted_time", "")
         try:
             hh, mm = (int(x) for x in t.split(":"))
@@ -224,7 +223,7 @@ class LearningDecisionForm(GovukForm):
 
     def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["option"].choices = options
+        cast(forms.ChoiceField, self.fields["option"]).choices = options
 
 
 class LearningApprovalForm(GovukForm):
@@ -242,7 +241,8 @@ class LearningApprovalForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "reject" and not cleaned.get("comment"):
             self.add_error("comment", "Say why the decision is not approved")
         return cleaned

@@ -81,7 +81,7 @@ class Referral(models.Model):
 
     ``answers`` keeps exactly what was typed, section by section (raw form data), so nothing is lost
     on a validation error, a session expiry or a dropped connection; clean values are derived by
-    validating it (``cases.referral_forms``)."""
+    validating it (``core.forms.sections``)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

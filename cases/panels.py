@@ -1,28 +1,8 @@
-"""The case page is built from panels that the stage apps register (the way apps register with
-the admin), so ``cases`` never imports a later stage or an engine."""
+"""Moved to the kernel (issue 9): the case-page panel registry is ``core.panels``. This module only
+re-exports it for callers not yet moved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from core.panels import CasePanel, panels, register_case_panel  # re-export: kernel moved to core (issue 9)
 
-
-@dataclass(frozen=True)
-class CasePanel:
-    key: str
-    title: str
-    template: str
-    context: Callable[[Any, Any, Any], dict[str, Any]]  # (request, case, standing) -> context
-    order: int = 100
-
-
-_panels: dict[str, CasePanel] = {}
-
-
-def register_case_panel(panel: CasePanel) -> None:
-    _panels[panel.key] = panel
-
-
-def panels() -> list[CasePanel]:
-    return sorted(_panels.values(), key=lambda p: p.order)
+__all__ = ["CasePanel", "panels", "register_case_panel"]

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 
 def render_referral_pdf(referral: Any, sections: list[dict[str, Any]]) -> bytes:
+    # Not an import cycle: WeasyPrint loads native libraries (seconds), so only a PDF download pays.
     from weasyprint import HTML
 
     html = render_to_string(
         "cases/pdf/referral.html",
         {"referral": referral, "sections": sections, "generated": timezone.localtime()},
     )
-    return HTML(string=html, base_url=None).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
+    return pdf

@@ -9,53 +9,30 @@ reproduced in the seeds, so they use the ``core`` variant). Drop-down options th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import re
+from typing import Any
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
-YES_NO_DK = (("yes", "Yes"), ("no", "No"), ("dont_know", "Don't know"))
+from core.forms.sections import section_form
+from core.forms.spec import YES_NO, YES_NO_DK, Field, FormSpec, Section, Table
 
+__all__ = [  # the form engine's classes are re-exported here for callers not yet moved (issue 9)
+    "DEFAULT_REFERENCE_LISTS",
+    "SECTIONS",
+    "VARIANTS",
+    "YES_NO",
+    "YES_NO_DK",
+    "Field",
+    "FormSpec",
+    "Section",
+    "Table",
+    "cross_context",
+    "form_spec",
+    "referral_cross_checks",
+    "validate_referral_config",
+]
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    kind: str  # text | longtext | date | yesno | yesnodk | choice | checkboxes | reflist | email | phone
-    required: bool = False
-    hint: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-    ref_list: str = ""  # for kind reflist: ReferenceItem.list_key
-    max_length: int = 0  # 0 = the kind's default
-    past: bool = False  # dates: must be today or earlier
-    show_if: tuple[str, str] | None = None  # (other field, value) — asked only then
-
-
-@dataclass(frozen=True)
-class Table:
-    """Repeating rows (the seeds' tables), added one at a time with "Add another"."""
-
-    name: str
-    label: str
-    columns: tuple[Field, ...]
-    hint: str = ""
-    max_rows: int = 30
-    row_noun: str = "person"
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    items: tuple[Field | Table, ...]
-    intro: str = ""
-    completed_by: str = "referrer"  # or "lead": the agency safeguarding lead completes it when authorising
-
-    @property
-    def fields(self) -> tuple[Field, ...]:
-        return tuple(i for i in self.items if isinstance(i, Field))
-
-    @property
-    def tables(self) -> tuple[Table, ...]:
-        return tuple(i for i in self.items if isinstance(i, Table))
+PHONE_RE = re.compile(r"^[0-9 +()\-]{6,30}$")
 
 
 CHARACTERISTICS = (
@@ -352,31 +329,67 @@ DEFAULT_REFERENCE_LISTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class FormSpec:
-    variant: str
-    sections: tuple[Section, ...]
-    labels: dict[str, str] = field(default_factory=dict)
+def cross_context(spec: FormSpec, partnership: Any, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Clean values of the sections other sections check dates against (birth, incident, death),
+    for ``SectionForm(context=...)`` when one section is validated on its own."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in ("child", "reporting"):
+        section = spec.section(key)
+        if section is None:
+            continue
+        form = section_form(spec, section, partnership, answers.get(key))
+        if form.is_valid():
+            out[key] = form.cleaned_data
+    return out
 
-    def section(self, key: str) -> Section | None:
-        return next((s for s in self.sections if s.key == key), None)
 
-    @property
-    def referrer_sections(self) -> tuple[Section, ...]:
-        return tuple(s for s in self.sections if s.completed_by == "referrer")
+def referral_cross_checks(form: Any, cleaned: dict[str, Any]) -> None:
+    """Dates that must be in order across sections (birth ≤ incident, birth ≤ death), the telephone
+    number, and a child protection plan's end after its start. ``form`` is a
+    ``core.forms.sections.SectionForm``; other sections' clean values are in ``form.context``."""
+    key = form.section.key
+    birth = (
+        cleaned.get("date_of_birth") if key == "child" else form.context.get("child", {}).get("date_of_birth")
+    )
+    incident = (
+        cleaned.get("incident_date")
+        if key == "reporting"
+        else form.context.get("reporting", {}).get("incident_date")
+    )
+    death = (
+        cleaned.get("date_of_death")
+        if key == "reporting"
+        else form.context.get("reporting", {}).get("date_of_death")
+    )
+    if isinstance(birth, dt.date) and isinstance(incident, dt.date) and birth > incident:
+        target = "date_of_birth" if key == "child" else "incident_date"
+        if target in form.fields and target not in form.errors:
+            form.add_error(target, "The child's date of birth must be on or before the date of the incident")
+    if isinstance(birth, dt.date) and isinstance(death, dt.date) and death < birth:
+        target = "date_of_death" if key == "reporting" else "date_of_birth"
+        if target in form.fields and target not in form.errors:
+            form.add_error(target, "The date of death must be on or after the child's date of birth")
+    if key == "referrer" and cleaned.get("phone") and not PHONE_RE.match(cleaned["phone"]):
+        form.add_error("phone", "Enter a telephone number, like 01632 960 001 or +44 7700 900 982")
+    for start, end in (("cpp_start", "cpp_end"),):
+        a, b = cleaned.get(start), cleaned.get(end)
+        if isinstance(a, dt.date) and isinstance(b, dt.date) and b < a and end not in form.errors:
+            form.add_error(end, "The date the plan ended must be on or after the date it started")
 
 
-def form_spec(profile_data: dict | None) -> FormSpec:
+def form_spec(profile_data: dict[str, Any] | None) -> FormSpec:
     """The referral form a partnership's profile asks for (``referral: {form: <variant>, labels: {}}``)."""
     config = (profile_data or {}).get("referral") or {}
     variant = config.get("form", "core")
     if variant not in VARIANTS:
         variant = "core"
     labels = dict(config.get("labels") or {})
-    return FormSpec(variant, tuple(SECTIONS[k] for k in VARIANTS[variant]), labels)
+    return FormSpec(
+        variant, tuple(SECTIONS[k] for k in VARIANTS[variant]), labels, checks=(referral_cross_checks,)
+    )
 
 
-def validate_referral_config(profile_data: dict) -> None:
+def validate_referral_config(profile_data: dict[str, Any]) -> None:
     """Registered as a profile validator: the ``referral`` section, when present, must make sense."""
     config = profile_data.get("referral")
     if config is None:

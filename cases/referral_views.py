@@ -16,11 +16,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
-from cases import access, section_pages, services
+from cases import access, services
 from cases.forms import AcknowledgeForm, AuthoriseForm, WithdrawForm
 from cases.models import Referral
-from cases.referral_form import FormSpec, form_spec
-from cases.referral_forms import clean_answers, section_form
+from cases.pdf import render_referral_pdf
+from cases.referral_form import cross_context, form_spec
+from core.forms import pages as section_pages
+from core.forms.spec import FormSpec
+from core.forms.summary import answers_summary
+from core.users import signed_in
 from partnerships.access import access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
@@ -34,19 +38,6 @@ def _spec(referral: Referral) -> FormSpec:
 
 def _url(name: str, referral: Referral, *extra: Any) -> str:
     return reverse(name, args=[referral.partnership.slug, referral.pk, *extra])
-
-
-def _context_values(spec: FormSpec, referral: Referral) -> dict[str, dict[str, Any]]:
-    """Clean values of the other sections, for checks across sections (dates in order)."""
-    out: dict[str, dict[str, Any]] = {}
-    for key in ("child", "reporting"):
-        section = spec.section(key)
-        if section is None:
-            continue
-        form = section_form(spec, section, referral.partnership, referral.answers.get(key))
-        if form.is_valid():
-            out[key] = form.cleaned_data
-    return out
 
 
 @login_required
@@ -104,7 +95,7 @@ def referral_start(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             try:
                 referral = services.referral_start(
-                    partnership=standing.partnership, agency=agency, by=request.user, token=token
+                    partnership=standing.partnership, agency=agency, by=signed_in(request), token=token
                 )
             except services.CaseError as exc:
                 error = str(exc)
@@ -137,27 +128,9 @@ def _task_list(spec: FormSpec, referral: Referral, editable: bool) -> list[dict[
 def _summary(
     spec: FormSpec, referral: Referral
 ) -> tuple[list[dict[str, Any]], dict[str, list[tuple[str, str]]]]:
-    values, errors = clean_answers(spec, referral.partnership, referral.answers)
-    sections = []
-    for section in spec.sections:
-        rows = []
-        data = values.get(section.key)
-        raw = referral.answers.get(section.key) or {}
-        for item in section.items:
-            if hasattr(item, "columns"):
-                table_rows = (data or {}).get(item.name) if data else None
-                rows.append({"label": item.label, "table": item, "rows": table_rows or []})
-            else:
-                value = (data or {}).get(item.name) if data else raw.get(item.name, "")
-                rows.append(
-                    {
-                        "label": spec.labels.get(f"{section.key}.{item.name}", item.label),
-                        "field": item,
-                        "value": value,
-                    }
-                )
-        sections.append({"section": section, "rows": rows, "errors": errors.get(section.key, [])})
-    return sections, errors
+    """The referral's "check your answers" summary. Kept for callers not yet moved to
+    ``core.forms.summary.answers_summary`` (issue 9; see kernel-moves.txt)."""
+    return answers_summary(spec, referral.partnership, referral.answers)
 
 
 @login_required
@@ -208,7 +181,7 @@ def referral_section(request: HttpRequest, slug: str, referral_id: int, section_
     section = spec.section(section_key)
     if section is None or section.completed_by != "referrer":
         raise Http404("No such section.")
-    context = _context_values(spec, referral)
+    context = cross_context(spec, referral.partnership, referral.answers)
     keys = [s.key for s in spec.referrer_sections]
     next_key = keys[keys.index(section.key) + 1] if keys.index(section.key) + 1 < len(keys) else None
     if request.method == "POST":
@@ -217,7 +190,7 @@ def referral_section(request: HttpRequest, slug: str, referral_id: int, section_
         )
         services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=posted.raw,
             complete=posted.valid
@@ -278,7 +251,7 @@ def referral_autosave(request: HttpRequest, slug: str, referral_id: int, section
     if raw != (referral.answers.get(section.key) or {}):
         services.referral_save_section(
             referral=referral,
-            by=request.user,
+            by=signed_in(request),
             section_key=section.key,
             raw=raw,
             complete=False if previous_state != "completed" else form.is_valid(),
@@ -311,7 +284,7 @@ def referral_check(request: HttpRequest, slug: str, referral_id: int) -> HttpRes
     error = ""
     if request.method == "POST":
         try:
-            services.referral_submit(referral=referral, by=request.user)
+            services.referral_submit(referral=referral, by=signed_in(request))
         except services.CaseError as exc:
             error = str(exc)
         else:
@@ -343,22 +316,21 @@ def referral_authorise(request: HttpRequest, slug: str, referral_id: int) -> Htt
     referral, standing = access.access_referral_for_authorise(request.user, slug, referral_id)
     spec = _spec(referral)
     sections, _errors = _summary(spec, referral)
-    initial = {
-        "officer": f"{request.user.full_name}{', ' + request.user.job_title if request.user.job_title else ''}"
-    }
+    user = signed_in(request)
+    initial = {"officer": f"{user.full_name}{', ' + user.job_title if user.job_title else ''}"}
     form = AuthoriseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "authorise":
                 services.referral_authorise(
                     referral=referral,
-                    by=request.user,
+                    by=signed_in(request),
                     raw={"officer": form.cleaned_data["officer"], "comments": form.cleaned_data["comments"]},
                 )
                 messages.success(request, "Referral authorised and sent to the business unit.")
             else:
                 services.referral_return(
-                    referral=referral, by=request.user, comment=form.cleaned_data["comments"]
+                    referral=referral, by=signed_in(request), comment=form.cleaned_data["comments"]
                 )
                 messages.success(request, "Referral returned to the referrer with your comments.")
         except services.CaseError as exc:
@@ -402,7 +374,7 @@ def referral_acknowledge(request: HttpRequest, slug: str, referral_id: int) -> H
         try:
             case = services.referral_acknowledge(
                 referral=referral,
-                by=request.user,
+                by=signed_in(request),
                 received_on=form.cleaned_data["received_on"],
                 became_aware_on=form.cleaned_data["became_aware_on"],
                 kind=form.cleaned_data["kind"],
@@ -427,7 +399,9 @@ def referral_withdraw(request: HttpRequest, slug: str, referral_id: int) -> Http
     referral, standing = access.access_referral_for_edit(request.user, slug, referral_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.referral_withdraw(referral=referral, by=request.user, reason=form.cleaned_data["reason"])
+        services.referral_withdraw(
+            referral=referral, by=signed_in(request), reason=form.cleaned_data["reason"]
+        )
         messages.success(request, "Referral withdrawn.")
         return redirect(reverse("referral_list", args=[slug]))
     return render(
@@ -441,8 +415,6 @@ def referral_withdraw(request: HttpRequest, slug: str, referral_id: int) -> Http
 @login_required
 @require_GET
 def referral_pdf(request: HttpRequest, slug: str, referral_id: int) -> HttpResponse:
-    from cases.pdf import render_referral_pdf
-
     referral, _standing = access.access_referral_for_view(request.user, slug, referral_id)
     spec = _spec(referral)
     sections, _errors = _summary(spec, referral)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from audit.services import access_record
 from cases.access import access_case_for_view, cases_visible_to
-from cases.panels import panels
+from core.panels import panels
 from partnerships.access import access_partnership_for_view
 
 

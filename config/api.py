@@ -11,6 +11,10 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cases.api import register as register_cases
+from rapidreview.api import register as register_rapid_review
+from rapidreview.api_meeting import register as register_rapid_review_meeting
+
 router = DefaultRouter()
 
 
@@ -23,15 +27,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
-def _register_all() -> None:
-    # Each app's API module registers its routes here (config is the top of the dependency order).
-    from cases.api import register as register_cases
-    from rapidreview.api import register as register_rapid_review
-    from rapidreview.api_meeting import register as register_rapid_review_meeting
-
-    register_cases(router)
-    register_rapid_review(router)
-    register_rapid_review_meeting(router)
-
-
-_register_all()
+# Each app's API module registers its routes here (config is the top of the dependency order).
+register_cases(router)
+register_rapid_review(router)
+register_rapid_review_meeting(router)

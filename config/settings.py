@@ -11,7 +11,12 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Lets Django's generic classes (ModelAdmin[Model], ModelForm[Model], QuerySet[Model]) be subscripted
+# at run time, as the type hints write them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     # Ours, engines first.
     "audit",
     "partnerships",
+    "core",  # the shared kernel, below the engines and the stages
     "deadlines",
     "signoffs",
     "notifications",
@@ -106,7 +112,7 @@ TEMPLATES = [
                 "partnerships.context_processors.shell",
                 "notifications.context_processors.unread",
             ],
-            "builtins": ["partnerships.templatetags.govuk", "cases.templatetags.answers"],
+            "builtins": ["partnerships.templatetags.govuk", "core.templatetags.answers"],
         },
     }
 ]

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.urls import reverse
 
+from core.doors import can_change_case, cases_visible_to
+from core.panels import CasePanel, register_case_panel
+
 
 def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any]:
-    from cases.access import can_change_case
     from deadlines.selectors import deadlines_for_case
 
     current = case.partnership.profile
@@ -20,7 +22,6 @@ def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any
 
 
 def _home_tasks(user: Any, standing: Any) -> list[Any]:
-    from cases.access import cases_visible_to
     from deadlines.selectors import deadlines_for_partnership
     from partnerships.home import Task
 
@@ -45,7 +46,6 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
 
 
 def register() -> None:
-    from cases.panels import CasePanel, register_case_panel
     from partnerships.home import TaskSource, register_task_source
     from partnerships.nav import NavItem, register_nav
     from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role

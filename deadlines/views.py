@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.access import access_case_for_change, cases_visible_to
+from core.doors import access_case_for_change, cases_visible_to
 from deadlines import services
 from deadlines.forms import PauseForm, ReapplyForm, RecordDateForm, WaiveForm
 from deadlines.models import Deadline

@@ -6,6 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from notifications import panels
+        from notifications import messaging, panels
 
         panels.register()
+        messaging.register()  # the kernel's notify() sends through this engine

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from core.doors import cases_visible_to
 from deadlines.models import Deadline
 from notifications.models import Kind, OutboxMessage, Status
 from notifications.recipients import Directory, subject_agencies
@@ -110,8 +111,6 @@ def outbox_failed_count(partnership: Partnership) -> int:
 def deadlines_for_user(user: Any) -> list[Deadline]:
     """Live deadlines the person is responsible for (as the reminders would find them), in cases
     they may see, across their partnerships."""
-    from cases.access import cases_visible_to
-
     partnerships = list(partnerships_visible_to(user))
     if not partnerships:
         return []

@@ -758,7 +758,7 @@ SUBJECTS: dict[str, str] = {
 
 
 def _visible_case_ids(user: Any, partnership: Partnership, case_ids: Iterable[int | None]) -> set[int]:
-    from cases.access import cases_visible_to  # lazily: engines reach cases through the door only
+    from core.doors import cases_visible_to  # engines reach cases through the door cases registers
 
     ids = {c for c in case_ids if c}
     if not ids:

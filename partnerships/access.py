@@ -16,12 +16,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from guardian.shortcuts import get_objects_for_user
 
 from partnerships.models import Membership, Partnership, User
 from partnerships.roles import Role
 
 _CACHE_ATTR = "_partnership_roles_cache"
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request type of a view behind ``login_required``: its user is signed in, never anonymous."""
+
+    user: User
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,6 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
 def _granted_partnership_ids(user: Any) -> list[int]:
     """Partnerships granted to this person by name (guardian). Superusers get no implicit access:
     platform staff do not see case material unless given a role."""
-    from guardian.shortcuts import get_objects_for_user
-
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     qs = get_objects_for_user(

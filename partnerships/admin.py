@@ -31,7 +31,7 @@ from partnerships.services import ServiceError, membership_grant, membership_gra
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff"]
     search_fields = ["email", "full_name"]
@@ -59,7 +59,7 @@ class UserAdmin(BaseUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Agency]):
     """Who holds which role, to read. Grants go through MembershipAdmin's add form (the service)."""
 
     model = Membership
@@ -74,7 +74,7 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
-class MembershipGrantForm(forms.ModelForm):
+class MembershipGrantForm(forms.ModelForm[Membership]):
     """Name a partnership administrator. The service's own rule decides, so the admin and the
     partnership's pages can never disagree."""
 
@@ -106,7 +106,7 @@ class MembershipGrantForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ["user", "role", "agency", "is_active", "created_at"]
     list_filter = ["agency__partnership", "role", "is_active"]
     autocomplete_fields = ["user"]
@@ -139,26 +139,26 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "partnership", "kind", "is_statutory_partner"]
     list_filter = ["partnership", "kind", "is_statutory_partner"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
 
-class ClosureDayInline(admin.TabularInline):
+class ClosureDayInline(admin.TabularInline[ClosureDay, Partnership]):
     model = ClosureDay
     extra = 0
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(admin.ModelAdmin[Partnership]):
     list_display = ["name", "slug", "reference_prefix", "profile"]
     readonly_fields = ["profile"]
     inlines = [ClosureDayInline]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[ProcedureProfile]):
     """Edit a profile as YAML. Saving never changes a stored version: it installs a new one."""
 
     text = forms.CharField(
@@ -184,7 +184,7 @@ class ProfileForm(forms.ModelForm):
 
 
 @admin.register(ProcedureProfile)
-class ProcedureProfileAdmin(admin.ModelAdmin):
+class ProcedureProfileAdmin(admin.ModelAdmin[ProcedureProfile]):
     form = ProfileForm
     list_display = ["partnership", "version", "created_at", "source"]
     list_filter = ["partnership"]
@@ -207,6 +207,6 @@ class ProcedureProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferenceItem)
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(admin.ModelAdmin[ReferenceItem]):
     list_display = ["label", "list_key", "partnership", "position", "is_active"]
     list_filter = ["partnership", "list_key", "is_active"]

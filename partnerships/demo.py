@@ -174,7 +174,11 @@ def load_partnerships(*, published_credentials: bool = True) -> int:
             "business_unit": _agency(partnership, f"{spec.name} business unit", AgencyKind.OTHER, False),
         }
         for name, kind in spec.others:
-            key = {AgencyKind.HEALTH_PROVIDER: "provider", AgencyKind.EDUCATION: "education"}.get(kind, kind)
+            short_keys: dict[str, str] = {
+                AgencyKind.HEALTH_PROVIDER: "provider",
+                AgencyKind.EDUCATION: "education",
+            }
+            key = short_keys.get(kind, kind)
             agencies[str(key)] = _agency(partnership, name, kind, False)
         for local, role, agency_key in USERS:
             label = LABELS.get(local, Role(role).label)

@@ -35,7 +35,8 @@ class SignInForm(GovukForm):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         if address_locked_for_source(self.request, cleaned["username"].strip().lower()):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 
-@shared_task(name="partnerships.heartbeat", ignore_result=True)
+@shared_task(name="partnerships.heartbeat", ignore_result=True)  # type: ignore[untyped-decorator]
 def heartbeat() -> None:
     path = settings.VAR_DIR / "heartbeat.json"
     tmp = path.with_suffix(".tmp")

@@ -13,15 +13,17 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import audit_record
 from partnerships import access, services
 from partnerships.account_views import after_password
-from partnerships.forms import ClosureDayForm, SignInForm
+from partnerships.forms import ClosureDayForm, ReferenceItemForm, SignInForm
 from partnerships.home import tasks_for
-from partnerships.models import Agency, ClosureDay, Membership
+from partnerships.models import Agency, ClosureDay, Membership, ReferenceItem
 from partnerships.roles import ROLE_DESCRIPTIONS, Role
 
 SIGNED_IN_COOKIE = "signed_in"
@@ -101,7 +103,7 @@ def switch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_home(request: access.AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     standing = access.access_partnership_for_view(request.user, slug)
     request.session["partnership"] = standing.partnership.slug
     memberships = list(
@@ -207,11 +209,6 @@ def raise_404(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
     """The partnership's drop-down lists (legal status, where the child lived, main cause, …)."""
-    from django.utils.text import slugify
-
-    from partnerships.forms import ReferenceItemForm
-    from partnerships.models import ReferenceItem
-
     standing = access.access_partnership_for_admin(request.user, slug)
     items = ReferenceItem.objects.filter(partnership=standing.partnership).order_by(
         "list_key", "position", "label"
@@ -226,24 +223,26 @@ def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
             messages.error(request, "That list does not exist.")
             return redirect("reference_lists", slug=slug)
         if "toggle" in request.POST:
-            item = ReferenceItem.objects.filter(
+            toggled = ReferenceItem.objects.filter(
                 partnership=standing.partnership,
                 pk=request.POST.get("toggle", "0") if str(request.POST.get("toggle", "")).isdigit() else 0,
             ).first()
-            if item is None:
+            if toggled is None:
                 messages.error(request, "That option does not exist.")
             else:
-                item.is_active = not item.is_active
-                item.save(update_fields=["is_active"])
-                from audit.services import audit_record
-
+                toggled.is_active = not toggled.is_active
+                toggled.save(update_fields=["is_active"])
                 audit_record(
                     actor=request.user,
                     action="partnerships.reference_item.toggled",
                     obj=standing.partnership,
-                    changes={f"{item.list_key}:{item.value}": [not item.is_active, item.is_active]},
+                    changes={
+                        f"{toggled.list_key}:{toggled.value}": [not toggled.is_active, toggled.is_active]
+                    },
                 )
-                messages.success(request, f"“{item.label}” is now {'shown' if item.is_active else 'hidden'}.")
+                messages.success(
+                    request, f"“{toggled.label}” is now {'shown' if toggled.is_active else 'hidden'}."
+                )
             return redirect("reference_lists", slug=slug)
         form = ReferenceItemForm(request.POST)
         if form.is_valid():
@@ -262,8 +261,6 @@ def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
                     label=label,
                     position=position,
                 )
-                from audit.services import audit_record
-
                 audit_record(
                     actor=request.user,
                     action="partnerships.reference_item.added",
@@ -292,7 +289,7 @@ def reference_lists(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: access.AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in person's own page: who they are, their roles, and their settings."""
     memberships = (
         Membership.objects.filter(user=request.user, is_active=True)

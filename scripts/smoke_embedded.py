@@ -7,6 +7,7 @@ any failure."""
 
 from __future__ import annotations
 
+import datetime as dt
 import http.cookiejar
 import json
 import os
@@ -142,8 +143,6 @@ def check_outbox(opener: urllib.request.OpenerDirector, started: float, env: dic
     """The demo case has a deadline due today: within two minutes of the start, beat's sweep and the
     worker's delivery must show its e-mail as sent on the Darlington outbox page (issue 4)."""
     sys.path.insert(0, str(ROOT))
-    import datetime as dt
-
     from deadlines.calendar import WorkingCalendar
 
     today = dt.date.today()

@@ -13,7 +13,7 @@ from audit.admin import MetadataOnlyAdmin
 from signoffs.models import RequiredSignatory, Signature, SignoffRequest
 
 
-class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
     extra = 0
     can_delete = False
 

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
@@ -52,9 +55,6 @@ def otpauth_url(key_hex: str, account: str) -> str:
 
 def qr_svg(data: str) -> str:
     """An SVG drawing of ``data`` as a QR code, for inlining in the page."""
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=4)
     out = io.BytesIO()
     image.save(out)
@@ -97,8 +97,6 @@ def verify_device_code(device: Any, code: str) -> tuple[bool, str]:
     if not allowed:
         locked_until = (data or {}).get("locked_until")
         if locked_until is not None:
-            from django.utils import timezone
-
             seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
             return False, (
                 f"Too many wrong codes. Wait {seconds} second{'s' if seconds != 1 else ''} "

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record
 from partnerships.models import Agency, Membership, Partnership
@@ -34,8 +35,6 @@ from signoffs.models import (
 from signoffs.reauth import REAUTH_VALIDITY, ReauthInfo, is_fresh
 
 if TYPE_CHECKING:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from partnerships.models import User
 
 __all__ = [
@@ -451,8 +450,6 @@ def signoff_status(
 
 def otp_device_for(user: User) -> TOTPDevice | None:
     """The person's confirmed authenticator-app device, if they have set one up."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
@@ -464,8 +461,6 @@ def otp_device_confirm(*, user: User, key_hex: str, last_t: int, reauth: ReauthI
     the same code cannot be used again to confirm who they are). Needs a fresh re-authentication,
     so a borrowed session cannot add its own device. Side effects: TOTPDevice, AuditEvent
     ``signoffs.otp_device.confirmed``."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not is_fresh(reauth):
         raise SignoffError(
             "Confirm your password again before setting up one-time codes.", code="reauth_required"
@@ -487,8 +482,6 @@ def otp_device_remove(*, user: User, reauth: ReauthInfo | None) -> int:
     """Remove the person's authenticator-app devices. Needs a fresh re-authentication.
 
     Side effects: TOTPDevice rows deleted, AuditEvent ``signoffs.otp_device.removed``. Returns how many."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not is_fresh(reauth):
         raise SignoffError("Confirm it is you again before removing one-time codes.", code="reauth_required")
     ids = list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))

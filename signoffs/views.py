@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
 
 from audit.services import access_record
 from partnerships.models import Agency
@@ -266,16 +270,12 @@ def _sign(request: HttpRequest, slug: str, signoff_id: int) -> HttpResponse:
 
 
 def _axes_locked(request: HttpRequest, email: str) -> bool:
-    from axes.handlers.proxy import AxesProxyHandler
-
     return bool(AxesProxyHandler.is_locked(request, {"username": email}))
 
 
 def _axes_reset(email: str) -> None:
     # AXES_RESET_ON_SUCCESS: a right password here clears earlier wrong ones, as signing in does.
-    from axes.utils import reset
-
-    reset(username=email)
+    axes_reset(username=email)
 
 
 @never_cache
@@ -318,8 +318,6 @@ def reauth_confirm(request: HttpRequest) -> HttpResponse:
         elif isinstance(form, CodeConfirmForm) and form.is_valid() and device is not None:
             ok, message = otp.verify_device_code(device, form.cleaned_data["code"])
             if ok:
-                from django_otp import login as otp_login
-
                 otp_login(request, device)
                 record_reauth(request, "otp")
                 return HttpResponseRedirect(next_url)
@@ -437,8 +435,6 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
         except services.SignoffError as exc:
             messages.error(request, str(exc))
             return redirect("two_factor")
-        from django_otp import DEVICE_ID_SESSION_KEY
-
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
         messages.success(
             request, "Your authenticator app is removed. Use your password to confirm it is you."

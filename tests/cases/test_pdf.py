@@ -14,8 +14,10 @@ from django.urls import reverse
 
 from audit.models import AccessEvent
 from cases.models import Referral
-from cases.referral_form import Field, Table, form_spec
+from cases.referral_form import form_spec
 from cases.services import referral_authorise, referral_save_section, referral_submit
+from core.forms.spec import Field, Table
+from core.forms.summary import answers_summary
 from partnerships.roles import Role
 from tests.cases.helpers import VALID
 
@@ -138,11 +140,11 @@ def test_markup_in_the_pdf_source_is_escaped(people, draft):
     from django.template.loader import render_to_string
     from django.utils import timezone
 
-    from cases.referral_views import _summary
-
     markup_everywhere(draft)
     draft.refresh_from_db()
-    sections, _errors = _summary(form_spec(draft.partnership.profile.data), draft)
+    sections, _errors = answers_summary(
+        form_spec(draft.partnership.profile.data), draft.partnership, draft.answers
+    )
     html = render_to_string(
         "cases/pdf/referral.html", {"referral": draft, "sections": sections, "generated": timezone.now()}
     )

@@ -1,4 +1,7 @@
-"""The referral stage's parts of the case page and of the home page."""
+"""What the referral stage registers, called once from ``CasesConfig.ready()`` (DESIGN.md "How a
+stage hands over"): its stages (``cases.stages``, on import), its procedure-profile section
+validator, the case door for the engines, its case-page panel, navigation and home-page tasks.
+Page glue (task titles, colours, ``reverse()``) lives here, not in the services."""
 
 from __future__ import annotations
 
@@ -6,14 +9,23 @@ from typing import Any
 
 from django.urls import reverse
 
+from cases import access, stages
+from cases.models import CaseLetter, LearningDecision, NotificationDecision, PanelNotification, Referral
+from cases.referral_form import validate_referral_config
+from core.doors import register_case_door
+from core.panels import CasePanel, register_case_panel
+from partnerships.home import Task, TaskSource, register_task_source
+from partnerships.nav import NavItem, register_nav
+from partnerships.profiles import register_profile_validator
+from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
+
 
 def _actions(case: Any, standing: Any) -> list[dict[str, str]]:
-    from cases import stages
-    from cases.models import CaseLetter
-    from partnerships.roles import Role
-
     slug = case.partnership.slug
-    url = lambda name: reverse(name, args=[slug, case.pk])  # noqa: E731
+
+    def url(name: str) -> str:
+        return reverse(name, args=[slug, case.pk])
+
     bu = standing.has(Role.BUSINESS_UNIT)
     rep = standing.has(Role.PARTNER_REP)
     la_rep = rep and any(
@@ -54,9 +66,6 @@ def _actions(case: Any, standing: Any) -> list[dict[str, str]]:
 
 
 def _panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any]:
-    from cases import stages
-    from cases.models import LearningDecision, NotificationDecision, PanelNotification
-
     config = case.profile.data
     outcomes = {o["key"]: o["label"] for o in config.get("notification_decision", {}).get("outcomes", [])}
     options = {o["key"]: o["label"] for o in config.get("learning_options", [])}
@@ -78,14 +87,9 @@ def _panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any]:
 
 
 def _home_tasks(user: Any, standing: Any) -> list[Any]:
-    from cases.access import cases_visible_to, referrals_visible_to
-    from cases.models import Referral
-    from partnerships.home import Task
-    from partnerships.roles import Role
-
     slug = standing.partnership.slug
     tasks: list[Any] = []
-    for r in referrals_visible_to(user, standing.partnership).select_related("agency"):
+    for r in access.referrals_visible_to(user, standing.partnership).select_related("agency"):
         view = reverse("referral_view", args=[slug, r.pk])
         if r.referrer_id == user.pk and r.status == Referral.Status.DRAFT:
             tasks.append(
@@ -124,9 +128,7 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
                 )
             )
     if standing.has(Role.PARTNER_REP, Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR):
-        from cases import stages
-
-        for case in cases_visible_to(user, standing.partnership).filter(
+        for case in access.cases_visible_to(user, standing.partnership).filter(
             stage__in=[
                 stages.AWAITING_DECISION,
                 stages.LEARNING_CONSIDERATION,
@@ -150,10 +152,14 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
 
 
 def register() -> None:
-    from cases.panels import CasePanel, register_case_panel
-    from partnerships.home import TaskSource, register_task_source
-    from partnerships.nav import NavItem, register_nav
-    from partnerships.roles import Role
+    register_case_door(
+        cases_visible_to=access.cases_visible_to,
+        can_change_case=access.can_change_case,
+        access_case_for_change=access.access_case_for_change,
+        access_case_for_view=access.access_case_for_view,
+    )
+    register_profile_validator(validate_referral_config)
+    register_nav(NavItem("Cases", "case_list", frozenset(PARTNERSHIP_WIDE_ROLES), order=10))
 
     register_case_panel(
         CasePanel("referral", "Referral and decision", "cases/panels/referral.html", _panel_context, order=10)

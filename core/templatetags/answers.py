@@ -1,4 +1,4 @@
-"""Show referral answers in words: dates as "16 April 2025", choices by their labels."""
+"""Show stored answers in words: dates as "16 April 2025", choices by their labels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from cases.referral_form import YES_NO_DK
+from core.forms.spec import YES_NO_DK
+from partnerships.models import ReferenceItem
 
 register = template.Library()
 
@@ -20,8 +21,6 @@ def answer(value: Any, field: Any = None) -> str:
     if field is not None and getattr(field, "choices", None):
         choices.update(dict(field.choices))
     if field is not None and getattr(field, "kind", "") == "reflist":
-        from partnerships.models import ReferenceItem
-
         item = ReferenceItem.objects.filter(list_key=field.ref_list, value=value).first()
         return item.label if item else str(value)
     if isinstance(value, dt.date):
