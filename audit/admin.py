@@ -19,7 +19,6 @@ class MetadataOnlyAdmin(admin.ModelAdmin[Any]):
     the page names the record by type and id (its ``__str__`` may hold a title)."""
 
     change_form_template = "admin/metadata_only_change_form.html"
-    search_fields: tuple[str, ...] = ()
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -306,10 +306,11 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 @login_required
 @require_http_methods(["GET", "POST"])
 def second_factor_reset(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
-    standing, person = access.access_person_for_second_factor_reset(request.user, slug, person_id)
+    admin: Any = request.user  # signed in (login_required)
+    standing, person = access.access_person_for_second_factor_reset(admin, slug, person_id)
     if request.method == "POST":
         try:
-            services.second_factor_reset(by=request.user, user=person, partnership=standing.partnership)
+            services.second_factor_reset(by=admin, user=person, partnership=standing.partnership)
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:

@@ -65,7 +65,8 @@ class MembershipInline(admin.TabularInline[Membership, Agency]):
     model = Membership
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["user", "role", "is_active", "created_at"]
+    fields = ("user", "role", "is_active", "created_at")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -143,7 +143,7 @@ class AccountPasswordChangeForm(PasswordChangeForm):
         _govuk_password_messages(self)
 
 
-class AccountSetPasswordForm(SetPasswordForm):
+class AccountSetPasswordForm(SetPasswordForm[Any]):
     error_list = GovukForm.error_list
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

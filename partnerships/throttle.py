@@ -38,7 +38,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def address_failures(username: str, *, since: dt.datetime) -> int:
-    return AccessFailureLog.objects.filter(username=username, attempt_time__gte=since).count()
+    return int(AccessFailureLog.objects.filter(username=username, attempt_time__gte=since).count())
 
 
 def address_locked_for_source(request: HttpRequest, username: str) -> bool:
