@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -143,7 +143,13 @@ class AccountPasswordChangeForm(PasswordChangeForm):
         _govuk_password_messages(self)
 
 
-class AccountSetPasswordForm(SetPasswordForm[Any]):
+if TYPE_CHECKING:  # django-stubs makes the form generic; at run time it is not subscriptable
+    _SetPasswordFormBase = SetPasswordForm[Any]
+else:
+    _SetPasswordFormBase = SetPasswordForm
+
+
+class AccountSetPasswordForm(_SetPasswordFormBase):
     error_list = GovukForm.error_list
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
