@@ -21,13 +21,14 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-## make run: the app on the embedded default (SQLite, filesystem broker, e-mail to files) with demo data.
+## make run: the app on the embedded default (SQLite, a private Redis under var/ as task queue, e-mail
+## to files) with demo data. scripts/supervise.py restarts any process that dies (docs/adr/0007).
 run: install
 	scripts/ensure-system-packages.sh runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Open http://127.0.0.1:8000 and sign in with a demo user (see README). Ctrl-C stops everything."
-	$(BIN)/honcho start -f Procfile
+	@echo "Open http://$${BIND:-127.0.0.1:8000} and sign in with a demo user (see README). Ctrl-C stops everything."
+	$(BIN)/python scripts/supervise.py -f Procfile
 
 ## make test: everything CI runs, installing what it needs first.
 test: install

@@ -63,7 +63,7 @@ from cases.serializers import (
     SectionResultSerializer,
     SectionSaveSerializer,
 )
-from core.api import (  # the kernel's door; DoorViewSet, R40x, SLUG, *_ERRORS re-exported (issue 9)
+from core.api import (
     ID,
     LIST_ERRORS,
     R400,
@@ -85,18 +85,7 @@ from partnerships.access import Standing
 from partnerships.models import Agency
 from partnerships.roles import Role
 
-__all__ = [  # R40x, SLUG, *_ERRORS and DoorViewSet re-exported from core.api for callers not yet moved
-    "R400",
-    "R403",
-    "R404",
-    "READ_ERRORS",
-    "SLUG",
-    "WRITE_ERRORS",
-    "CaseViewSet",
-    "DoorViewSet",
-    "ReferralViewSet",
-    "register",
-]
+__all__ = ["CaseViewSet", "ReferralViewSet", "register"]
 
 SENT = (Referral.Status.AWAITING_AUTHORISATION, Referral.Status.AUTHORISED, Referral.Status.ACKNOWLEDGED)
 EDITABLE = (Referral.Status.DRAFT, Referral.Status.RETURNED)

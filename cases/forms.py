@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.models import CaseKind
-from core.forms.fields import conditional as conditional  # re-export: kernel moved to core (issue 9)
+from core.forms.fields import conditional
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 

@@ -1,14 +1,10 @@
-"""Links that the referral stage's messages carry. Sending is the kernel's ``core.messaging.notify``
-(re-exported here for callers not yet moved, issue 9)."""
+"""Links that the referral stage's messages carry. Sending is the kernel's ``core.messaging.notify``."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
 from cases.models import Case, Referral
-from core.messaging import notify  # re-export: kernel moved to core (issue 9)
-
-__all__ = ["case_url", "notify", "referral_url"]
 
 
 def case_url(case: Case) -> str:

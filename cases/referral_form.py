@@ -14,23 +14,7 @@ import re
 from typing import Any
 
 from core.forms.sections import section_form
-from core.forms.spec import YES_NO, YES_NO_DK, Field, FormSpec, Section, Table
-
-__all__ = [  # the form engine's classes are re-exported here for callers not yet moved (issue 9)
-    "DEFAULT_REFERENCE_LISTS",
-    "SECTIONS",
-    "VARIANTS",
-    "YES_NO",
-    "YES_NO_DK",
-    "Field",
-    "FormSpec",
-    "Section",
-    "Table",
-    "cross_context",
-    "form_spec",
-    "referral_cross_checks",
-    "validate_referral_config",
-]
+from core.forms.spec import Field, FormSpec, Section, Table
 
 PHONE_RE = re.compile(r"^[0-9 +()\-]{6,30}$")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from cases import access, stages
+from cases import access, profile_section, stages
 from cases.models import CaseLetter, LearningDecision, NotificationDecision, PanelNotification, Referral
 from cases.referral_form import validate_referral_config
 from core.doors import register_case_door
@@ -159,6 +159,7 @@ def register() -> None:
         access_case_for_view=access.access_case_for_view,
     )
     register_profile_validator(validate_referral_config)
+    profile_section.register()
     register_nav(NavItem("Cases", "case_list", frozenset(PARTNERSHIP_WIDE_ROLES), order=10))
 
     register_case_panel(

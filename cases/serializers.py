@@ -13,9 +13,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import CaseKind, Referral
-from core.serializers import (  # the kernel's base; re-exported for callers not yet moved (issue 9)
+from core.serializers import (
     Choice,
-    ErrorSerializer,
     PastDate,
     PastDateTime,
     StrictBool,
@@ -23,23 +22,8 @@ from core.serializers import (  # the kernel's base; re-exported for callers not
     StrictSerializer,
     StrictUUID,
     Text,
-    safe_name,
 )
 from deadlines.models import Deadline
-
-__all__ = [
-    "Choice",
-    "ErrorSerializer",
-    "PastDate",
-    "PastDateTime",
-    "StrictBool",
-    "StrictId",
-    "StrictSerializer",
-    "StrictUUID",
-    "Text",
-    "safe_name",
-]
-
 
 # ------------------------------------------------------------------------------------------------
 # Requests

@@ -1,7 +1,10 @@
 """The case stage machine: the only writer of ``Case.stage`` is ``case_transition`` (cases/services.py).
 
-Later stages (rapid review, practice review) add their stages and the transitions into and out of
-them with ``register_stage`` from their AppConfig.ready, so this module never imports them."""
+Later stages (rapid review, practice review) add their stages, the transitions into and out of them
+and the outcomes that lead into them with ``register_stage`` (or ``register_route`` for a stage
+another app registered) from their ``registry.py``, called by their AppConfig.ready, so this module
+never imports them. A stage that records an outcome asks ``stage_for_outcome`` where it leads and
+never names the later stage (docs/adding-a-stage.md)."""
 
 from __future__ import annotations
 
@@ -16,15 +19,48 @@ class Stage:
 
 _stages: dict[str, Stage] = {}
 _transitions: dict[str, set[str]] = {}
+# (stage left, outcome recorded there) -> the stage that outcome leads into.
+_routes: dict[tuple[str, str], str] = {}
 
 
 def register_stage(
-    key: str, label: str, *, into_from: tuple[str, ...] = (), out_to: tuple[str, ...] = ()
+    key: str,
+    label: str,
+    *,
+    into_from: tuple[str, ...] = (),
+    out_to: tuple[str, ...] = (),
+    entered_on: tuple[str, ...] = (),
 ) -> None:
+    """Add (or relabel) a stage, the stages a case may enter it from (``into_from``) and leave it for
+    (``out_to``). ``entered_on`` names the outcomes, recorded in each stage of ``into_from``, that lead
+    into this one (``stage_for_outcome``)."""
     _stages[key] = Stage(key, label)
     _transitions.setdefault(key, set()).update(out_to)
     for source in into_from:
         _transitions.setdefault(source, set()).add(key)
+    if entered_on:
+        register_route(key, from_stages=into_from, outcomes=entered_on)
+
+
+def register_route(key: str, *, from_stages: tuple[str, ...], outcomes: tuple[str, ...]) -> None:
+    """Say that ``outcomes`` recorded in each of ``from_stages`` lead into the stage ``key`` (which may
+    be registered by another app), and allow the move. Raises ValueError when an outcome of a stage
+    already leads somewhere else: one outcome, one next stage."""
+    for source in from_stages:
+        for outcome in outcomes:
+            current = _routes.get((source, outcome))
+            if current is not None and current != key:
+                raise ValueError(
+                    f"Outcome {outcome!r} of stage {source!r} already leads into {current!r}, not {key!r}."
+                )
+            _routes[(source, outcome)] = key
+        _transitions.setdefault(source, set()).add(key)
+
+
+def stage_for_outcome(outcome: str, from_stage: str) -> str | None:
+    """The stage that ``outcome``, recorded in ``from_stage``, leads into; None when no installed app
+    has registered one."""
+    return _routes.get((from_stage, outcome))
 
 
 def label(key: str) -> str:

@@ -4,10 +4,14 @@ Tasks take ids, are enqueued with ``transaction.on_commit`` and are idempotent; 
 delayed (ETA) tasks: the beat-driven sweep derives them from open deadlines (DESIGN.md, data flow 4).
 """
 
+import logging.config
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -27,6 +31,15 @@ app.conf.update(
         "notifications-deliver": {"task": "notifications.deliver", "schedule": 15.0},
         # Just after midnight in London (app timezone), so yesterday's due dates count as missed.
         "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=5)},
+        # A pack still "being generated" long after it was asked for lost its task (a worker died
+        # and the broker lost the message too): queue it again (docs/adr/0007).
+        "rapidreview-requeue-stale-packs": {"task": "rapidreview.requeue_stale_packs", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks()
+
+
+@setup_logging.connect  # type: ignore[untyped-decorator]
+def _use_django_logging(**kwargs: Any) -> None:
+    """Worker and beat log through settings.LOGGING (JSON in production) instead of Celery's own."""
+    logging.config.dictConfig(settings.LOGGING)

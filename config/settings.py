@@ -1,9 +1,15 @@
 """Settings from the environment.
 
-No variables set gives the *embedded default* of DESIGN.md: SQLite under ``var/``, a Celery broker on
-the filesystem under ``var/``, e-mail written to ``var/mail/``. Setting ``DATABASE_URL``,
-``REDIS_URL``/``CELERY_BROKER_URL``, ``EMAIL_URL``, ``SECRET_KEY`` and ``ALLOWED_HOSTS`` switches each
-piece to production.
+Two ways to run (DESIGN.md; docs/adr/0001 and 0007):
+
+* ``DJANGO_ENV=production`` fails closed: it refuses to start without ``SECRET_KEY``,
+  ``DATABASE_URL``, ``REDIS_URL``, ``EMAIL_URL``, ``ALLOWED_HOSTS`` and ``SITE_URL``
+  (``ImproperlyConfigured`` naming each missing one, ops/environment.py), so a lost variable never
+  falls back to the embedded default.
+* Otherwise (no ``DJANGO_ENV``, or ``embedded``) the *embedded default*: SQLite under ``var/``, a
+  private Redis on a Unix socket under ``var/`` as Celery broker (started by ``make run``), e-mail
+  written to ``var/mail/``. ``DATABASE_URL``, ``REDIS_URL``/``CELERY_BROKER_URL``, ``EMAIL_URL`` and
+  ``SECRET_KEY`` each switch their own piece (the tests use that).
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ from pathlib import Path
 import django_stubs_ext
 import environ
 
+from ops import embedded as embedded_broker
+from ops import environment
+
 # Lets Django's generic classes (ModelAdmin[Model], ModelForm[Model], QuerySet[Model]) be subscripted
 # at run time, as the type hints write them.
 django_stubs_ext.monkeypatch()
@@ -21,15 +30,20 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+DJANGO_ENV = environment.mode(env.ENVIRON)
+PRODUCTION = DJANGO_ENV == environment.PRODUCTION
+if PRODUCTION:
+    environment.check_production(env.ENVIRON)
+
+VAR_DIR = embedded_broker.var_dir(BASE_DIR)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-EMBEDDED = "DATABASE_URL" not in env
+EMBEDDED = not PRODUCTION and "DATABASE_URL" not in env
 DEBUG = env.bool("DEBUG", default=False)
 
 
 def _secret_key() -> str:
-    if "SECRET_KEY" in env:
+    if "SECRET_KEY" in env or PRODUCTION:
         return str(env.str("SECRET_KEY"))
     # Embedded default: a key generated once per installation, kept outside the repository.
     path = VAR_DIR / "secret_key"
@@ -78,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz and /readyz before host checks and the HTTPS redirect (probes come by IP).
+    "ops.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,7 +228,7 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # the link works for an hour
 DEMO_DATA = env.bool("DEMO_DATA", default=EMBEDDED)
 
 # Production hardening: on unless the embedded default is running on plain http.
-SECURE = env.bool("DJANGO_SECURE", default=not EMBEDDED and not DEBUG)
+SECURE = PRODUCTION or env.bool("DJANGO_SECURE", default=not EMBEDDED and not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -220,6 +236,8 @@ SECURE_HSTS_SECONDS = 63072000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# Probes come by IP over plain HTTP from inside the network (ops/middleware.py answers them first).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -235,10 +253,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+# Uploaded and generated files (rapid review packs, documents). Web and worker must see the same
+# folder: in docker-compose.yml a named volume mounted in both; beyond one machine a shared file
+# system (docs/deploy.md). scripts/backup.sh copies it with the database.
+MEDIA_DIR = Path(env.str("MEDIA_DIR", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "media"},
+        "OPTIONS": {"location": MEDIA_DIR},
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,21 +277,18 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@safeguarding-reviews.invalid")
 
-# Celery: a filesystem broker under var/ when no Redis is configured.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_dir = VAR_DIR / "broker"
-    for sub in ("out", "processed", "control"):
-        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "out"),
-        "data_folder_out": str(_broker_dir / "out"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Celery. Embedded default: a private Redis on a Unix socket under var/ (ops/embedded.py, started by
+# make run), not kombu's filesystem transport, whose reader can take a half-written message and die
+# (docs/adr/0007). Tasks are acknowledged late; a task a dead worker held is handed out again after
+# the visibility timeout (short in the embedded default so a killed worker's pack comes back within
+# about a minute; in production longer than any task runs). Tasks are idempotent, so a repeat is safe.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or embedded_broker.broker_url(VAR_DIR))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900 if REDIS_URL else 60),
+    # Look for abandoned messages every 5 seconds (kombu's default is every 100).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
@@ -294,11 +313,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 # No personal data in logs: request lines carry ids only (see docs/adr/0003); nothing logs bodies.
+# Production writes one JSON object a line with e-mail addresses and quoted values masked
+# (ops/logs.py); the worker and beat use this configuration too (config/celery.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},

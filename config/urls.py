@@ -9,6 +9,7 @@ handler403 = "partnerships.views.error_403"
 handler404 = "partnerships.views.error_404"
 
 urlpatterns = [
+    path("", include("ops.urls")),
     path("", include("partnerships.urls")),
     path("", include("audit.urls")),
     path("", include("cases.urls")),

@@ -8,10 +8,13 @@ from django.urls import reverse
 
 from core.doors import can_change_case, cases_visible_to
 from core.panels import CasePanel, register_case_panel
+from deadlines.selectors import deadlines_for_case, deadlines_for_partnership
+from partnerships.home import Task, TaskSource, register_task_source
+from partnerships.nav import NavItem, register_nav
+from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
 
 
 def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any]:
-    from deadlines.selectors import deadlines_for_case
 
     current = case.partnership.profile
     return {
@@ -22,9 +25,6 @@ def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any
 
 
 def _home_tasks(user: Any, standing: Any) -> list[Any]:
-    from deadlines.selectors import deadlines_for_partnership
-    from partnerships.home import Task
-
     rows = deadlines_for_partnership(cases_visible_to(user, standing.partnership), status="live", limit=200)
     tasks = []
     for v in rows:
@@ -46,10 +46,6 @@ def _home_tasks(user: Any, standing: Any) -> list[Any]:
 
 
 def register() -> None:
-    from partnerships.home import TaskSource, register_task_source
-    from partnerships.nav import NavItem, register_nav
-    from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
-
     register_case_panel(
         CasePanel("deadlines", "Deadlines", "deadlines/panel.html", _case_panel_context, order=20)
     )

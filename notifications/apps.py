@@ -6,6 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
+        # Here, not at the top: panels reads models, which load only once the app registry is ready.
         from notifications import messaging, panels
 
         panels.register()

@@ -1,5 +1,6 @@
-"""Personal iCal feeds: a registry of entry sources (deadlines now; meetings from the rapid review
-stage later) rendered with ``icalendar`` as all-day events Outlook and Google Calendar read."""
+"""Personal iCal feeds: a registry of entry sources (deadlines, registered by ``notifications.panels``
+from ``notifications.feeds``; meetings from the rapid review stage) rendered with ``icalendar`` as
+all-day events Outlook and Google Calendar read."""
 
 from __future__ import annotations
 
@@ -30,24 +31,6 @@ def register_calendar_source(key: str, source: CalendarSource) -> None:
     """A stage adds entries to personal feeds, e.g. ``register_calendar_source("meetings", f)``;
     ``f(user)`` must return only what that person may see (its app's permission door)."""
     _sources[key] = source
-
-
-def _deadline_entries(user: object) -> Iterable[CalendarEntry]:
-    from notifications.selectors import deadlines_for_user
-
-    base = settings.SITE_URL.rstrip("/")
-    for d in deadlines_for_user(user):
-        status = {"missed": " (overdue)", "paused": " (paused)"}.get(d.status, "")
-        yield CalendarEntry(
-            uid=f"deadline-{d.pk}",
-            summary=f"{d.case.reference}: {d.label}{status}"[:250],
-            start=d.due,
-            description=f"Deadline of case {d.case.reference}, due {d.due:%A %-d %B %Y}.",
-            url=f"{base}/p/{d.case.partnership.slug}/cases/{d.case_id}/#deadlines",
-        )
-
-
-register_calendar_source("deadlines", _deadline_entries)
 
 
 def render_calendar(user: object) -> bytes:
@@ -107,4 +90,4 @@ def render_invitation(event: dict[str, object], *, reference: str = "", attendee
         vevent.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
     vevent.add("status", "CONFIRMED")
     cal.add_component(vevent)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

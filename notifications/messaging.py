@@ -7,7 +7,7 @@ from typing import Any
 
 from core.messaging import register_message_sender
 from notifications.models import Kind
-from notifications.services import outbox_enqueue_event
+from notifications.outbox import outbox_enqueue_event
 
 
 def enqueue_event_message(

@@ -1,5 +1,5 @@
-"""What notifications adds to other pages: the outbox navigation entry and a home-page task when
-e-mails have failed (the business unit is told in the app)."""
+"""What notifications adds to other pages: the outbox navigation entry, a home-page task when
+e-mails have failed (the business unit is told in the app), and deadlines in personal calendar feeds."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from typing import Any
 
 from django.urls import reverse
 
+from notifications.calendar import register_calendar_source
+from notifications.feeds import deadline_calendar_entries
+from notifications.selectors import outbox_failed_count
+from partnerships.home import Task, TaskSource, register_task_source
+from partnerships.nav import NavItem, register_nav
+from partnerships.roles import Role
+
 
 def _failed_task(user: Any, standing: Any) -> list[Any]:
-    from notifications.selectors import outbox_failed_count
-    from partnerships.home import Task
-
     n = outbox_failed_count(standing.partnership)
     if not n:
         return []
@@ -28,10 +32,7 @@ def _failed_task(user: Any, standing: Any) -> list[Any]:
 
 
 def register() -> None:
-    from partnerships.home import TaskSource, register_task_source
-    from partnerships.nav import NavItem, register_nav
-    from partnerships.roles import Role
-
+    register_calendar_source("deadlines", deadline_calendar_entries)
     register_nav(NavItem("Outbox", "outbox", frozenset({Role.BUSINESS_UNIT}), order=70))
     register_task_source(
         TaskSource("notifications.failed", frozenset({Role.BUSINESS_UNIT}), _failed_task, order=5)

@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 
 from core.doors import cases_visible_to
 from deadlines.models import Deadline
+from notifications.messages import describe_message, visible_case_ids
 from notifications.models import Kind, OutboxMessage, Status
+from notifications.outbox import LIVE, today
 from notifications.recipients import Directory, subject_agencies
-from notifications.services import LIVE, _visible_case_ids, describe_message, today
 from partnerships.access import partnerships_visible_to
 from partnerships.models import Partnership
 
@@ -54,7 +55,7 @@ def notifications_for_user(user: Any, rows: list[OutboxMessage]) -> list[Notific
     visible: set[int] = set()
     for r in rows:
         if r.partnership_id in by_partnership:
-            visible |= _visible_case_ids(user, r.partnership, by_partnership.pop(r.partnership_id))
+            visible |= visible_case_ids(user, r.partnership, by_partnership.pop(r.partnership_id))
     on = today()
     out = []
     calendars: dict[int, Any] = {}

@@ -9,22 +9,23 @@ import datetime as dt
 
 from celery import shared_task
 
-from notifications import services
+from notifications import delivery
+from notifications import sweep as reminder_sweep
 
 
 @shared_task(name="notifications.sweep", ignore_result=True)  # type: ignore[untyped-decorator]
 def sweep(on: str | None = None) -> int:
     """Insert today's reminders (or those of ``on``, an ISO date), then start a delivery round."""
-    result = services.sweep(on=dt.date.fromisoformat(on) if on else None)
-    services.outbox_dispatch()
+    result = reminder_sweep.sweep(on=dt.date.fromisoformat(on) if on else None)
+    delivery.outbox_dispatch()
     return result.inserted
 
 
 @shared_task(name="notifications.deliver", ignore_result=True)  # type: ignore[untyped-decorator]
 def deliver() -> int:
-    return services.outbox_dispatch().claimed
+    return delivery.outbox_dispatch().claimed
 
 
 @shared_task(name="notifications.send_batch", ignore_result=True)  # type: ignore[untyped-decorator]
 def send_batch(ids: list[int], token: str) -> int:
-    return services.outbox_send_batch(ids, token).sent
+    return delivery.outbox_send_batch(ids, token).sent

@@ -3,6 +3,7 @@ business unit's outbox with resend; the secret calendar feed itself."""
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
-from notifications import services
+from notifications import digest, feeds
+from notifications import outbox as outbox_services
 from notifications.access import access_outbox_for_change, access_outbox_for_view
 from notifications.calendar import render_calendar
 from notifications.forms import OutboxFilterForm, PreferenceForm
@@ -27,8 +29,14 @@ from notifications.selectors import (
     outbox_failed_count,
     outbox_for_partnership,
 )
+from partnerships.models import User
 
 FEED_SESSION_KEY = "notifications.new_feed_token"
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The person behind a ``login_required`` view."""
+    return cast(User, request.user)
 
 
 def _page_number(request: HttpRequest) -> str:
@@ -52,14 +60,14 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
     if page.isdigit():
         target += f"?page={page}"
     if request.POST.get("all") == "1":
-        n = services.notifications_mark_read(user=request.user)
+        n = outbox_services.notifications_mark_read(user=_signed_in(request))
         messages.success(request, f"{n} notification{'s' if n != 1 else ''} marked as read.")
         return redirect(target)
     raw = request.POST.get("id", "")
     if not raw.isdigit():
         messages.error(request, "Choose a notification to mark as read.")
         return redirect(target)
-    if services.notifications_mark_read(user=request.user, ids=[int(raw)]):
+    if outbox_services.notifications_mark_read(user=_signed_in(request), ids=[int(raw)]):
         messages.success(request, "Notification marked as read.")
     return redirect(target)
 
@@ -67,11 +75,11 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    pref = NotificationPreference.objects.filter(user=request.user).first()
+    pref = NotificationPreference.objects.filter(user=_signed_in(request)).first()
     initial = {"frequency": pref.frequency if pref else NotificationPreference.Frequency.IMMEDIATE}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.preference_set(user=request.user, frequency=form.cleaned_data["frequency"])
+        digest.preference_set(user=_signed_in(request), frequency=form.cleaned_data["frequency"])
         messages.success(request, "Your notification settings have been saved.")
         return redirect("notification_settings")
     return render(request, "notifications/settings.html", {"form": form}, status=400 if form.errors else 200)
@@ -84,11 +92,11 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "create":
-            token = services.calendar_feed_create(user=request.user)
+            token = feeds.calendar_feed_create(user=_signed_in(request))
             request.session[FEED_SESSION_KEY] = token
             messages.success(request, "Your calendar link is ready. Copy it now: it will not be shown again.")
         elif action == "revoke":
-            if services.calendar_feed_revoke(user=request.user):
+            if feeds.calendar_feed_revoke(user=_signed_in(request)):
                 messages.success(
                     request, "Your calendar link has been stopped. Calendars using it will no longer update."
                 )
@@ -97,13 +105,13 @@ def calendar_feed_settings(request: HttpRequest) -> HttpResponse:
         return redirect("calendar_feed_settings")
     token = request.session.pop(FEED_SESSION_KEY, None)
     feed_url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[token]) if token else ""
-    feed = CalendarFeed.objects.filter(user=request.user, revoked_at=None).first()
+    feed = CalendarFeed.objects.filter(user=_signed_in(request), revoked_at=None).first()
     return render(request, "notifications/calendar.html", {"feed": feed, "feed_url": feed_url})
 
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = services.calendar_feed_for_token(token)
+    feed = feeds.calendar_feed_for_token(token)
     if feed is None:
         raise Http404("No such calendar.")
     access_record(user=feed.user, kind="download", detail="Personal calendar feed")
@@ -135,7 +143,7 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
             "failed_count": outbox_failed_count(standing.partnership),
             "query": query,
             "resendable": {Status.SENT, Status.IN_DIGEST, Status.FAILED},
-            "max_attempts": services.max_attempts(),
+            "max_attempts": outbox_services.max_attempts(),
         },
         status=400 if form.errors else 200,
     )
@@ -151,8 +159,10 @@ def outbox_resend(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, "Choose a message to send again.")
         return redirect(target)
     try:
-        row = services.outbox_resend(partnership=standing.partnership, message_id=int(raw), by=request.user)
-    except services.NotificationError as exc:
+        row = outbox_services.outbox_resend(
+            partnership=standing.partnership, message_id=int(raw), by=_signed_in(request)
+        )
+    except outbox_services.NotificationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Message {row.pk} will be sent again within a minute.")

@@ -25,9 +25,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from cases.api import R400, R403, R404, SLUG, DoorViewSet
-from cases.referral_forms import SectionForm, data_to_raw
+from core.api import R400, R403, R404, SLUG, DoorViewSet
+from core.forms.sections import SectionForm, data_to_raw
 from partnerships.access import Standing
+from partnerships.models import User
+from partnerships.roles import PARTNERSHIP_WIDE_ROLES
 from rapidreview import access, services
 from rapidreview.models import InformationRequest
 from rapidreview.return_form import return_spec
@@ -35,23 +37,30 @@ from rapidreview.return_form import return_spec
 R409 = {409: R400}
 
 
-class SubmitSerializer(serializers.Serializer):
+def _person(request: Request) -> User:
+    """The person signed in: the door (``cases.api.DoorViewSet``) lets nobody else through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class SubmitSerializer(serializers.Serializer[object]):
     nil = serializers.BooleanField(
         default=False, help_text="True for a nil return: the agency has nothing to give."
     )
     nil_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class AuthoriseReturnSerializer(serializers.Serializer):
+class AuthoriseReturnSerializer(serializers.Serializer[object]):
     authoriser_name = serializers.CharField(max_length=200, allow_blank=True, required=False)
     authoriser_role = serializers.CharField(max_length=200, allow_blank=True, required=False)
 
 
-class SendBackSerializer(serializers.Serializer):
+class SendBackSerializer(serializers.Serializer[object]):
     reason = serializers.CharField(max_length=3000)
 
 
-class AnswersSerializer(serializers.Serializer):
+class AnswersSerializer(serializers.Serializer[object]):
     answers = serializers.DictField(
         child=serializers.JSONField(),
         help_text="Raw answers keyed by input name, as the web form posts them.",
@@ -71,7 +80,7 @@ def _detail(req: InformationRequest, standing: Standing, user: Any) -> dict[str,
     visible = access.return_contents_visible(user, standing, req)
     return {
         "id": req.pk,
-        "case": req.review.case.reference if standing.roles & access.PARTNERSHIP_WIDE_ROLES else None,
+        "case": req.review.case.reference if standing.roles & PARTNERSHIP_WIDE_ROLES else None,
         "agency": req.agency.name,
         "status": req.status,
         "status_label": req.get_status_display(),
@@ -215,7 +224,11 @@ class InformationRequestViewSet(DoorViewSet):
         form = SectionForm(data, spec=spec, section=section, partnership=req.review.partnership, rows=rows)
         valid = form.is_valid()
         services.return_save_section(
-            request=req, by=request.user, section_key=section.key, raw=data_to_raw(form, data), complete=valid
+            request=req,
+            by=_person(request),
+            section_key=section.key,
+            raw=data_to_raw(form, data),
+            complete=valid,
         )
         result = self._respond(req)
         result.data["section"] = {
@@ -233,7 +246,7 @@ class InformationRequestViewSet(DoorViewSet):
         try:
             services.return_submit(
                 request=req,
-                by=request.user,
+                by=_person(request),
                 nil=body.validated_data["nil"],
                 nil_reason=body.validated_data.get("nil_reason", ""),
             )
@@ -249,7 +262,7 @@ class InformationRequestViewSet(DoorViewSet):
         try:
             services.return_authorise(
                 request=req,
-                by=request.user,
+                by=_person(request),
                 authoriser_name=body.validated_data.get("authoriser_name", ""),
                 authoriser_role=body.validated_data.get("authoriser_role", ""),
             )
@@ -263,7 +276,7 @@ class InformationRequestViewSet(DoorViewSet):
         body = SendBackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.return_send_back(request=req, by=request.user, reason=body.validated_data["reason"])
+            services.return_send_back(request=req, by=_person(request), reason=body.validated_data["reason"])
         except services.RapidReviewError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return self._respond(req)

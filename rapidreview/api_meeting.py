@@ -34,16 +34,40 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from cases.access import cases_visible_to
-from cases.api import READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
-from cases.serializers import StrictSerializer, Text
+from core.api import READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
+from core.serializers import StrictSerializer, Text
 from partnerships.access import Standing
+from partnerships.models import User
 from rapidreview import access
-from rapidreview import meeting_services as ms
+from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.models import Attendance, Decision, Meeting, MeetingRecord, RapidReview
+from rapidreview.qa import qa_checks
+from rapidreview.selectors import (
+    TEXT_FIELDS,
+    decision_blockers,
+    decision_editable,
+    decision_signoff,
+    latest_decision,
+    learning_choices,
+    meeting_warnings,
+    meeting_window,
+    outcome_choices,
+    quorum,
+    tally_rule,
+    vote_mode,
+    vote_result,
+)
 from rapidreview.services import RapidReviewError
 
 OBJECT = OpenApiResponse(OpenApiTypes.OBJECT, description="See the module's description of the fields.")
 LIST = OpenApiResponse(OpenApiTypes.OBJECT, description="A page: count, next, previous, results.")
+
+
+def _person(request: Request) -> User:
+    """The person signed in: the door (``cases.api.DoorViewSet``) lets nobody else through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 def _decision_door(user: Any, slug: str, case_id: int) -> tuple[RapidReview, Standing]:
@@ -68,7 +92,7 @@ def _d(value: Any) -> str | None:
 
 def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
     meeting = Meeting.objects.filter(review=review).first()
-    window = ms.meeting_window(review)
+    window = meeting_window(review)
     out: dict[str, Any] = {
         "case": {"id": review.case_id, "reference": review.case.reference},
         "rapid_review_status": review.status,
@@ -77,12 +101,12 @@ def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
     }
     if meeting is None:
         return out
-    q = ms.quorum(review, meeting)
+    q = quorum(review, meeting)
     when = timezone.localtime(meeting.scheduled_for)
     out["meeting"] = {
         "scheduled_for": when.isoformat(),
         "location": meeting.location,
-        "warnings": ms.meeting_warnings(review, when.date()) if not meeting.held_on else [],
+        "warnings": meeting_warnings(review, when.date()) if not meeting.held_on else [],
         "invitations_sent_at": _d(meeting.invitations_sent_at),
         "held_on": _d(meeting.held_on),
         "attendance": [
@@ -104,11 +128,11 @@ def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
         },
         "votes": None,
     }
-    if ms.vote_mode(review) and not access.is_author_at_meeting(user, review):
-        result = ms.vote_result(review, meeting)
+    if vote_mode(review) and not access.is_author_at_meeting(user, review):
+        result = vote_result(review, meeting)
         out["meeting"]["votes"] = {
-            "tally": ms.tally_rule(),
-            "cspr": {str(k): v for k, v in result.cspr.items()},
+            "tally": tally_rule(),
+            "cspr": {str(k): v for k, v in result.practice_review.items()},
             "alternative": {str(k): v for k, v in result.alternative.items()},
             "complete": result.complete,
             "outcome": result.outcome or None,
@@ -137,8 +161,8 @@ def _decision_row(d: Decision) -> dict[str, Any]:
 def _decision_out(review: RapidReview) -> dict[str, Any]:
     versions = list(Decision.objects.filter(review=review).order_by("-version"))
     latest = versions[0] if versions else None
-    signoff = ms.decision_signoff(review, latest) if latest else None
-    editable, why = ms.decision_editable(review)
+    signoff = decision_signoff(review, latest) if latest else None
+    editable, why = decision_editable(review)
     sign = None
     if signoff is not None and signoff.current:
         sign = {
@@ -161,9 +185,9 @@ def _decision_out(review: RapidReview) -> dict[str, Any]:
         }
     return {
         "case": {"id": review.case_id, "reference": review.case.reference},
-        "outcomes": [{"key": k, "label": v} for k, v in ms.outcome_choices(review)],
-        "learning_types": [{"key": k, "label": v} for k, v in ms.learning_choices(review)],
-        "blockers": ms.decision_blockers(review),
+        "outcomes": [{"key": k, "label": v} for k, v in outcome_choices(review)],
+        "learning_types": [{"key": k, "label": v} for k, v in learning_choices(review)],
+        "blockers": decision_blockers(review),
         "editable": editable,
         "not_editable_because": why or None,
         "latest": _decision_row(latest) if latest else None,
@@ -244,7 +268,7 @@ class MeetingViewSet(DoorViewSet):
             {
                 "case": {"id": review.case_id, "reference": review.case.reference},
                 "record": {k: getattr(record, k) for k in fields} if record else None,
-                "qa": [c.as_json() for c in ms.qa_checks(review)],
+                "qa": [c.as_json() for c in qa_checks(review)],
             }
         )
 
@@ -316,7 +340,7 @@ class DecisionViewSet(DoorViewSet):
         body = RapidReviewDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        latest = ms.latest_decision(review)
+        latest = latest_decision(review)
         if in_place:
             if latest is None:
                 return Response(
@@ -332,13 +356,13 @@ class DecisionViewSet(DoorViewSet):
                     status=status.HTTP_409_CONFLICT,
                 )
         try:
-            ms.decision_save(
+            decision_save(
                 review=review,
-                by=request.user,
+                by=_person(request),
                 outcome=data["outcome"],
                 learning_type=data.get("learning_type", ""),
                 change_reason=data.get("change_reason", ""),
-                **{k: data.get(k, "") for k in ms.TEXT_FIELDS},
+                **{k: data.get(k, "") for k in TEXT_FIELDS},
             )
         except RapidReviewError as exc:
             return _refused(exc)
@@ -356,14 +380,14 @@ class DecisionViewSet(DoorViewSet):
         review = self.get_object()
         if request.data:
             return Response({"detail": "This request takes no body."}, status=status.HTTP_400_BAD_REQUEST)
-        latest = ms.latest_decision(review)
+        latest = latest_decision(review)
         if latest is not None and latest.put_for_signoff:
             return Response(
                 {"detail": f"Version {latest.version} has already been sent to the partners."},
                 status=status.HTTP_409_CONFLICT,
             )
         try:
-            ms.decision_put_for_signoff(review=review, by=request.user)
+            decision_put_for_signoff(review=review, by=_person(request))
         except RapidReviewError as exc:
             return _refused(exc)
         return Response(_decision_out(review))

@@ -6,9 +6,8 @@ class RapidreviewConfig(AppConfig):
     verbose_name = "Rapid reviews"
 
     def ready(self) -> None:
-        from rapidreview import panels, services  # noqa: F401 - services registers the rapid review stage
+        # Imported here, not at the top: the registry imports models, which the app registry loads
+        # only after every AppConfig is created (Django's rule for ready()).
+        from rapidreview import registry
 
-        panels.register()
-        from rapidreview import meeting_services
-
-        meeting_services.register()
+        registry.register()

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from cases.forms import conditional
+from core.forms.fields import conditional
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 
@@ -40,14 +40,14 @@ class RequestsForm(GovukForm):
         self, *args: Any, agencies: list[tuple[str, str]], ask_perpetrator: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].choices = agencies
+        cast(forms.ChoiceField, self.fields["agencies"]).choices = agencies
         if ask_perpetrator:
-            self.fields["perpetrator_agencies"].choices = agencies
+            cast(forms.ChoiceField, self.fields["perpetrator_agencies"]).choices = agencies
         else:
             del self.fields["perpetrator_agencies"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         a, b = cleaned.get("period_from"), cleaned.get("period_to")
         if a and b and b < a:
             self.add_error("period_to", "The end of the period must be the same as or after its start")
@@ -72,7 +72,7 @@ class SubmitReturnForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("nil") == "yes" and not cleaned.get("nil_reason"):
             self.add_error("nil_reason", "Say why your agency has no information to give")
         return cleaned

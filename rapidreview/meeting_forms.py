@@ -1,16 +1,17 @@
 """Forms of the meeting, decision and Panel pages. They check the shape of what was typed (GOV.UK
-messages, typed values kept on error); the rules live in ``rapidreview.meeting_services``."""
+messages, typed values kept on error); the rules live in ``rapidreview.meeting``, ``votes``,
+``decision`` and ``panel``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from cases.forms import conditional
+from core.forms.fields import conditional
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 from rapidreview.models import Attendance, PanelResponse
 
@@ -100,7 +101,7 @@ class InviteForm(GovukForm):
                 self.fields[key].conditional = True  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any(cleaned.get(key) for key, _ in self.GROUPS if key in self.fields):
             first = next((key for key, _ in self.GROUPS if key in self.fields), None)
             self.add_error(first, "Select at least one person to invite")
@@ -129,7 +130,7 @@ class AttendanceForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.rows: list[dict[str, Any]] = []
         for row in rows:
-            who = f"{row.name}{', ' + row.agency.name if row.agency_id else ''}"
+            who = f"{row.name}{', ' + row.agency.name if row.agency is not None else ''}"
             self.fields[f"status_{row.pk}"] = _radios(
                 who,
                 STATUS_CHOICES,
@@ -183,7 +184,7 @@ class AttendeeAddForm(GovukForm):
 
     def __init__(self, *args: Any, agencies: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Not from an agency"), *agencies]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [("", "Not from an agency"), *agencies]
         self.fields["agency"].error_messages["invalid_choice"] = "Select one of the agencies listed"
 
 
@@ -214,7 +215,7 @@ class VotesForm(GovukForm):
                 field.conditional = True  # type: ignore[attr-defined]
                 self.fields[f"alternative_{agency.pk}"] = field
 
-    def cspr(self) -> dict[int, bool]:
+    def practice_review(self) -> dict[int, bool]:
         return {a.pk: self.cleaned_data.get(f"cspr_{a.pk}") == "yes" for a in self.partners}
 
     def alternative(self) -> dict[int, bool]:
@@ -301,21 +302,22 @@ class DecisionForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = list(outcomes)
+        self.learning_count = len(learning)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = list(outcomes)
         self.fields["rationale"].error_messages["required"] = "Enter the rationale for the decision"
         if learning:
-            self.fields["learning_type"].choices = list(learning)
+            cast(forms.ChoiceField, self.fields["learning_type"]).choices = list(learning)
         else:
             del self.fields["learning_type"]
         if not needs_reason:
             del self.fields["change_reason"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if (
             "learning_type" in self.fields
             and cleaned.get("outcome") == "alternative_learning_review"
-            and len(self.fields["learning_type"].choices) > 1
+            and self.learning_count > 1
             and not cleaned.get("learning_type")
         ):
             self.add_error("learning_type", "Select which kind of learning review")
@@ -356,14 +358,15 @@ class PanelSubmitForm(GovukForm):
         """The submission date as typed, if it is a real date (to show the checks for it)."""
         field = self.fields["submitted_on"]
         try:
-            return field.clean(
+            typed: dt.date | None = field.clean(
                 field.widget.value_from_datadict(self.data, self.files, self.add_prefix("submitted_on"))
             )
         except forms.ValidationError:
             return None
+        return typed
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if any(cleaned.get(name) for _k, name in self.check_keys) and not cleaned.get("qa_comment"):
             self.add_error("qa_comment", "Say why a check the dates do not show as met should count as met")
         return cleaned
@@ -394,7 +397,7 @@ class PanelResponseForm(GovukForm):
             del self.fields["panel_meeting_on"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("response") in ("disagrees", "more_information") and not cleaned.get("notes"):
             self.add_error("notes", "Enter what the Panel said, so the partners can reconsider")
         return cleaned

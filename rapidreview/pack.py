@@ -6,6 +6,7 @@ the same in black and white and to someone who cannot tell the colours apart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -13,9 +14,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from audit.services import audit_record
+from cases.referral_form import form_spec
+from core.forms.summary import answers_summary
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
+from rapidreview.selectors import return_summary
+from rapidreview.services import anchor_if_known
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +32,31 @@ STYLES = [
 ]  # fmt: skip
 
 
+# A pack asked for longer ago than this and still "being generated" has lost its task (a worker died):
+# the page offers "Try again" and beat queues it again (rapidreview.tasks.requeue_stale_packs).
+PACK_STUCK_AFTER = dt.timedelta(minutes=2)
+
+
+def pack_is_stuck(review: RapidReview) -> bool:
+    return bool(
+        review.pack_status == RapidReview.PackStatus.QUEUED
+        and review.pack_requested_at
+        and timezone.now() - review.pack_requested_at > PACK_STUCK_AFTER
+    )
+
+
 class PackNotReady(Exception):
     """The pack cannot be generated yet; the message says why."""
 
 
-def pack_request(*, review: RapidReview, by: Any) -> None:
-    """Mark the pack as being generated and queue the task (after commit). Idempotent while queued.
+def pack_request(*, review: RapidReview, by: Any) -> bool:
+    """Mark the pack as being generated and queue the task (after commit). Returns False, changing
+    nothing, while an earlier request is queued and not yet stuck (``PACK_STUCK_AFTER``).
 
     North East Lincolnshire collates SCSI-7 only when every agency has returned its SCSI-5 or a nil
     return (004 F2 Working Day Eight; AS-44)."""
+    # rapidreview.tasks imports this module for the task's body (pack_build): the task is reached here
+    # lazily to break that cycle.
     from rapidreview.tasks import build_pack
 
     variant = (review.case.profile.data.get("rapid_review") or {}).get("return_form")
@@ -51,31 +73,25 @@ def pack_request(*, review: RapidReview, by: Any) -> None:
             )
     with transaction.atomic():
         locked = RapidReview.objects.select_for_update().get(pk=review.pk)
-        if (
-            locked.pack_status == RapidReview.PackStatus.QUEUED
-            and locked.pack_requested_at
-            and (timezone.now() - locked.pack_requested_at).total_seconds() < 600
-        ):
-            return
+        if locked.pack_status == RapidReview.PackStatus.QUEUED and not pack_is_stuck(locked):
+            return False
         locked.pack_status = RapidReview.PackStatus.QUEUED
         locked.pack_requested_at = timezone.now()
         locked.pack_error = ""
         locked.save(update_fields=["pack_status", "pack_requested_at", "pack_error"])
         audit_record(actor=by, action="rapidreview.pack.requested", obj=locked.case)
-        transaction.on_commit(lambda: build_pack.delay(locked.pk))
+        # robust: a broker that is away for a moment must not turn the request into an error page;
+        # the pack stays "being generated" and beat queues it again (tasks.requeue_stale_packs).
+        transaction.on_commit(lambda: build_pack.delay(locked.pk), robust=True)
+    return True
 
 
 def _return_sections(request: InformationRequest) -> list[dict[str, Any]]:
-    from rapidreview.views import _summary
-
-    sections, _spec = _summary(request)
+    sections, _spec = return_summary(request)
     return sections
 
 
 def pack_context(review: RapidReview) -> dict[str, Any]:
-    from cases.referral_form import form_spec
-    from cases.referral_views import _summary as referral_summary
-
     requests = list(review.requests.select_related("agency", "agency_return").order_by("agency__name"))
     styles = {r.agency_id: STYLES[i % len(STYLES)] for i, r in enumerate(requests)}
     returns = [
@@ -88,7 +104,8 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
     ]
     referrals = []
     for referral in review.case.referrals.select_related("agency").order_by("created_at"):
-        sections, _errors = referral_summary(form_spec(review.case.profile.data), referral)
+        spec = form_spec(review.case.profile.data)
+        sections, _errors = answers_summary(spec, referral.partnership, referral.answers)
         referrals.append({"referral": referral, "sections": sections})
     chronology = [
         {"entry": e, "style": styles.get(e.agency_id, STYLES[0])}
@@ -107,8 +124,6 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
 
 def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
     """The pack as PDF bytes and its page count."""
-    from weasyprint import HTML
-
     html = render_to_string("rapidreview/pdf/pack.html", pack_context(review))
     document = HTML(string=html).render()
     return document.write_pdf(), len(document.pages)
@@ -116,8 +131,6 @@ def render_pack_pdf(review: RapidReview) -> tuple[bytes, int]:
 
 def pack_build(review_id: int) -> None:
     """Render and store the pack (called by the task; safe to run twice)."""
-    from rapidreview.services import anchor_if_known
-
     review = RapidReview.objects.select_related("case", "case__profile", "partnership").get(pk=review_id)
     try:
         pdf, pages = render_pack_pdf(review)

@@ -4,7 +4,9 @@ classes as the referral form, and shown through the same GOV.UK section pages.""
 
 from __future__ import annotations
 
-from cases.referral_form import Field, FormSpec, Section, Table
+from typing import Any
+
+from core.forms.spec import Field, FormSpec, Section, Table
 
 CHRONOLOGY = Table(
     "chronology",
@@ -115,7 +117,7 @@ TITLES = {
 NEEDS_AUTHORISER_DETAILS = frozenset({"dorset_app_b"})
 
 
-def return_spec(profile_data: dict | None) -> FormSpec:
+def return_spec(profile_data: dict[str, Any] | None) -> FormSpec:
     variant = ((profile_data or {}).get("rapid_review") or {}).get("return_form", "nel_scsi5")
     if variant not in VARIANTS:
         variant = "nel_scsi5"

@@ -1,5 +1,7 @@
-"""Writes for the rapid review. Requests and returns here; the meeting, decision, sign-off and Panel
-submission are in ``rapidreview/meeting_services.py``."""
+"""Writes for the first half of the rapid review: starting it, the information requests to agencies
+and their returns. The meeting is in ``meeting.py`` and ``votes.py``, the decision and its sign-off in
+``decision.py``, the Panel in ``panel.py`` and ``qa.py``, the hand-over to the next stage in
+``handover.py``; reads in ``selectors.py``; page glue in ``registry.py``."""
 
 from __future__ import annotations
 
@@ -12,22 +14,27 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from cases import stages
-from cases.messaging import notify
 from cases.models import Case, CaseKind
 from cases.services import case_event, case_transition
+from core.forms.sections import clean_answers, section_form
+from core.messaging import notify
+from deadlines.calendar import add_months
+from deadlines.models import Deadline
 from deadlines.services import anchor_record, profile_for
 from notifications.services import recipients_with_role
-from partnerships.models import Agency, User
+from partnerships.models import Agency, Partnership, User
 from partnerships.roles import Role
+from rapidreview.errors import RapidReviewError, TransitionNotAllowed
 from rapidreview.models import AgencyReturn, ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, return_spec
+from rapidreview.transitions import information_request_transition
 
+__all__ = ["RAPID_REVIEW", "STARTABLE", "RapidReviewError", "TransitionNotAllowed"]
+
+# The rapid review's stage (registered in rapidreview/registry.py). The rapid review can start once
+# the case is acknowledged (NEL counts its days from receipt, 004 F2); the case moves into the rapid
+# review stage when the Panel has been notified.
 RAPID_REVIEW = "rapid_review"
-# The rapid review can start once the case is acknowledged (NEL counts its days from receipt, 004 F2);
-# the case moves into the rapid review stage when the Panel has been notified.
-stages.register_stage(
-    RAPID_REVIEW, "Rapid review", into_from=(stages.PANEL_NOTIFIED,), out_to=(stages.CLOSED,)
-)
 STARTABLE = (
     stages.AWAITING_DECISION,
     stages.AWAITING_PANEL_NOTIFICATION,
@@ -36,11 +43,9 @@ STARTABLE = (
 )
 
 
-class RapidReviewError(Exception):
-    """A request the rapid review services refuse; the message is fit to show the person."""
-
-
-def anchor_if_known(case: Case, key: str, value: dt.date, by: Any, reason: str, subject: str = "") -> None:
+def anchor_if_known(
+    case: Case, key: str, value: dt.date, by: User | None, reason: str, subject: str = ""
+) -> None:
     """Record an event date when this partnership's procedure counts from it (profiles differ)."""
     profile = profile_for(case.profile)
     anchor = profile.anchors.get(key)
@@ -60,12 +65,12 @@ def _people(agency: Agency, roles: Iterable[str]) -> list[User]:
     )
 
 
-def business_unit(partnership: Any) -> list[User]:
+def business_unit(partnership: Partnership) -> list[User]:
     return recipients_with_role(partnership, Role.BUSINESS_UNIT)
 
 
 @transaction.atomic
-def rapid_review_start(*, case: Case, by: Any) -> RapidReview:
+def rapid_review_start(*, case: Case, by: User) -> RapidReview:
     """Open the rapid review of a case (idempotent). Not for a care leaver's death (003 §5; AS-38)."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     existing = RapidReview.objects.filter(case=locked).first()
@@ -88,8 +93,6 @@ def rapid_review_start(*, case: Case, by: Any) -> RapidReview:
 def default_period(case: Case) -> tuple[dt.date, dt.date]:
     """The look-back agencies cover: the profile's months before the incident (000 §6.5: 3 years;
     004 F2: 12 months), ending today."""
-    from deadlines.calendar import add_months
-
     months = (case.profile.data.get("rapid_review") or {}).get("lookback_months") or 36
     incident = (
         case.anchors.filter(key="incident_occurred", subject="").values_list("value", flat=True).first()
@@ -102,7 +105,7 @@ def default_period(case: Case) -> tuple[dt.date, dt.date]:
 def requests_issue(
     *,
     review: RapidReview,
-    by: Any,
+    by: User,
     agencies: Iterable[Agency],
     period_from: dt.date,
     period_to: dt.date,
@@ -185,7 +188,7 @@ def return_for(request: InformationRequest) -> AgencyReturn:
 
 @transaction.atomic
 def return_save_section(
-    *, request: InformationRequest, by: Any, section_key: str, raw: dict[str, Any], complete: bool
+    *, request: InformationRequest, by: User, section_key: str, raw: dict[str, Any], complete: bool
 ) -> AgencyReturn:
     """Store a section of the agency's return exactly as typed (valid or not)."""
     locked = _locked_request(request)
@@ -199,26 +202,21 @@ def return_save_section(
     }
     agency_return.save()
     if locked.status in (InformationRequest.Status.REQUESTED, InformationRequest.Status.SENT_BACK):
-        before = locked.status
-        locked.status = InformationRequest.Status.IN_PROGRESS
-        locked.save(update_fields=["status", "updated_at"])
-        audit_record(
-            actor=by,
+        information_request_transition(
+            request=locked,
+            to=InformationRequest.Status.IN_PROGRESS,
+            by=by,
             action="rapidreview.return.started",
-            obj=locked.review.case,
-            changes={f"request:{locked.pk}": [before, locked.status]},
         )
     return agency_return
 
 
 @transaction.atomic
 def return_submit(
-    *, request: InformationRequest, by: Any, nil: bool = False, nil_reason: str = ""
+    *, request: InformationRequest, by: User, nil: bool = False, nil_reason: str = ""
 ) -> InformationRequest:
     """The author sends the return (or a nil return) to the agency's safeguarding lead. A second
     submission changes nothing."""
-    from cases.referral_forms import clean_answers
-
     locked = _locked_request(request)
     if locked.status in (
         InformationRequest.Status.AWAITING_AUTHORISATION,
@@ -241,14 +239,12 @@ def return_submit(
     agency_return.author = agency_return.author or by
     agency_return.submitted_at = timezone.now()
     agency_return.save()
-    before = locked.status
-    locked.status = InformationRequest.Status.AWAITING_AUTHORISATION
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=by,
+    information_request_transition(
+        request=locked,
+        to=InformationRequest.Status.AWAITING_AUTHORISATION,
+        by=by,
         action="rapidreview.return.submitted",
-        obj=locked.review.case,
-        changes={f"request:{locked.pk}": [before, locked.status], "nil": [None, nil]},
+        changes={"nil": [None, nil]},
     )
     notify(
         recipients=_people(locked.agency, (Role.AGENCY_LEAD,)),
@@ -262,8 +258,6 @@ def return_submit(
 
 
 def _chronology_rows(agency_return: AgencyReturn, request: InformationRequest) -> list[ChronologyEntry]:
-    from cases.referral_forms import section_form
-
     spec = return_spec(request.review.case.profile.data)
     section = spec.section("chronology")
     if section is None or agency_return.is_nil:
@@ -302,7 +296,7 @@ def _chronology_rows(agency_return: AgencyReturn, request: InformationRequest) -
 def return_authorise(
     *,
     request: InformationRequest,
-    by: Any,
+    by: User,
     authoriser_name: str = "",
     authoriser_role: str = "",
     on: dt.date | None = None,
@@ -328,24 +322,15 @@ def return_authorise(
     agency_return.save()
     ChronologyEntry.objects.filter(agency_return=agency_return).delete()
     ChronologyEntry.objects.bulk_create(_chronology_rows(agency_return, locked))
-    before = locked.status
-    locked.status = (
-        InformationRequest.Status.NIL if agency_return.is_nil else InformationRequest.Status.AUTHORISED
-    )
-    locked.save(update_fields=["status", "updated_at"])
-    case = locked.review.case
-    audit_record(
-        actor=by,
-        action="rapidreview.return.authorised",
-        obj=case,
-        changes={f"request:{locked.pk}": [before, locked.status]},
-    )
-    case_event(
-        case=case,
+    information_request_transition(
+        request=locked,
+        to=InformationRequest.Status.NIL if agency_return.is_nil else InformationRequest.Status.AUTHORISED,
         by=by,
-        code="rapidreview.return.received",
+        action="rapidreview.return.authorised",
+        event_code="rapidreview.return.received",
         summary=f"{'Nil return' if agency_return.is_nil else 'Return'} received from {locked.agency.name}",
     )
+    case = locked.review.case
     anchor_if_known(
         case,
         "return_submitted",
@@ -372,7 +357,7 @@ def return_authorise(
 
 
 @transaction.atomic
-def return_send_back(*, request: InformationRequest, by: Any, reason: str) -> InformationRequest:
+def return_send_back(*, request: InformationRequest, by: User, reason: str) -> InformationRequest:
     """The business unit sends a return back for re-completion with a reason (001 "Initial Scoping";
     AS-24). Its status and the time are logged."""
     if not reason.strip():
@@ -380,26 +365,18 @@ def return_send_back(*, request: InformationRequest, by: Any, reason: str) -> In
     locked = _locked_request(request)
     if locked.status not in (InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL):
         raise RapidReviewError("Only a return the business unit has received can be sent back.")
-    before = locked.status
-    locked.status = InformationRequest.Status.SENT_BACK
-    locked.sent_back_reason, locked.sent_back_at = reason.strip(), timezone.now()
-    locked.sent_back_count += 1
-    locked.save()
     agency_return = return_for(locked)
     ChronologyEntry.objects.filter(agency_return=agency_return).delete()
-    case = locked.review.case
-    audit_record(
-        actor=by,
-        action="rapidreview.return.sent_back",
-        obj=case,
-        changes={f"request:{locked.pk}": [before, locked.status]},
-        reason=reason,
-    )
-    case_event(
-        case=case,
+    information_request_transition(
+        request=locked,
+        to=InformationRequest.Status.SENT_BACK,
         by=by,
-        code="rapidreview.return.sent_back",
+        action="rapidreview.return.sent_back",
+        reason=reason,
         summary=f"Return sent back to {locked.agency.name} for re-completion",
+        sent_back_reason=reason.strip(),
+        sent_back_at=timezone.now(),
+        sent_back_count=locked.sent_back_count + 1,
     )
     notify(
         recipients=_people(locked.agency, (Role.AGENCY_LEAD,))
@@ -415,8 +392,6 @@ def return_send_back(*, request: InformationRequest, by: Any, reason: str) -> In
 
 def board(review: RapidReview) -> list[dict[str, Any]]:
     """Every request with its status, for the business unit's board."""
-    from deadlines.models import Deadline
-
     rows = []
     deadlines = {
         d.subject: d for d in Deadline.objects.filter(case=review.case, subject__startswith="request:")

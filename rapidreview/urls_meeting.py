@@ -3,6 +3,7 @@ id only)."""
 
 from django.urls import path
 
+from rapidreview import decision_views as d
 from rapidreview import meeting_views as v
 
 P = "p/<slug:slug>/cases/<int:case_id>/rapid-review/"
@@ -17,11 +18,11 @@ urlpatterns = [
     path(P + "meeting/held/", v.meeting_held, name="rr_meeting_held"),
     path(P + "meeting/record/", v.meeting_record, name="rr_meeting_record"),
     path(P + "meeting/record/edit/", v.meeting_record_edit, name="rr_meeting_record_edit"),
-    path(P + "decision/", v.decision, name="rr_decision"),
-    path(P + "decision/edit/", v.decision_edit, name="rr_decision_edit"),
-    path(P + "decision/sign-off/", v.decision_signoff, name="rr_decision_signoff"),
-    path(P + "panel/", v.panel, name="rr_panel"),
-    path(P + "panel/submit/", v.panel_submit, name="rr_panel_submit"),
-    path(P + "panel/response/", v.panel_response, name="rr_panel_response"),
-    path(P + "panel/rapid-review-required/", v.panel_rr_required, name="rr_panel_rr_required"),
+    path(P + "decision/", d.decision, name="rr_decision"),
+    path(P + "decision/edit/", d.decision_edit, name="rr_decision_edit"),
+    path(P + "decision/sign-off/", d.decision_signoff, name="rr_decision_signoff"),
+    path(P + "panel/", d.panel, name="rr_panel"),
+    path(P + "panel/submit/", d.panel_submit, name="rr_panel_submit"),
+    path(P + "panel/response/", d.panel_response, name="rr_panel_response"),
+    path(P + "panel/rapid-review-required/", d.panel_rr_required, name="rr_panel_rr_required"),
 ]

@@ -8,23 +8,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.services import access_record
-from cases import section_pages
 from cases.access import access_case_for_roles
-from cases.referral_forms import clean_answers
-from partnerships.access import access_partnership_for_view
+from core.forms import pages as section_pages
+from partnerships.access import AuthenticatedHttpRequest, access_partnership_for_view
 from partnerships.models import Agency
 from partnerships.roles import Role
 from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
-from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, TITLES, return_spec
+from rapidreview.pack import PackNotReady, pack_is_stuck, pack_request
+from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
+from rapidreview.selectors import return_summary
 
 
 def _review_url(review: RapidReview) -> str:
@@ -37,7 +38,7 @@ def _request_url(request: InformationRequest, name: str = "request_detail", *ext
 
 @login_required
 @require_POST
-def start(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, _standing = access_case_for_roles(request.user, slug, case_id, frozenset({Role.BUSINESS_UNIT}))
     try:
         review = services.rapid_review_start(case=case, by=request.user)
@@ -50,7 +51,7 @@ def start(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_view(request.user, slug, case_id)
     access_record(user=request.user, obj=review.case, detail="Rapid review")
     rows = services.board(review)
@@ -61,8 +62,6 @@ def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     recommendations: dict[str, int] = {}
     spec = return_spec(review.case.profile.data)
     if spec.variant == "bradford_igt":
-        from rapidreview.return_form import REVIEW_TYPES
-
         labels = dict(REVIEW_TYPES)
         for row in rows:
             r = row["request"]
@@ -89,13 +88,14 @@ def overview(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             "chronology": chronology,
             "lookback_start": period_from,
             "pack_refresh": review.pack_status == RapidReview.PackStatus.QUEUED,
+            "pack_stuck": pack_is_stuck(review),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def requests_new(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     review, standing = access.access_review_for_change(request.user, slug, case_id)
     asked = set(review.requests.values_list("agency_id", flat=True))
     agencies = [
@@ -132,9 +132,9 @@ def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             if str(a.pk)
             in set(form.cleaned_data["agencies"]) | set(form.cleaned_data.get("perpetrator_agencies") or [])
         ]
-        reasons = {}
+        reasons: dict[int, list[str]] = {}
         for a in chosen:
-            r = []
+            r: list[str] = []
             if str(a.pk) in form.cleaned_data["agencies"]:
                 r.append(InformationRequest.Reason.CHILD)
             if str(a.pk) in (form.cleaned_data.get("perpetrator_agencies") or []):
@@ -174,7 +174,7 @@ def requests_new(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def request_list(request: HttpRequest, slug: str) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     standing = access_partnership_for_view(request.user, slug)
     rows = (
         access.requests_visible_to(request.user, standing.partnership)
@@ -185,37 +185,12 @@ def request_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "rapidreview/request_list.html", {"standing": standing, "own": own})
 
 
-def _summary(request_obj: InformationRequest) -> tuple[list[dict[str, Any]], Any]:
-    spec = return_spec(request_obj.review.case.profile.data)
-    agency_return = getattr(request_obj, "agency_return", None)
-    answers = agency_return.answers if agency_return else {}
-    values, errors = clean_answers(spec, request_obj.review.partnership, answers)
-    sections = []
-    for section in spec.sections:
-        data = values.get(section.key)
-        raw = answers.get(section.key) or {}
-        rows = []
-        for item in section.items:
-            if hasattr(item, "columns"):
-                rows.append({"label": item.label, "table": item, "rows": (data or {}).get(item.name) or []})
-            else:
-                rows.append(
-                    {
-                        "label": item.label,
-                        "field": item,
-                        "value": (data or {}).get(item.name) if data else raw.get(item.name, ""),
-                    }
-                )
-        sections.append({"section": section, "rows": rows, "errors": errors.get(section.key, [])})
-    return sections, spec
-
-
 @login_required
 @require_GET
-def request_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_view(request.user, slug, request_id)
     access_record(user=request.user, obj=req.review.case, detail=f"Information request {req.pk}")
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = getattr(req, "agency_return", None)
     editable = access.can_author(standing, req) and req.status in (
         InformationRequest.Status.REQUESTED,
@@ -262,7 +237,9 @@ def request_detail(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_section(request: HttpRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_section(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, section_key: str
+) -> HttpResponse:
     req, standing = access.access_request_for_edit(request.user, slug, request_id)
     spec = return_spec(req.review.case.profile.data)
     section = spec.section(section_key)
@@ -317,7 +294,9 @@ def request_section(request: HttpRequest, slug: str, request_id: int, section_ke
 
 @login_required
 @require_POST
-def request_autosave(request: HttpRequest, slug: str, request_id: int, section_key: str) -> HttpResponse:
+def request_autosave(
+    request: AuthenticatedHttpRequest, slug: str, request_id: int, section_key: str
+) -> HttpResponse:
     try:
         req, _standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -345,7 +324,7 @@ def request_autosave(request: HttpRequest, slug: str, request_id: int, section_k
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_submit(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     try:
         req, standing = access.access_request_for_edit(request.user, slug, request_id)
     except PermissionDenied:
@@ -354,7 +333,7 @@ def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResp
             messages.info(request, "This return has already been sent.")
             return redirect(_request_url(req))
         raise
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = services.return_for(req)
     incomplete = [s for s in spec.sections if agency_return.section_state.get(s.key) != "completed"]
     form = SubmitReturnForm(request.POST or None)
@@ -381,9 +360,9 @@ def request_submit(request: HttpRequest, slug: str, request_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_authorise(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_authorise(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_authorise(request.user, slug, request_id)
-    sections, spec = _summary(req)
+    sections, spec = return_summary(req)
     agency_return = services.return_for(req)
     form = AuthoriseReturnForm(
         request.POST or None,
@@ -419,7 +398,7 @@ def request_authorise(request: HttpRequest, slug: str, request_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_send_back(request: HttpRequest, slug: str, request_id: int) -> HttpResponse:
+def request_send_back(request: AuthenticatedHttpRequest, slug: str, request_id: int) -> HttpResponse:
     req, standing = access.access_request_for_send_back(request.user, slug, request_id)
     form = SendBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -440,18 +419,23 @@ def request_send_back(request: HttpRequest, slug: str, request_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     """POST: generate the rapid review pack in the background. GET: its status (JSON, for the page)."""
     if request.method == "POST":
         review, _standing = access.access_review_for_change(request.user, slug, case_id)
-        from rapidreview.pack import PackNotReady, pack_request
 
         try:
-            pack_request(review=review, by=request.user)
+            queued = pack_request(review=review, by=request.user)
         except PackNotReady as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "The pack is being generated. This page shows it when it is ready.")
+            if queued:
+                messages.success(request, "The pack is being generated. This page shows it when it is ready.")
+            else:
+                messages.info(
+                    request,
+                    "The pack is already being generated. If it is not ready in 2 minutes you can try again.",
+                )
         return redirect(_review_url(review) + "#pack")
     review, _standing = access.access_review_for_view(request.user, slug, case_id)
     return JsonResponse({"status": review.pack_status, "label": review.get_pack_status_display()})
@@ -459,7 +443,7 @@ def pack(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def pack_download(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+def pack_download(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> FileResponse:
     review, _standing = access.access_deliberation_for_view(request.user, slug, case_id)
     if review.pack_status != RapidReview.PackStatus.READY or not review.pack_file:
         raise Http404("The pack has not been generated.")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app needs when they are missing:
-#   runtime: Pango/HarfBuzz/fontconfig and a font for WeasyPrint (PDFs)
+#   runtime: Pango/HarfBuzz/fontconfig and a font for WeasyPrint (PDFs), and redis-server for the
+#            embedded default's private task queue (started by `make run` under var/, docs/adr/0007)
 #   test:    runtime + Chromium for the browser tests + poppler-utils (PDF to text/PNG in tests)
 # As root it installs with apt-get; otherwise it says what to install and stops.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core redis-server)
 if [ "${1:-runtime}" = "test" ]; then
   want+=(chromium poppler-utils)
 fi

@@ -1,6 +1,7 @@
 """Smoke run of the embedded default, as `make run` starts it: no PostgreSQL, no Redis.
 
-In a temporary VAR_DIR: migrate, load the demo data, start web + worker + beat with honcho, sign in
+In a temporary VAR_DIR: migrate, load the demo data, start the private broker + web + worker + beat
+with scripts/supervise.py (as `make run` does), check the health and readiness probes, sign in
 as a demo user over HTTP, wait for the beat → worker heartbeat, and wait (at most two minutes from
 the start) for the reminder sweep to put the demo case's e-mail in the outbox page. Exits non-zero on
 any failure."""
@@ -57,9 +58,9 @@ def main() -> int:
     subprocess.run([PY, "manage.py", "load_demo", "--quiet"], cwd=ROOT, env=env, check=True)
     step("migrated and loaded demo data on SQLite")
     started = time.monotonic()
-    log = open(Path(var_dir) / "honcho.log", "w")  # noqa: SIM115
+    log = open(Path(var_dir) / "supervise.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "honcho"), "start", "-f", "Procfile"],
+        [PY, str(ROOT / "scripts" / "supervise.py"), "-f", "Procfile"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -71,7 +72,7 @@ def main() -> int:
     except Exception as exc:
         print(f"smoke: FAILED: {exc}", file=sys.stderr)
         log.flush()
-        print((Path(var_dir) / "honcho.log").read_text()[-4000:], file=sys.stderr)
+        print((Path(var_dir) / "supervise.log").read_text()[-4000:], file=sys.stderr)
         return 1
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -89,12 +90,23 @@ def run_checks(var_dir: str, started: float, env: dict[str, str]) -> int:
         try:
             page = opener.open(f"{BASE}/accounts/sign-in/", timeout=5).read().decode()
             break
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):  # refused, or accepted but slow while starting
             if time.monotonic() > deadline:
                 raise RuntimeError("the web server did not start within 60 seconds") from None
             time.sleep(1)
     assert "Sign in" in page, "sign-in page did not render"
     step("sign-in page served")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            ready = json.loads(opener.open(f"{BASE}/readyz", timeout=5).read().decode())
+            break
+        except (urllib.error.URLError, OSError) as exc:  # 503 until the private broker answers
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"/readyz is not ready after 60 seconds: {exc}") from None
+            time.sleep(1)
+    assert ready["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}, ready
+    step("/readyz: database, private broker and file storage ready")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token, "no CSRF token on the sign-in page"
     data = urllib.parse.urlencode(

@@ -67,7 +67,7 @@ class Vote(models.Model):
     learning review."""
 
     class Question(models.TextChoices):
-        CSPR = "cspr", "Should a child safeguarding practice review be held?"
+        PRACTICE_REVIEW = "cspr", "Should a child safeguarding practice review be held?"
         ALTERNATIVE = "alternative", "Should an alternative learning review be held?"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")

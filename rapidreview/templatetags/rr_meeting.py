@@ -8,47 +8,52 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from partnerships.access import Standing
+from partnerships.roles import Role
+from rapidreview.access import is_author_at_meeting
+from rapidreview.models import Attendance, Decision, Meeting, PanelSubmission, RapidReview
+from rapidreview.selectors import (
+    decision_signoff,
+    latest_decision,
+    latest_response_after_submission,
+    meeting_window,
+    quorum,
+)
+from signoffs.models import SignoffRequest
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def rr_meeting_overview(context: Any, review: Any, standing: Any) -> dict[str, Any]:
+def rr_meeting_overview(context: Any, review: RapidReview, standing: Standing) -> dict[str, Any]:
     """What the rapid review page shows of the meeting, the decision and the Panel. The decision is
     left out for an agency author at the meeting (AS-36)."""
-    from partnerships.roles import Role
-    from rapidreview import meeting_services as ms
-    from rapidreview.access import is_author_at_meeting
-    from rapidreview.models import Attendance, Meeting, PanelSubmission
-
     request = context.get("request")
     user = getattr(request, "user", None)
     meeting = Meeting.objects.filter(review=review).first()
     author = bool(user) and is_author_at_meeting(user, review)
-    decision = None if author else ms.latest_decision(review)
+    decision = None if author else latest_decision(review)
     attendance = list(meeting.attendance.all()) if meeting else []
     return {
         "meeting": meeting,
         "when": timezone.localtime(meeting.scheduled_for) if meeting else None,
-        "window": ms.meeting_window(review),
+        "window": meeting_window(review),
         "present": sum(1 for a in attendance if a.status == Attendance.Status.PRESENT),
         "invited": len(attendance),
-        "quorum": ms.quorum(review, meeting),
+        "quorum": quorum(review, meeting),
         "is_author": author,
         "is_bu": standing.has(Role.BUSINESS_UNIT),
         "decision": decision,
-        "signoff": ms.decision_signoff(review, decision) if decision else None,
+        "signoff": decision_signoff(review, decision) if decision else None,
         "submission": PanelSubmission.objects.filter(review=review).order_by("-submitted_on", "-id").first(),
-        "response": ms.latest_response_after_submission(review),
+        "response": latest_response_after_submission(review),
     }
 
 
 @register.simple_tag(takes_context=True)
-def rr_decision_hidden(context: Any, signoff_request: Any) -> bool:
+def rr_decision_hidden(context: Any, signoff_request: SignoffRequest | None) -> bool:
     """True when the person viewing a decision's sign-off is an agency author at that rapid review's
     meeting: they must not read the decision (AS-36), even with a role that sees sign-offs."""
-    from rapidreview.access import is_author_at_meeting
-    from rapidreview.models import Decision
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or signoff_request is None:

@@ -15,7 +15,7 @@ import tempfile
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_rapid_review_meeting import case_in_its_rapid_review, meeting_decision_and_panel
+from tests.browser.rapid_review_steps import case_in_its_rapid_review, meeting_decision_and_panel
 
 SLUG = "cambridgeshire-peterborough"
 BU = f"business-unit.{SLUG}@example.org"

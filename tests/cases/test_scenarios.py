@@ -5,25 +5,27 @@ holidays: Good Friday 18 Apr, Easter Monday 21 Apr, Early May 5 May 2025."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
 from cases import stages
-from cases.models import Case, CaseKind, LearningDecision, Referral
+from cases.models import Case, CaseKind, LearningDecision
 from cases.services import (
     CaseError,
     decision_record,
     learning_approve,
     learning_decide,
     panel_notification_record,
-    referral_acknowledge,
 )
 from deadlines.models import Deadline
 from notifications.models import OutboxMessage
 from tests.cases.helpers import VALID, d
-
-D = dt.date(2025, 4, 16)  # Wed
+from tests.states import (
+    D,
+    a_referred_case,
+    an_authorised_referral,
+    partners_decide,
+)
 
 
 def due(case: Case) -> dict[str, dt.date]:
@@ -34,53 +36,13 @@ def deadline(case: Case, key: str) -> Deadline:
     return Deadline.objects.get(case=case, rule_key=key)
 
 
-def authorised_referral(world, people, answers: dict | None = None) -> Referral:
-    """A referral that reached the business unit, with valid answers in every section."""
-    from cases.referral_form import form_spec
-
-    spec = form_spec(world.partnership.profile.data)
-    raw = {}
-    for section in spec.referrer_sections:
-        data = {**VALID.get(section.key, {}), **(answers or {}).get(section.key, {})}
-        raw[section.key] = data
-    return Referral.objects.create(
-        partnership=world.partnership,
-        agency=world.provider,
-        referrer=people.practitioner,
-        status=Referral.Status.AUTHORISED,
-        form_variant=spec.variant,
-        start_token=uuid.uuid4(),
-        answers=raw,
-        section_state={s.key: "completed" for s in spec.referrer_sections},
-    )
-
-
-def open_case(world, people, *, kind=CaseKind.SERIOUS_INCIDENT, received=D, aware=D, answers=None) -> Case:
-    referral = authorised_referral(world, people, answers)
-    return referral_acknowledge(
-        referral=referral, by=people.bu, received_on=received, became_aware_on=aware, kind=kind
-    )
-
-
-def decide(case, people, outcome, on=D, **extra):
-    return decision_record(
-        case=case,
-        by=people.bu,
-        outcome=outcome,
-        rationale="Reasons given by the partners.",
-        decided_on=on,
-        decided_by_name="The three safeguarding partners",
-        **extra,
-    )
-
-
 # --- Darlington -----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_as07_referral_received_gives_inform_partners_and_meeting_deadlines(world, people, profiled_as):
     profiled_as("darlington")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     assert due(case)["inform_partners"] == dt.date(2025, 4, 17)  # Thu, D+1 WD
     assert due(case)["partners_consideration_meeting"] == dt.date(2025, 4, 25)  # Fri, D+5 WD (Easter skipped)
 
@@ -92,10 +54,10 @@ def test_as08_panel_notification_due_5_working_days_after_awareness_and_overdue_
     from notifications.services import sweep
 
     profiled_as("darlington")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     # Before the decision the rule is shown, marked as depending on the decision.
     assert deadline(case, "panel_notification").conditional
-    decide(case, people, "notify")
+    partners_decide(case, people, "notify")
     row = deadline(case, "panel_notification")
     assert row.due == dt.date(2025, 4, 25) and not row.conditional  # Fri 25 Apr 2025
     sweep(on=dt.date(2025, 4, 28))  # Mon: the first working day after the due date
@@ -108,15 +70,15 @@ def test_as08_panel_notification_due_5_working_days_after_awareness_and_overdue_
 @pytest.mark.django_db
 def test_as09_feedback_to_referrer_due_5_working_days_after_the_decision(world, people, profiled_as):
     profiled_as("darlington")
-    case = open_case(world, people, received=dt.date(2025, 4, 30), aware=dt.date(2025, 4, 30))
-    decide(case, people, "no_further_action", on=dt.date(2025, 5, 2))  # Fri 2 May
+    case = a_referred_case(world, people, received=dt.date(2025, 4, 30), aware=dt.date(2025, 4, 30))
+    partners_decide(case, people, "no_further_action", on=dt.date(2025, 5, 2))  # Fri 2 May
     assert due(case)["referrer_feedback"] == dt.date(2025, 5, 12)  # Mon 12 May (5 May bank holiday)
 
 
 @pytest.mark.django_db
 def test_as10_decision_needs_a_rationale_and_each_outcome_takes_its_route(world, people, profiled_as):
     profiled_as("darlington")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     with pytest.raises(CaseError, match="rationale"):
         decision_record(
             case=case, by=people.bu, outcome="notify", rationale="  ", decided_on=D, decided_by_name="SSP"
@@ -124,8 +86,8 @@ def test_as10_decision_needs_a_rationale_and_each_outcome_takes_its_route(world,
     case.refresh_from_db()
     assert case.stage == stages.AWAITING_DECISION and not hasattr(case, "notification_decision")
 
-    learning_case = open_case(world, people)
-    decide(learning_case, people, "learning")
+    learning_case = a_referred_case(world, people)
+    partners_decide(learning_case, people, "learning")
     learning_case.refresh_from_db()
     assert learning_case.stage == stages.LEARNING_CONSIDERATION
     chair_told = OutboxMessage.objects.filter(
@@ -133,8 +95,8 @@ def test_as10_decision_needs_a_rationale_and_each_outcome_takes_its_route(world,
     )
     assert chair_told.exists()
 
-    nfa = open_case(world, people)
-    decide(nfa, people, "no_further_action")
+    nfa = a_referred_case(world, people)
+    partners_decide(nfa, people, "no_further_action")
     nfa.refresh_from_db()
     assert nfa.stage == stages.CLOSED and nfa.closed_at is not None
     info = OutboxMessage.objects.get(case=nfa, recipient=people.chair)
@@ -147,8 +109,8 @@ def test_as10_decision_needs_a_rationale_and_each_outcome_takes_its_route(world,
 @pytest.mark.django_db
 def test_as11_learning_decision_waits_for_partner_approval_then_moves_on(world, people, profiled_as):
     profiled_as("darlington")
-    case = open_case(world, people)
-    decide(case, people, "learning")
+    case = a_referred_case(world, people)
+    partners_decide(case, people, "learning")
     with pytest.raises(CaseError, match="learning options"):
         learning_decide(case=case, by=people.chair, option="a review of my own", rationale="x", decided_on=D)
     with pytest.raises(CaseError, match="rationale"):
@@ -176,7 +138,7 @@ def test_as11_learning_decision_waits_for_partner_approval_then_moves_on(world, 
 @pytest.mark.django_db
 def test_as29_bradford_day_one_counting_and_day_20_to_the_panel(world, people, profiled_as):
     profiled_as("bradford")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     row = deadline(case, "panel_notification_day_5")
     assert row.due == dt.date(2025, 4, 24)  # Day 5 = Thu 24 Apr (D is day 1)
     window = deadline(case, "rr_meeting")
@@ -189,7 +151,7 @@ def test_as29_bradford_day_one_counting_and_day_20_to_the_panel(world, people, p
 @pytest.mark.django_db
 def test_as30_bradford_lcspr_decision_soft_target_one_month(world, people, profiled_as):
     profiled_as("bradford")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     row = deadline(case, "lcspr_decision_target")
     assert row.due == dt.date(2025, 5, 16) and row.kind == "local_target"  # one calendar month: Fri 16 May
 
@@ -197,10 +159,10 @@ def test_as30_bradford_lcspr_decision_soft_target_one_month(world, people, profi
 @pytest.mark.django_db
 def test_as31_bradford_needs_chair_recommendation_and_directors_decision(world, people, profiled_as):
     profiled_as("bradford")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     with pytest.raises(CaseError, match="chair's recommendation"):
-        decide(case, people, "notify")
-    decide(
+        partners_decide(case, people, "notify")
+    partners_decide(
         case,
         people,
         "notify",
@@ -229,8 +191,8 @@ def test_as31_bradford_needs_chair_recommendation_and_directors_decision(world, 
 @pytest.mark.django_db
 def test_as34_dorset_partners_meet_on_day_4_and_notify_by_day_5(world, people, profiled_as):
     profiled_as("dorset")
-    case = open_case(world, people)
-    decide(case, people, "notify")
+    case = a_referred_case(world, people)
+    partners_decide(case, people, "notify")
     assert due(case)["delegated_partners_meeting"] == dt.date(2025, 4, 24)  # Thu
     assert due(case)["panel_notification"] == dt.date(2025, 4, 25)  # Fri
 
@@ -241,7 +203,7 @@ def test_as38_child_in_care_death_and_care_leaver_death(world, people, profiled_
     died = {
         "reporting": {**VALID["reporting"], "child_died": "yes", **d("date_of_death", dt.date(2025, 4, 14))}
     }
-    lac = open_case(
+    lac = a_referred_case(
         world,
         people,
         kind=CaseKind.LOOKED_AFTER_CHILD_DEATH,
@@ -255,11 +217,11 @@ def test_as38_child_in_care_death_and_care_leaver_death(world, people, profiled_
     assert not deadline(lac, "looked_after_death_panel_notification").conditional  # whatever is suspected
 
     young = {"child": {**VALID["child"], **d("date_of_birth", dt.date(2008, 1, 1))}, **died}
-    leaver = open_case(world, people, kind=CaseKind.CARE_LEAVER_DEATH, answers=young)
+    leaver = a_referred_case(world, people, kind=CaseKind.CARE_LEAVER_DEATH, answers=young)
     assert due(leaver)["care_leaver_death_notification"] == dt.date(2025, 4, 25)  # from awareness on D
     assert leaver.facts["rapid_review"] == "not_required"
     assert leaver.facts["sin_criteria_check_required"] is True  # 17 at death
-    adult = open_case(
+    adult = a_referred_case(
         world,
         people,
         kind=CaseKind.CARE_LEAVER_DEATH,
@@ -274,7 +236,7 @@ def test_as47_looked_after_child_death_creates_secretary_of_state_and_ofsted_tas
     world, people, profiled_as, slug
 ):
     profiled_as(slug)
-    case = open_case(world, people, kind=CaseKind.LOOKED_AFTER_CHILD_DEATH)
+    case = a_referred_case(world, people, kind=CaseKind.LOOKED_AFTER_CHILD_DEATH)
     labels = [x.label for x in Deadline.objects.filter(case=case, rule_key__startswith="looked_after_death")]
     assert any("Ofsted" in label for label in labels), labels
     if slug == "bradford":
@@ -287,9 +249,9 @@ def test_suggested_kind_follows_the_referral(world, people, profiled_as):
 
     profiled_as("dorset")
     died = {"reporting": {**VALID["reporting"], "child_died": "yes"}}
-    lac = authorised_referral(world, people, {**died, "legal_status": {"looked_after": "yes"}})
+    lac = an_authorised_referral(world, people, {**died, "legal_status": {"looked_after": "yes"}})
     assert suggested_kind(lac) == CaseKind.LOOKED_AFTER_CHILD_DEATH
-    leaver = authorised_referral(
+    leaver = an_authorised_referral(
         world, people, {**died, "legal_status": {"looked_after": "no", "care_leaver": "yes"}}
     )
     assert suggested_kind(leaver) == CaseKind.CARE_LEAVER_DEATH

@@ -197,7 +197,7 @@ def test_north_east_lincolnshire_has_no_looked_after_rule_and_says_so(profiles: 
 
 def test_retention_of_published_reports(profiles: dict[str, Profile]) -> None:
     """AS-05: published Wed 12 Nov 2025 stays available until at least Thu 12 Nov 2026."""
-    months = {s: p.retention.get("published_report_min_months") for s, p in profiles.items()}
+    months = {s: p.sections["retention"].get("published_report_min_months") for s, p in profiles.items()}
     assert months == {
         "darlington": 12,
         "cambridgeshire-peterborough": 12,
@@ -209,7 +209,7 @@ def test_retention_of_published_reports(profiles: dict[str, Profile]) -> None:
 
 
 def test_pass_through_sections(profiles: dict[str, Profile]) -> None:
-    modes = {s: p.notification_decision["mode"] for s, p in profiles.items()}
+    modes = {s: p.sections["notification_decision"]["mode"] for s, p in profiles.items()}
     assert modes == {
         "darlington": "partners",
         "cambridgeshire-peterborough": "local_authority",
@@ -217,7 +217,7 @@ def test_pass_through_sections(profiles: dict[str, Profile]) -> None:
         "dorset": "partners",
         "north-east-lincolnshire": "partners",
     }
-    rr = {s: p.rapid_review for s, p in profiles.items()}
+    rr = {s: p.sections["rapid_review"] for s, p in profiles.items()}
     assert {s: r["return_form"] for s, r in rr.items()} == {
         "darlington": "darlington_app4",
         "cambridgeshire-peterborough": "cap_scoping",
@@ -237,7 +237,7 @@ def test_pass_through_sections(profiles: dict[str, Profile]) -> None:
     assert rr["cambridgeshire-peterborough"]["second_vote_alternative_learning_review"] is True
     assert rr["dorset"]["authors_leave_before_deliberation"] is True
     assert rr["north-east-lincolnshire"]["lookback_includes_suspected_perpetrator"] is True
-    options = {s: [o["key"] for o in p.learning_options] for s, p in profiles.items()}
+    options = {s: [o["key"] for o in p.sections["learning_options"]] for s, p in profiles.items()}
     assert options == {
         "darlington": [
             "multi_agency_practice_review",
@@ -258,8 +258,11 @@ def test_pass_through_sections(profiles: dict[str, Profile]) -> None:
         ],
         "north-east-lincolnshire": ["local_learning_review", "lcspr_pathway", "neither"],
     }
-    assert profiles["bradford"].bodies["notification_decider"] == "Strategic Director Children's Services"
-    assert profiles["darlington"].bodies["subgroup"] == "Learning and Development sub-group"
+    assert (
+        profiles["bradford"].sections["bodies"]["notification_decider"]
+        == "Strategic Director Children's Services"
+    )
+    assert profiles["darlington"].sections["bodies"]["subgroup"] == "Learning and Development sub-group"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -416,7 +419,9 @@ def test_cambridgeshire_as28_alternative_review_is_a_soft_target(profiles: dict[
     assert rule.reminders.escalations == ()
     assert rule_applies(rule, {"review_route": "alternative_learning_review"}) is True
     assert rule_applies(rule, {"review_route": "local_cspr"}) is False
-    assert profiles["cambridgeshire-peterborough"].learning_options[0]["timescale_rule"] == rule.key
+    assert (
+        profiles["cambridgeshire-peterborough"].sections["learning_options"][0]["timescale_rule"] == rule.key
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -648,7 +653,7 @@ def test_dorset_as42_learning_options_fill_lead_governance_and_due_date(profiles
             "Place based CSPRG and Dorset Multi-Agency Quality of Practice and Action Group (MAQPAG)",
         ),
     }
-    options = {str(o["key"]): o for o in profile.learning_options}
+    options = {str(o["key"]): o for o in profile.sections["learning_options"]}
     for key, (start, end, lead_role, governance) in expected.items():
         option = options[key]
         rule = profile.rule(str(option["timescale_rule"]))

@@ -178,9 +178,9 @@ def test_base_profile_loads_with_canonical_anchors_and_local_ones() -> None:
     assert profile.anchors["request_issued"].per_subject
     assert profile.anchors["action_due"].per_subject
     assert profile.rag.amber_within_working_days == 2
-    assert profile.bodies["subgroup"] == "Case Review Group"
-    assert profile.learning_options[0]["key"] == "learning_brief"
-    assert profile.rapid_review["return_form"] == "dorset_app_b"
+    assert profile.sections["bodies"]["subgroup"] == "Case Review Group"
+    assert profile.sections["learning_options"][0]["key"] == "learning_brief"
+    assert profile.sections["rapid_review"]["return_form"] == "dorset_app_b"
     assert profile.notes == ("a note",)
 
 
@@ -202,9 +202,9 @@ def test_profile_is_read_only() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         profile.slug = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        profile.bodies["subgroup"] = "x"  # type: ignore[index]
+        profile.sections["bodies"]["subgroup"] = "x"  # type: ignore[index]
     with pytest.raises(TypeError):
-        profile.rapid_review["return_form"] = "x"  # type: ignore[index]
+        profile.sections["rapid_review"]["return_form"] = "x"  # type: ignore[index]
 
 
 def test_rule_lookup_raises_key_error_for_unknown_key() -> None:

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from notifications.models import OutboxMessage
-from notifications.services import sweep
+from notifications.sweep import sweep
 from tests.notifications.conftest import make_deadline
 
 pytestmark = pytest.mark.django_db

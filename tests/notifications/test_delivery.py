@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from deadlines.models import Deadline
-from notifications import recipients, services
+from notifications import delivery, digest, outbox, recipients
 from notifications.models import Kind, NotificationPreference, OutboxMessage, Status
+from notifications.sweep import sweep
 from partnerships.models import Membership
 from tests.notifications import backends
 from tests.notifications.conftest import make_deadline
@@ -25,11 +26,11 @@ def at(day: dt.date, hour: int = 0, minute: int = 5) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def deliver(now: dt.datetime | None = None) -> services.SendResult:
-    total = services.SendResult()
-    result = services.outbox_dispatch(now=now, enqueue=False)
+def deliver(now: dt.datetime | None = None) -> delivery.SendResult:
+    total = delivery.SendResult()
+    result = delivery.outbox_dispatch(now=now, enqueue=False)
     for ids, token in result.batches:
-        r = services.outbox_send_batch(ids, token)
+        r = delivery.outbox_send_batch(ids, token)
         for f in ("sent", "retried", "failed", "cancelled", "skipped"):
             setattr(total, f, getattr(total, f) + getattr(r, f))
     return total
@@ -45,7 +46,7 @@ def flaky(settings):
 
 def test_a_due_reminder_is_sent_once_with_its_own_message_id(case, people):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     assert deliver().sent == 1
     assert deliver().sent == 0
     [email] = mail.outbox
@@ -63,10 +64,10 @@ def test_a_due_reminder_is_sent_once_with_its_own_message_id(case, people):
 
 def test_no_duplicate_send_when_a_batch_task_is_delivered_twice(case, people):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
-    [(ids, token)] = services.outbox_dispatch(enqueue=False).batches
-    assert services.outbox_send_batch(ids, token).sent == 1
-    assert services.outbox_send_batch(ids, token).skipped == 1  # acks_late redelivery
+    sweep(on=WED, now=at(WED))
+    [(ids, token)] = delivery.outbox_dispatch(enqueue=False).batches
+    assert delivery.outbox_send_batch(ids, token).sent == 1
+    assert delivery.outbox_send_batch(ids, token).skipped == 1  # acks_late redelivery
     assert len(mail.outbox) == 1
 
 
@@ -82,7 +83,7 @@ def test_the_subject_never_carries_the_case_reference_to_someone_who_cannot_see_
             reminders={"due_today": True},
             label="Agency returns the completed agency information",
         )
-        services.sweep(on=WED, now=at(WED))
+        sweep(on=WED, now=at(WED))
         deliver()
     finally:
         recipients._subject_resolvers.pop("request")
@@ -95,7 +96,7 @@ def test_the_subject_never_carries_the_case_reference_to_someone_who_cannot_see_
 
 def test_a_reminder_for_a_deadline_met_after_the_sweep_is_not_sent(case, people):
     d = make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     Deadline.objects.filter(pk=d.pk).update(status=Deadline.Status.MET)
     result = deliver()
     assert result.cancelled == 1 and not mail.outbox
@@ -105,14 +106,14 @@ def test_a_reminder_for_a_deadline_met_after_the_sweep_is_not_sent(case, people)
 
 def test_a_reminder_to_someone_who_left_the_post_is_not_sent(case, people):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     Membership.objects.filter(user=people["bu"]).update(is_active=False)
     assert deliver().cancelled == 1 and not mail.outbox
 
 
 def test_refused_sends_retry_with_backoff_and_are_delivered_when_the_server_returns(case, people, flaky):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     flaky["refusing"] = True
     start = timezone.now()
     assert deliver(start).retried == 1
@@ -136,7 +137,7 @@ def test_after_the_last_attempt_a_row_fails_and_the_business_unit_is_told_in_the
 ):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     make_deadline(case, WED, role="partner_rep", agency="local_authority", reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     flaky["refusing"] = True
     now = timezone.now()
     for _ in range(3):
@@ -156,15 +157,15 @@ def test_after_the_last_attempt_a_row_fails_and_the_business_unit_is_told_in_the
 def test_a_row_left_sending_by_a_dead_worker_is_reclaimed_after_the_timeout(case, people, settings):
     settings.NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = 120
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     t0 = timezone.now()
-    [(ids, dead_token)] = services.outbox_dispatch(now=t0, enqueue=False).batches  # worker dies
-    assert services.outbox_dispatch(now=t0 + dt.timedelta(seconds=60), enqueue=False).claimed == 0
-    later = services.outbox_dispatch(now=t0 + dt.timedelta(seconds=121), enqueue=False)
+    [(ids, dead_token)] = delivery.outbox_dispatch(now=t0, enqueue=False).batches  # worker dies
+    assert delivery.outbox_dispatch(now=t0 + dt.timedelta(seconds=60), enqueue=False).claimed == 0
+    later = delivery.outbox_dispatch(now=t0 + dt.timedelta(seconds=121), enqueue=False)
     assert later.reclaimed == 1 and later.claimed == 1
     [(ids2, token2)] = later.batches
-    assert services.outbox_send_batch(ids, dead_token).skipped == 1  # the old task, redelivered late
-    assert services.outbox_send_batch(ids2, token2).sent == 1
+    assert delivery.outbox_send_batch(ids, dead_token).skipped == 1  # the old task, redelivered late
+    assert delivery.outbox_send_batch(ids2, token2).sent == 1
     assert len(mail.outbox) == 1
     assert OutboxMessage.objects.get().attempts == 2
 
@@ -173,7 +174,7 @@ def test_digest_gathers_held_reminders_into_one_email_at_8am(case, people):
     NotificationPreference.objects.create(user=people["bu"], frequency="digest")
     make_deadline(case, WED, reminders={"due_soon": [1]})
     make_deadline(case, WED, reminders={"due_soon": [1]}, label="Send the rapid review to the Panel")
-    services.sweep(on=TUE, now=at(TUE, 0))
+    sweep(on=TUE, now=at(TUE, 0))
     assert deliver(at(TUE, 7, 59)).sent == 0
     assert deliver(at(TUE, 8, 0)).sent == 1
     assert deliver(at(TUE, 8, 1)).sent == 0
@@ -188,37 +189,37 @@ def test_digest_gathers_held_reminders_into_one_email_at_8am(case, people):
 def test_no_duplicate_digest_when_assembly_runs_twice(case, people):
     NotificationPreference.objects.create(user=people["bu"], frequency="digest")
     make_deadline(case, WED, reminders={"due_soon": [1]})
-    services.sweep(on=TUE, now=at(TUE, 0))
-    assert services.digest_assemble(now=at(TUE, 8)) == 1
-    assert services.digest_assemble(now=at(TUE, 8, 1)) == 0
+    sweep(on=TUE, now=at(TUE, 0))
+    assert digest.digest_assemble(now=at(TUE, 8)) == 1
+    assert digest.digest_assemble(now=at(TUE, 8, 1)) == 0
     assert OutboxMessage.objects.filter(kind=Kind.DIGEST).count() == 1
 
 
 def test_urgent_reminders_skip_the_digest(case, people):
     NotificationPreference.objects.create(user=people["bu"], frequency="digest")
     make_deadline(case, WED, reminders={"overdue": True})
-    services.sweep(on=THU, now=at(THU, 0, 5))
+    sweep(on=THU, now=at(THU, 0, 5))
     assert deliver(at(THU, 0, 6)).sent == 1
 
 
 def test_choosing_straight_away_releases_held_messages(case, people):
     NotificationPreference.objects.create(user=people["bu"], frequency="digest")
     make_deadline(case, WED, reminders={"due_soon": [1]})
-    services.sweep(on=TUE, now=at(TUE, 0))
-    services.preference_set(user=people["bu"], frequency="immediate")
+    sweep(on=TUE, now=at(TUE, 0))
+    digest.preference_set(user=people["bu"], frequency="immediate")
     assert deliver().sent == 1
 
 
 def test_resending_a_failed_message_is_audited_and_sends_it(case, people, flaky, settings):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     flaky["refusing"] = True
     deliver()
     row = OutboxMessage.objects.get(kind=Kind.DUE_TODAY)
     assert row.status == Status.FAILED
     flaky["refusing"] = False
-    services.outbox_resend(partnership=case.partnership, message_id=row.pk, by=people["bu"])
+    outbox.outbox_resend(partnership=case.partnership, message_id=row.pk, by=people["bu"])
     assert deliver().sent == 1
     event = AuditEvent.objects.get(action="notifications.message.resent")
     assert event.actor == people["bu"]
@@ -226,20 +227,20 @@ def test_resending_a_failed_message_is_audited_and_sends_it(case, people, flaky,
 
 def test_resending_a_sent_message_makes_a_new_row_with_a_new_message_id(case, people):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     deliver()
     first = OutboxMessage.objects.get()
-    again = services.outbox_resend(partnership=case.partnership, message_id=first.pk, by=people["bu"])
+    again = outbox.outbox_resend(partnership=case.partnership, message_id=first.pk, by=people["bu"])
     assert deliver().sent == 1
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert ids == [first.message_id, again.message_id] and ids[0] != ids[1]
-    with pytest.raises(services.NotificationError):
-        services.outbox_resend(partnership=case.partnership, message_id=10**9, by=people["bu"])
+    with pytest.raises(outbox.NotificationError):
+        outbox.outbox_resend(partnership=case.partnership, message_id=10**9, by=people["bu"])
 
 
 def test_resend_refuses_another_partnerships_message(case, people, world):
     make_deadline(case, WED, reminders={"due_today": True})
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     row = OutboxMessage.objects.get()
-    with pytest.raises(services.NotificationError):
-        services.outbox_resend(partnership=world.other_partnership, message_id=row.pk, by=people["bu"])
+    with pytest.raises(outbox.NotificationError):
+        outbox.outbox_resend(partnership=world.other_partnership, message_id=row.pk, by=people["bu"])

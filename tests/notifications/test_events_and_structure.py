@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from notifications import services
+from notifications import outbox
 from notifications.models import Kind, OutboxMessage, Status
 from tests.notifications.conftest import make_deadline
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.django_db
 def test_an_event_message_exists_only_if_the_event_commits(case, people):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.outbox_enqueue_event(
+        outbox.outbox_enqueue_event(
             partnership=case.partnership,
             kind=Kind.SIGNOFF_REQUESTED,
             event_key="signoff:1:v1",
@@ -34,7 +34,7 @@ def test_an_event_message_exists_only_if_the_event_commits(case, people):
 @pytest.mark.django_db
 def test_no_duplicate_event_message_when_the_service_runs_again(case, people):
     for _ in range(2):
-        services.outbox_enqueue_event(
+        outbox.outbox_enqueue_event(
             partnership=case.partnership,
             kind=Kind.SIGNOFF_REQUESTED,
             event_key="signoff:1:v1",
@@ -52,7 +52,7 @@ def test_an_event_summary_goes_in_the_body_never_the_subject(case, people):
 
     from tests.notifications.test_delivery import deliver
 
-    services.outbox_enqueue_event(
+    outbox.outbox_enqueue_event(
         partnership=case.partnership,
         kind=Kind.DECISION_RECORDED,
         event_key="decision:1",
@@ -68,8 +68,8 @@ def test_an_event_summary_goes_in_the_body_never_the_subject(case, people):
 
 @pytest.mark.django_db
 def test_event_kinds_are_checked(case, people):
-    with pytest.raises(services.NotificationError, match="not an event message kind"):
-        services.outbox_enqueue_event(
+    with pytest.raises(outbox.NotificationError, match="not an event message kind"):
+        outbox.outbox_enqueue_event(
             partnership=case.partnership, kind="due_today", event_key="x", recipients=[people["bu"]]
         )
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from audit.models import AccessEvent, AuditEvent
-from notifications import services
+from notifications import feeds
 from notifications.models import CalendarFeed, NotificationPreference, OutboxMessage, Status
+from notifications.sweep import sweep
 from partnerships.roles import Role
 from tests.notifications.conftest import make_deadline
 
@@ -26,7 +27,7 @@ def at(day: dt.date, hour: int = 0) -> dt.datetime:
 def reminded(case, people):
     make_deadline(case, WED, reminders={"due_today": True})
     make_deadline(case, WED, reminders={"due_today": True}, label="Hold the rapid review meeting")
-    services.sweep(on=WED, now=at(WED))
+    sweep(on=WED, now=at(WED))
     return case
 
 
@@ -102,12 +103,12 @@ def test_calendar_link_is_shown_once_works_and_stops_when_revoked(client, remind
 
 def test_calendar_shows_only_deadlines_of_cases_the_person_may_see(client, reminded, people, world):
     # A school lead responsible for nothing visible gets an empty, valid calendar.
-    token = services.calendar_feed_create(user=people["school_lead"])
+    token = feeds.calendar_feed_create(user=people["school_lead"])
     cal = Calendar.from_ical(client.get(f"/calendar/{token}.ics").content)
     assert list(cal.walk("VEVENT")) == []
     # The local authority's partner rep sees their own deadline.
     make_deadline(reminded, WED, role=Role.PARTNER_REP, agency="local_authority", label="LA step")
-    token = services.calendar_feed_create(user=people["la_rep"])
+    token = feeds.calendar_feed_create(user=people["la_rep"])
     cal = Calendar.from_ical(client.get(f"/calendar/{token}.ics").content)
     assert [str(e["summary"]).split(": ", 1)[1].split(" (")[0] for e in cal.walk("VEVENT")] == ["LA step"]
 

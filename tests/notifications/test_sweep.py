@@ -10,7 +10,7 @@ from django.utils import timezone
 from deadlines.models import Deadline
 from notifications import recipients
 from notifications.models import Kind, NotificationPreference, OutboxMessage, Status
-from notifications.services import sweep
+from notifications.sweep import _FAST_COLUMNS, sweep
 from partnerships.models import ClosureDay
 from tests.notifications.conftest import make_deadline
 
@@ -241,8 +241,6 @@ def test_a_new_post_holder_is_reminded_and_the_old_one_is_not(case, world, peopl
 
 
 def test_the_fast_insert_sets_every_column_that_cannot_be_null():
-    from notifications.services import _FAST_COLUMNS
-
     fast = {c for c, _ in _FAST_COLUMNS}
     for f in OutboxMessage._meta.concrete_fields:
         if f.primary_key:

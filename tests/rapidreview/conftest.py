@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseKind
+from rapidreview.return_form import return_spec
 from rapidreview.services import rapid_review_start
 from tests.cases.conftest import people, profiled_as  # noqa: F401 - shared fixtures
 from tests.cases.helpers import d
-from tests.cases.test_scenarios import open_case
+from tests.states import a_referred_case
 
 D = dt.date(2025, 4, 16)
 
@@ -20,7 +21,7 @@ def review_for(world, people, profiled_as):  # noqa: F811
 
     def _make(slug: str):
         profiled_as(slug)
-        case = open_case(world, people, kind=CaseKind.SERIOUS_INCIDENT)
+        case = a_referred_case(world, people, kind=CaseKind.SERIOUS_INCIDENT)
         return rapid_review_start(case=case, by=people.bu)
 
     return _make
@@ -62,8 +63,6 @@ VALID_RETURN: dict[str, dict[str, object]] = {
 
 
 def complete_return(client, request_obj) -> None:
-    from rapidreview.return_form import return_spec
-
     spec = return_spec(request_obj.review.case.profile.data)
     slug = request_obj.review.partnership.slug
     for section in spec.sections:

@@ -9,11 +9,15 @@ import json
 import pytest
 
 from partnerships.roles import Role
-from rapidreview import meeting_services as ms
+from rapidreview.meeting import attendance_add, attendance_update, meeting_schedule, record_save
 from rapidreview.models import Attendance, Decision
 from signoffs.models import SignoffRequest, Status
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import decided, held_meeting, notified_review
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +29,7 @@ def api(client, method: str, url: str, body=None):
 
 @pytest.fixture
 def review(world, people, profiled_as):
-    return notified_review(world, people, profiled_as, "dorset")
+    return a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
 
 
 def urls(review):
@@ -44,7 +48,7 @@ def urls(review):
 def test_the_business_unit_records_a_draft_changes_it_and_sends_it(client, world, people, review):
     u = urls(review)
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.bu)
     r = api(client, "POST", u["versions"], {"outcome": "local_cspr", "rationale": "First."})
     assert r.status_code == 200, r.content
@@ -64,7 +68,7 @@ def test_editing_a_sent_decision_through_the_api_is_refused_without_a_new_versio
 ):
     u = urls(review)
     with travel(dt.date(2025, 5, 6)):
-        v1 = decided(review, world, people, on=dt.date(2025, 5, 6))
+        v1 = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.bu)
     r = api(client, "PATCH", u["decision"], {"outcome": "no_review", "rationale": "Quietly changed."})
     assert r.status_code == 409 and "never changed" in r.json()["detail"]
@@ -94,7 +98,7 @@ def test_editing_a_sent_decision_through_the_api_is_refused_without_a_new_versio
 )
 def test_malformed_bodies_are_400_and_write_nothing(client, world, people, review, body, field):
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.bu)
     r = api(client, "POST", urls(review)["versions"], body)
     assert r.status_code == 400 and field in r.json()
@@ -112,7 +116,7 @@ def test_a_refusal_from_the_service_is_400_with_its_reason(client, world, people
 def test_three_personas_and_roles(client, world, people, review):
     u = urls(review)
     with travel(dt.date(2025, 5, 6)):
-        decided(review, world, people, on=dt.date(2025, 5, 6))
+        a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     # A partnership-wide role reads but does not write.
     client.force_login(people.la_rep)
     assert api(client, "GET", u["decision"]).status_code == 200
@@ -136,21 +140,21 @@ def test_as36_an_author_at_the_meeting_gets_404_on_the_record_and_the_decision(c
     u = urls(review)
     author = world.user(Role.PANEL_MEMBER, world.provider)
     with travel(dt.date(2025, 5, 6)):
-        ms.meeting_schedule(
+        meeting_schedule(
             review=review,
             by=people.bu,
             scheduled_for=dt.datetime(2025, 5, 6, 14, tzinfo=dt.UTC),
             location="Room 1",
         )
-        row = ms.attendance_add(
+        row = attendance_add(
             review=review, by=people.bu, name="Author", agency=world.provider, kind=Attendance.Kind.AUTHOR
         )
         Attendance.objects.filter(pk=row.pk).update(user=author)
-        ms.attendance_update(
+        attendance_update(
             review=review, by=people.bu, rows={row.pk: {"status": "present", "presented": True, "left": True}}
         )
-        ms.record_save(review=review, by=people.bu, deliberation="Private discussion.")
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        record_save(review=review, by=people.bu, deliberation="Private discussion.")
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(author)
     meeting = api(client, "GET", u["meeting"])
     assert meeting.status_code == 200 and meeting.json()["meeting"]["votes"] is None
@@ -166,7 +170,7 @@ def test_as36_an_author_at_the_meeting_gets_404_on_the_record_and_the_decision(c
 
 def test_meeting_list_and_detail_show_attendance_quorum_and_window(client, world, people, review):
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.bu)
     body = api(client, "GET", urls(review)["meeting"]).json()
     assert body["window"]["last"] == "2025-05-12" and body["meeting"]["held_on"] == "2025-05-06"

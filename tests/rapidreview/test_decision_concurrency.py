@@ -11,21 +11,27 @@ from django.db import connection
 
 from deadlines.models import Anchor
 from notifications.models import OutboxMessage
-from rapidreview import meeting_services as ms
+from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.models import Decision
+from rapidreview.selectors import decision_signoff, latest_decision
 from signoffs.models import Signature, SignoffRequest, Status
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import decided, held_meeting, notified_review, sign
-from tests.signoffs.test_concurrency import run_together
+from tests.concurrency import run_together
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    sign,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        return decided(review, world, people, on=dt.date(2025, 5, 6))
+        return a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
 
 
 def test_two_partners_signing_the_same_decision_at_the_same_instant_are_both_recorded(world, people, sent):
@@ -57,7 +63,7 @@ def test_all_three_at_once_complete_the_decision_once(world, people, sent):
     assert SignoffRequest.objects.get(pk=request_id).status == Status.COMPLETE
     assert Anchor.objects.filter(case=sent.review.case, key="rr_decision_signed").count() == 1
     assert OutboxMessage.objects.filter(event_key=f"rr-decision:{sent.review_id}:v1:complete").count() == 1
-    assert ms.decision_signoff(sent.review).signed
+    assert decision_signoff(sent.review).signed
 
 
 def test_the_same_partner_submitting_twice_at_once_gives_one_signature(world, people, sent):
@@ -76,14 +82,14 @@ def test_the_same_partner_submitting_twice_at_once_gives_one_signature(world, pe
 def test_sending_the_same_draft_twice_at_once_makes_one_request_and_one_set_of_messages(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-        ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+        decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
     results = run_together(
         [
-            lambda: ms.decision_put_for_signoff(review=review, by=people.bu),
-            lambda: ms.decision_put_for_signoff(review=review, by=people.bu),
+            lambda: decision_put_for_signoff(review=review, by=people.bu),
+            lambda: decision_put_for_signoff(review=review, by=people.bu),
         ]
     )
     assert sum(isinstance(r, SignoffRequest) for r in results) == 1, results
@@ -98,10 +104,10 @@ def test_two_changes_to_a_sent_decision_at_once_make_two_versions_and_leave_one_
     review = sent.review
     results = run_together(
         [
-            lambda: ms.decision_save(
+            lambda: decision_save(
                 review=review, by=people.bu, outcome="local_cspr", rationale="Change A.", change_reason="A"
             ),
-            lambda: ms.decision_save(
+            lambda: decision_save(
                 review=review, by=people.bu, outcome="no_review", rationale="Change B.", change_reason="B"
             ),
         ]
@@ -110,7 +116,7 @@ def test_two_changes_to_a_sent_decision_at_once_make_two_versions_and_leave_one_
     assert sorted(r.version for r in results) == [2, 3]
     open_ = SignoffRequest.objects.filter(record_type="rapidreview.decision", status=Status.OPEN)
     assert open_.count() == 1
-    latest = ms.latest_decision(review)
+    latest = latest_decision(review)
     assert latest.version == 3 and open_.get().pk == latest.signoff_request_id
     assert open_.get().content["rationale"] == latest.rationale
 

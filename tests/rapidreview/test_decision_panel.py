@@ -15,11 +15,22 @@ from deadlines.services import anchor_record
 from notifications.models import OutboxMessage
 from partnerships.access import standing_in
 from partnerships.home import tasks_for
-from rapidreview import meeting_services as ms
+from rapidreview.decision import decision_save
 from rapidreview.models import PanelSubmission, RapidReview
+from rapidreview.panel import panel_response_record, panel_submit, rr_required_record
+from rapidreview.qa import qa_checks
+from rapidreview.selectors import decision_editable, submission_blockers
 from rapidreview.services import RapidReviewError
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import D, anchor, decided, notified_review, sign, sign_all
+from tests.states import (
+    D,
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    anchor,
+    sign,
+    sign_all,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +39,9 @@ def signed(
     review, world, people, *, held: dt.date, signed_on: dt.date, outcome="local_cspr", learning_type=""
 ):
     with travel(held):
-        decision = decided(review, world, people, on=held, outcome=outcome, learning_type=learning_type)
+        decision = a_case_with_rapid_review_decided(
+            review, world, people, on=held, outcome=outcome, learning_type=learning_type
+        )
     with travel(signed_on):
         sign_all(decision, world, people)
     return decision
@@ -44,10 +57,10 @@ def due(case, rule_key: str) -> dt.date:
 
 
 def test_as13_checks_are_computed_from_the_recorded_dates_and_a_late_step_fails(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 13), signed_on=dt.date(2025, 5, 13))
-    checks = {c.key: c for c in ms.qa_checks(review)}
+    checks = {c.key: c for c in qa_checks(review)}
     first = checks["qa_notification_within_5_working_days_of_incident"]
     assert (first.start, first.limit, first.actual, first.status) == (
         dt.date(2025, 4, 14),
@@ -67,26 +80,26 @@ def test_as13_checks_are_computed_from_the_recorded_dates_and_a_late_step_fails(
         or third.start == D
     )
     assert (third.limit, third.status) == (dt.date(2025, 5, 12), "unknown")  # not sent yet
-    assert ms.qa_checks(review, dt.date(2025, 5, 13))[2].status == "fail"
+    assert qa_checks(review, dt.date(2025, 5, 13))[2].status == "fail"
 
 
 def test_as13_a_failed_check_counts_as_met_only_with_a_comment_and_is_recorded(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 13), signed_on=dt.date(2025, 5, 13))
     with travel(dt.date(2025, 5, 13)):
         with pytest.raises(RapidReviewError, match="Say why"):
-            ms.panel_submit(
+            panel_submit(
                 review=review,
                 by=people.bu,
                 submitted_on=dt.date(2025, 5, 13),
                 overrides=["qa_rr_within_15_working_days_of_notification"],
             )
         with pytest.raises(RapidReviewError, match="no such QA check"):
-            ms.panel_submit(
+            panel_submit(
                 review=review, by=people.bu, submitted_on=dt.date(2025, 5, 13), overrides=["made_up"]
             )
-        submission = ms.panel_submit(
+        submission = panel_submit(
             review=review,
             by=people.bu,
             submitted_on=dt.date(2025, 5, 13),
@@ -112,31 +125,31 @@ def test_as13_a_failed_check_counts_as_met_only_with_a_comment_and_is_recorded(w
 
 
 def test_as13_all_pass_on_time(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
-        submission = ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        submission = panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     assert [c["status"] for c in submission.qa["checks"]] == ["pass", "pass", "pass"]
     assert Deadline.objects.get(case=review.case, rule_key="rapid_review_to_panel").status == "met"
 
 
 def test_qa_counts_from_awareness_when_the_procedure_has_no_incident_date(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
-    first, _second, third = ms.qa_checks(review)
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    first, _second, third = qa_checks(review)
     assert first.start == D and "became aware" in first.note
     assert third.limit == dt.date(2025, 5, 12)  # its rapid_review_to_panel rule: 15 WD from awareness
     assert "within 15 working days" in third.label
 
 
 def test_submission_date_cannot_be_in_the_future_or_before_the_signatures(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
         with pytest.raises(RapidReviewError, match="today or in the past"):
-            ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 13))
+            panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 13))
         with pytest.raises(RapidReviewError, match="signed on 9 May 2025"):
-            ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 8))
+            panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 8))
     assert not PanelSubmission.objects.exists()
 
 
@@ -148,33 +161,31 @@ def test_submission_date_cannot_be_in_the_future_or_before_the_signatures(world,
 def test_as45_the_decision_record_cannot_go_to_the_panel_until_all_three_partners_signed(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
     with pytest.raises(RapidReviewError, match="No decision has been recorded"):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
     with travel(dt.date(2025, 5, 7)):
-        decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+        decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
         sign(decision.signoff_request_id, people.la_rep, world.la)
         sign(decision.signoff_request_id, people.police_rep, world.police)
         with pytest.raises(RapidReviewError, match="Not every statutory partner has signed"):
-            ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 7))
+            panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 7))
     with travel(dt.date(2025, 5, 9)):
         sign(decision.signoff_request_id, people.health_rep, world.health)
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 9))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 9))
     assert anchor(review.case, "rr_decision_signed") == dt.date(2025, 5, 9)  # WD 14
     assert anchor(review.case, "rr_submitted_to_panel") == dt.date(2025, 5, 9)
     with pytest.raises(RapidReviewError, match="already been sent"):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 9))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 9))
 
 
 def test_a_draft_is_not_signed_and_cannot_be_submitted(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 5, 6)):
-        from tests.rapidreview.test_meeting_services import held_meeting
-
-        held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-        ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
+        a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+        decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
         with pytest.raises(RapidReviewError, match="not been sent to the statutory partners"):
-            ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
+            panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -183,23 +194,23 @@ def test_a_draft_is_not_signed_and_cannot_be_submitted(world, people, profiled_a
 
 
 def test_as35_rr_required_is_expected_by_day_2_and_its_absence_blocks_nothing(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     assert due(review.case, "panel_rr_required_message") == dt.date(2025, 4, 22)
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 12)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     assert anchor(review.case, "rr_required_received") is None
-    ms.rr_required_record(review=review, by=people.bu, on=dt.date(2025, 4, 18))
+    rr_required_record(review=review, by=people.bu, on=dt.date(2025, 4, 18))
     assert Deadline.objects.get(case=review.case, rule_key="panel_rr_required_message").status == "met"
 
 
 def test_as35_rr_required_refuses_a_future_date_and_a_procedure_without_it(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with travel(dt.date(2025, 4, 17)), pytest.raises(RapidReviewError, match="today or in the past"):
-        ms.rr_required_record(review=review, by=people.bu, on=dt.date(2025, 4, 18))
-    other = notified_review(world, people, profiled_as, "darlington")
+        rr_required_record(review=review, by=people.bu, on=dt.date(2025, 4, 18))
+    other = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     with pytest.raises(RapidReviewError, match="does not track"):
-        ms.rr_required_record(review=other, by=people.bu, on=D)
+        rr_required_record(review=other, by=people.bu, on=D)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -210,19 +221,19 @@ def test_as35_rr_required_refuses_a_future_date_and_a_procedure_without_it(world
 def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_version(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9), outcome="no_review"
     )
     with travel(dt.date(2025, 5, 12)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
-    assert not ms.decision_editable(review)[0]
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+    assert not decision_editable(review)[0]
     with travel(dt.date(2025, 5, 30)):
         with pytest.raises(RapidReviewError, match="Enter what the Panel said"):
-            ms.panel_response_record(
+            panel_response_record(
                 review=review, by=people.bu, received_on=dt.date(2025, 5, 30), response="disagrees"
             )
-        ms.panel_response_record(
+        panel_response_record(
             review=review,
             by=people.bu,
             received_on=dt.date(2025, 5, 30),
@@ -242,11 +253,11 @@ def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_
     tasks = tasks_for(people.bu, standing_in(people.bu, world.partnership))
     assert any("The Panel disagrees with the decision" in t.title for t in tasks)
     # The same version cannot go again; the case is not closed.
-    assert "needs a new version" in ms.submission_blockers(review)[0]
+    assert "needs a new version" in submission_blockers(review)[0]
     assert review.case.stage != stages.CLOSED
     # The partners reconsider: version 2, signed by everyone again, sent again.
     with travel(dt.date(2025, 6, 2)):
-        v2 = ms.decision_save(
+        v2 = decision_save(
             review=review,
             by=people.bu,
             outcome="local_cspr",
@@ -262,7 +273,7 @@ def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_
             "Send the signed decision" in t.title
             for t in tasks_for(people.bu, standing_in(people.bu, world.partnership))
         )
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 6, 2))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 6, 2))
     assert list(
         PanelSubmission.objects.filter(review=review).values_list("decision__version", flat=True)
     ) == [1, 2]
@@ -270,31 +281,31 @@ def test_as37_panel_disagrees_back_to_the_partners_with_a_task_and_a_new_signed_
 
 
 def test_more_information_lets_the_same_version_go_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 20)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
         with pytest.raises(RapidReviewError, match="cannot be earlier"):
-            ms.panel_response_record(
+            panel_response_record(
                 review=review, by=people.bu, received_on=dt.date(2025, 5, 9), response="agrees"
             )
-        ms.panel_response_record(
+        panel_response_record(
             review=review,
             by=people.bu,
             received_on=dt.date(2025, 5, 19),
             response="more_information",
             notes="Send the health chronology.",
         )
-        assert ms.submission_blockers(review) == []
-        again = ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 20))
+        assert submission_blockers(review) == []
+        again = panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 20))
         # The rapid review was sent on time the first time: a second sending does not re-date it.
         assert anchor(review.case, "rr_submitted_to_panel") == dt.date(2025, 5, 12)
         assert again.qa["checks"][2]["actual"] == "2025-05-12" and again.qa["checks"][2]["status"] == "pass"
-        ms.panel_response_record(
+        panel_response_record(
             review=review, by=people.bu, received_on=dt.date(2025, 5, 20), response="agrees"
         )
         with pytest.raises(RapidReviewError, match="already been recorded"):
-            ms.panel_response_record(
+            panel_response_record(
                 review=review, by=people.bu, received_on=dt.date(2025, 5, 20), response="agrees"
             )
     review.refresh_from_db()
@@ -302,9 +313,9 @@ def test_more_information_lets_the_same_version_go_again(world, people, profiled
 
 
 def test_a_response_needs_a_submission(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Record the Panel submission"):
-        ms.panel_response_record(review=review, by=people.bu, received_on=D, response="agrees")
+        panel_response_record(review=review, by=people.bu, received_on=D, response="agrees")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -313,11 +324,11 @@ def test_a_response_needs_a_submission(world, people, profiled_as):
 
 
 def test_local_cspr_opens_at_submission_and_starts_the_six_month_clock(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 12))
     assert not PracticeReview.objects.filter(case=review.case).exists()
     with travel(dt.date(2025, 5, 12)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     practice = PracticeReview.objects.get(case=review.case)
     assert (practice.kind, practice.decided_on, practice.status) == (
         "lcspr",
@@ -327,11 +338,11 @@ def test_local_cspr_opens_at_submission_and_starts_the_six_month_clock(world, pe
     assert anchor(review.case, "review_decision") == dt.date(2025, 5, 12)
     assert due(review.case, "cspr_publication") == dt.date(2025, 11, 12)  # AS-04
     review.case.refresh_from_db()
-    assert review.case.stage == ms.LCSPR_STAGE and review.case.facts["review_route"] == "local_cspr"
+    assert review.case.stage == "lcspr" and review.case.facts["review_route"] == "local_cspr"
 
 
 def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
         world,
@@ -342,7 +353,7 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
         learning_type="practitioner_learning_brief",
     )
     with travel(dt.date(2025, 5, 12)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
     practice = PracticeReview.objects.get(case=review.case)
     assert (practice.kind, practice.learning_type) == ("learning_review", "practitioner_learning_brief")
     assert due(review.case, "learning_brief_completion") == dt.date(2025, 6, 12)  # AS-42
@@ -356,7 +367,7 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
 
 
 def test_national_review_opens_when_the_panel_confirms(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
         world,
@@ -366,37 +377,37 @@ def test_national_review_opens_when_the_panel_confirms(world, people, profiled_a
         outcome="national_review",
     )
     with travel(dt.date(2025, 5, 30)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
         assert not PracticeReview.objects.filter(case=review.case).exists()
-        ms.panel_response_record(
+        panel_response_record(
             review=review, by=people.bu, received_on=dt.date(2025, 5, 30), response="agrees"
         )
     assert PracticeReview.objects.get(case=review.case).kind == "national_review"
     review.case.refresh_from_db()
-    assert review.case.stage == ms.NATIONAL_REVIEW_STAGE
+    assert review.case.stage == "national_review"
 
 
 def test_panel_taking_a_national_review_turns_a_commissioning_lcspr_into_it(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9))
     with travel(dt.date(2025, 5, 30)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
-        ms.panel_response_record(
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_response_record(
             review=review, by=people.bu, received_on=dt.date(2025, 5, 30), response="national_review"
         )
     assert PracticeReview.objects.get(case=review.case).kind == "national_review"
 
 
 def test_no_review_closes_the_case_when_the_panel_agrees(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review, world, people, held=dt.date(2025, 5, 6), signed_on=dt.date(2025, 5, 9), outcome="no_review"
     )
     with travel(dt.date(2025, 5, 30)):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
         review.case.refresh_from_db()
         assert review.case.stage == "rapid_review"
-        ms.panel_response_record(
+        panel_response_record(
             review=review, by=people.bu, received_on=dt.date(2025, 5, 30), response="agrees"
         )
     review.case.refresh_from_db()

@@ -6,45 +6,49 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import time_machine
 from django.db import connection, transaction
 
 from deadlines.models import Deadline
 from notifications.models import OutboxMessage
-from rapidreview import meeting_services as ms
+from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.models import Decision
+from rapidreview.panel import panel_submit
+from rapidreview.selectors import (
+    decision_signoff,
+    latest_decision,
+    learning_choices,
+    outcome_choices,
+    submission_blockers,
+)
 from rapidreview.services import RapidReviewError
 from signoffs.models import SignoffRequest, Status
-from tests.rapidreview.test_meeting_services import (
+from signoffs.services import signoff_request_create
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
     anchor,
-    at,
-    decided,
-    held_meeting,
-    notified_review,
     sign,
     sign_all,
+    travel,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def travel(day: dt.date, hour: int = 12):
-    return time_machine.travel(at(day, hour), tick=True)
-
-
 def test_rationale_outcome_and_learning_type_are_checked(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     with pytest.raises(RapidReviewError, match="Enter the rationale"):
-        ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="  ")
+        decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="  ")
     with pytest.raises(RapidReviewError, match="Select the decision"):
-        ms.decision_save(review=review, by=people.bu, outcome="made_up", rationale="x")
+        decision_save(review=review, by=people.bu, outcome="made_up", rationale="x")
     with pytest.raises(RapidReviewError, match="Select the type of learning review"):
-        ms.decision_save(review=review, by=people.bu, outcome="alternative_learning_review", rationale="x")
+        decision_save(review=review, by=people.bu, outcome="alternative_learning_review", rationale="x")
     # Dorset's menu (Appendix A), without the CSPR itself.
-    keys = [k for k, _ in ms.learning_choices(review)]
+    keys = [k for k, _ in learning_choices(review)]
     assert "local_cspr" not in keys and "practitioner_learning_brief" in keys
-    decision = ms.decision_save(
+    decision = decision_save(
         review=review,
         by=people.bu,
         outcome="alternative_learning_review",
@@ -56,24 +60,24 @@ def test_rationale_outcome_and_learning_type_are_checked(world, people, profiled
 
 
 def test_north_east_lincolnshire_has_no_alternative_outcome(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-    assert [k for k, _ in ms.outcome_choices(review)] == ["local_cspr", "national_review", "no_review"]
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+    assert [k for k, _ in outcome_choices(review)] == ["local_cspr", "national_review", "no_review"]
     with pytest.raises(RapidReviewError, match="Select the decision"):
-        ms.decision_save(review=review, by=people.bu, outcome="alternative_learning_review", rationale="x")
+        decision_save(review=review, by=people.bu, outcome="alternative_learning_review", rationale="x")
 
 
 def test_a_draft_changes_in_place_until_it_is_sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-    first = ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="First thoughts.")
-    second = ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Better reasons.")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+    first = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="First thoughts.")
+    second = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Better reasons.")
     assert first.pk == second.pk and second.version == 1 and second.rationale == "Better reasons."
 
 
 def test_sending_for_signoff_asks_each_partner_in_the_same_transaction(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "north-east-lincolnshire")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 7))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 7))
     assert decision.put_for_signoff and decision.signoff_request is not None
     request = decision.signoff_request
     assert request.record_type == "rapidreview.decision" and request.record_id == str(review.pk)
@@ -93,35 +97,35 @@ def test_sending_for_signoff_asks_each_partner_in_the_same_transaction(world, pe
     review.refresh_from_db()
     assert review.status == "deciding"
     with pytest.raises(RapidReviewError, match="already been sent"):
-        ms.decision_put_for_signoff(review=review, by=people.bu)
+        decision_put_for_signoff(review=review, by=people.bu)
 
 
 def test_a_failed_signoff_request_leaves_nothing_behind(world, people, profiled_as, monkeypatch):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-    ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+    decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
 
     def boom(**kwargs):
         raise RuntimeError("signing engine down")
 
-    monkeypatch.setattr("signoffs.services.signoff_request_create", boom)
+    monkeypatch.setattr("rapidreview.decision.signoff_request_create", boom)
     with pytest.raises(RuntimeError):
-        ms.decision_put_for_signoff(review=review, by=people.bu)
+        decision_put_for_signoff(review=review, by=people.bu)
     assert not Decision.objects.get(review=review).put_for_signoff
     assert not OutboxMessage.objects.filter(kind="signoff_requested").exists()
 
 
 def test_changing_a_sent_decision_makes_the_next_version_and_asks_everyone_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    v1 = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    v1 = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     sign(v1.signoff_request_id, people.la_rep, world.la)
     with pytest.raises(RapidReviewError, match="Enter why the decision is changing"):
-        ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Changed.")
+        decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Changed.")
     with pytest.raises(RapidReviewError, match="Nothing has changed"):
-        ms.decision_save(
+        decision_save(
             review=review, by=people.bu, outcome="local_cspr", rationale=v1.rationale, change_reason="x"
         )
-    v2 = ms.decision_save(
+    v2 = decision_save(
         review=review,
         by=people.bu,
         outcome="local_cspr",
@@ -142,42 +146,40 @@ def test_changing_a_sent_decision_makes_the_next_version_and_asks_everyone_again
 def test_all_partners_agreeing_records_rr_decision_signed_and_tells_the_business_unit(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     with travel(dt.date(2025, 5, 9)):
         sign_all(decision, world, people)
     assert anchor(review.case, "rr_decision_signed") == dt.date(2025, 5, 9)  # Dorset day 14
-    signoff = ms.decision_signoff(review)
+    signoff = decision_signoff(review)
     assert signoff.signed and signoff.signed_on == dt.date(2025, 5, 9)
     told = OutboxMessage.objects.get(
         kind="decision_recorded", recipient=people.bu, event_key__startswith="rr-"
     )
     assert "Send it to the Panel" in told.context["summary"]
     assert Deadline.objects.get(case=review.case, rule_key="delegated_partners_sign_off").status == "met"
-    assert ms.submission_blockers(review) == []
+    assert submission_blockers(review) == []
 
 
 def test_a_partner_disagreeing_leaves_the_decision_unsigned(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    decision = decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
     sign_all(decision, world, people, disagree="police")
-    signoff = ms.decision_signoff(review)
+    signoff = decision_signoff(review)
     assert signoff.disagreed and not signoff.signed
     assert anchor(review.case, "rr_decision_signed") is None
     told = OutboxMessage.objects.get(
         kind="decision_recorded", recipient=people.bu, event_key__startswith="rr-"
     )
     assert "disagrees" in told.context["summary"]
-    assert ms.submission_blockers(review) == [
+    assert submission_blockers(review) == [
         "A statutory partner disagrees with the decision: revise it and ask the partners to sign again."
     ]
     with pytest.raises(RapidReviewError, match="disagrees"):
-        ms.panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 6))
 
 
 def test_signatures_on_another_record_type_or_unknown_record_are_ignored(world, people):
-    from signoffs.services import signoff_request_create
-
     request = signoff_request_create(
         partnership=world.partnership,
         record_type="rapidreview.decision",
@@ -202,8 +204,8 @@ def test_signatures_on_another_record_type_or_unknown_record_are_ignored(world, 
 
 @pytest.fixture
 def sent(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    return decided(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    return a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
 
 
 def test_save_of_a_sent_decision_is_refused(sent):
@@ -235,9 +237,9 @@ def test_delete_is_refused_for_any_version(sent):
 
 
 def test_a_draft_can_still_be_updated_through_the_orm(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
-    draft = ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
+    draft = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
     assert Decision.objects.filter(pk=draft.pk).update(rationale="y") == 1
 
 
@@ -268,12 +270,12 @@ def test_the_signed_snapshot_does_not_follow_later_changes_elsewhere(world, peop
 
 
 def test_the_review_page_decision_is_the_latest_version(world, people, sent):
-    v2 = ms.decision_save(
+    v2 = decision_save(
         review=sent.review,
         by=people.bu,
         outcome="no_review",
         rationale="Reconsidered.",
         change_reason="The partners met again.",
     )
-    assert ms.latest_decision(sent.review) == v2
-    assert ms.decision_signoff(sent.review, sent).current is False
+    assert latest_decision(sent.review) == v2
+    assert decision_signoff(sent.review, sent).current is False

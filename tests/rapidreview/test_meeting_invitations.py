@@ -11,19 +11,19 @@ from notifications.calendar import render_calendar
 from notifications.models import OutboxMessage
 from notifications.services import build_email
 from partnerships.roles import Role
-from rapidreview import meeting_services as ms
+from rapidreview.meeting import Invitee, invitee_groups, meeting_invite, meeting_schedule
 from rapidreview.models import Attendance
-from tests.rapidreview.test_meeting_services import at, notified_review
+from tests.states import a_case_in_its_rapid_review, at
 
 pytestmark = pytest.mark.django_db
 
 
 def _invite(review, people, world, extra=()):
-    ms.meeting_schedule(
+    meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1, Civic Centre"
     )
-    groups = ms.invitee_groups(review)
-    ms.meeting_invite(review=review, by=people.bu, invitees=groups["partner"] + list(extra))
+    groups = invitee_groups(review)
+    meeting_invite(review=review, by=people.bu, invitees=groups["partner"] + list(extra))
 
 
 def _ics(message) -> Calendar:
@@ -34,7 +34,7 @@ def _ics(message) -> Calendar:
 
 
 def test_the_invitation_email_carries_an_ical_request_for_the_meeting(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     _invite(review, people, world)
     row = OutboxMessage.objects.get(recipient=people.la_rep, event_key__startswith="rr-meeting:")
     email = build_email(row)
@@ -53,9 +53,9 @@ def test_the_invitation_email_carries_an_ical_request_for_the_meeting(world, peo
 
 
 def test_a_moved_meeting_updates_the_same_calendar_event(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     _invite(review, people, world)
-    ms.meeting_schedule(
+    meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 7), 10), location="Room 2"
     )
     first, second = OutboxMessage.objects.filter(
@@ -68,8 +68,8 @@ def test_a_moved_meeting_updates_the_same_calendar_event(world, people, profiled
 
 
 def test_someone_who_cannot_see_the_case_is_invited_without_its_reference(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    author = ms.Invitee(people.other_lead, world.school, Attendance.Kind.AUTHOR, "School lead")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    author = Invitee(people.other_lead, world.school, Attendance.Kind.AUTHOR, "School lead")
     _invite(review, people, world, extra=[author])
     row = OutboxMessage.objects.get(recipient=people.other_lead, event_key__startswith="rr-meeting:")
     email = build_email(row)
@@ -80,7 +80,7 @@ def test_someone_who_cannot_see_the_case_is_invited_without_its_reference(world,
 
 
 def test_other_event_messages_have_no_attachment(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     _invite(review, people, world)
     other = (
         OutboxMessage.objects.exclude(event_key__startswith="rr-meeting:").filter(recipient=people.bu).first()
@@ -89,7 +89,7 @@ def test_other_event_messages_have_no_attachment(world, people, profiled_as):
 
 
 def test_the_meeting_is_in_the_personal_calendar_feed_of_those_invited_until_held(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     _invite(review, people, world)
     feed = Calendar.from_ical(render_calendar(people.la_rep))
     meetings = [e for e in feed.walk("VEVENT") if str(e["uid"]).startswith("rapid-review-meeting-")]

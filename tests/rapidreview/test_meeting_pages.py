@@ -11,10 +11,18 @@ from django.urls import reverse
 
 from notifications.models import OutboxMessage
 from partnerships.roles import Role
-from rapidreview import meeting_services as ms
+from rapidreview.meeting import attendance_add, attendance_update, meeting_schedule, record_save
 from rapidreview.models import Attendance, Decision, Meeting, PanelResponse, PanelSubmission, Vote
-from tests.rapidreview.test_decision_services import travel
-from tests.rapidreview.test_meeting_services import at, decided, held_meeting, notified_review, sign_all
+from rapidreview.panel import panel_submit
+from tests.states import (
+    a_case_in_its_rapid_review,
+    a_case_with_rapid_review_decided,
+    a_rapid_review_with_meeting_held,
+    a_referred_case,
+    at,
+    sign_all,
+    travel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +37,7 @@ def date_fields(name: str, day: dt.date) -> dict[str, str]:
 
 @pytest.fixture
 def dorset(world, people, profiled_as):
-    return notified_review(world, people, profiled_as, "dorset")
+    return a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
 
 
 @pytest.fixture
@@ -84,7 +92,7 @@ def test_schedule_outside_the_window_is_saved_with_a_warning(bu, dorset):
 
 
 def test_invite_page_sends_invitations_and_preselects_partners_panel_and_authors(bu, dorset, world, people):
-    ms.meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     panel = world.user(Role.PANEL_MEMBER)
     page = bu.get(url(dorset, "rr_meeting_invite")).content.decode()
     assert f'value="{people.la_rep.pk}-{world.la.pk}" checked' in page
@@ -107,7 +115,7 @@ def test_invite_page_sends_invitations_and_preselects_partners_panel_and_authors
 
 
 def test_attendance_page_records_presence_and_authors_presenting_and_leaving(bu, dorset, world, people):
-    ms.meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     r = bu.post(url(dorset, "rr_meeting_attendee_add"), {"name": "", "kind": "author", "status": "present"})
     assert r.status_code == 400 and "Enter their name" in r.content.decode()
     bu.post(
@@ -144,8 +152,8 @@ def test_attendance_page_records_presence_and_authors_presenting_and_leaving(bu,
 
 
 def test_held_page_refuses_a_future_date_and_records_the_day(bu, dorset, world, people):
-    ms.meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    ms.attendance_add(review=dorset, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
+    meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    attendance_add(review=dorset, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
     r = bu.post(url(dorset, "rr_meeting_held"), date_fields("held_on", dt.date(2099, 1, 1)))
     assert r.status_code == 400 and "must be today or in the past" in r.content.decode()
     r = bu.post(url(dorset, "rr_meeting_held"), date_fields("held_on", dt.date(2025, 5, 6)))
@@ -160,13 +168,11 @@ def test_pages_that_need_a_meeting_send_the_business_unit_to_set_one(bu, dorset)
 
 
 def test_votes_page_for_cambridgeshire(client, world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     client.force_login(people.bu)
-    ms.meeting_schedule(
-        review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1"
-    )
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     for key in ("la", "police", "health"):
-        ms.attendance_add(
+        attendance_add(
             review=review, by=people.bu, name=key, agency=getattr(world, key), kind=Attendance.Kind.PARTNER
         )
     page = client.get(url(review, "rr_meeting_votes")).content.decode()
@@ -194,7 +200,7 @@ def test_votes_page_elsewhere_goes_back_to_the_meeting(bu, dorset):
 
 
 def test_record_edit_keeps_what_was_typed_and_shows_appendix_5(bu, dorset, world, people):
-    ms.meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    meeting_schedule(review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     r = bu.post(
         url(dorset, "rr_meeting_record_edit"), {"facts": "Seen in A&E\x00", "deliberation": "Kept <i>"}
     )
@@ -224,7 +230,7 @@ def test_decision_page_says_why_it_cannot_be_recorded_yet(bu, dorset):
 
 def test_decision_edit_bad_input_keeps_what_was_typed_then_draft_then_sign_off(bu, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        held_meeting(dorset, world, people, on=dt.date(2025, 5, 6))
+        a_rapid_review_with_meeting_held(dorset, world, people, on=dt.date(2025, 5, 6))
         r = bu.post(
             url(dorset, "rr_decision_edit"),
             {"outcome": "alternative_learning_review", "next_steps": "Tell <the> Panel"},
@@ -251,7 +257,7 @@ def test_decision_edit_bad_input_keeps_what_was_typed_then_draft_then_sign_off(b
 
 def test_changing_a_sent_decision_on_the_page_needs_a_reason_and_makes_version_2(bu, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
         page = bu.get(url(dorset, "rr_decision_edit")).content.decode()
         assert "Saving makes version 2" in page
         r = bu.post(url(dorset, "rr_decision_edit"), {"outcome": "local_cspr", "rationale": "Changed."})
@@ -267,7 +273,7 @@ def test_changing_a_sent_decision_on_the_page_needs_a_reason_and_makes_version_2
 
 def test_signoff_page_shows_the_decision_through_the_renderer(client, dorset, world, people):
     with travel(dt.date(2025, 5, 6)):
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        decision = a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
     client.force_login(people.la_rep)
     page = client.get(decision.signoff_request.get_absolute_url()).content.decode()
     assert 'id="signed-decision"' in page and "Undertake a local CSPR" in page
@@ -281,7 +287,9 @@ def test_signoff_page_shows_the_decision_through_the_renderer(client, dorset, wo
 
 def _signed(dorset, world, people, outcome="local_cspr"):
     with travel(dt.date(2025, 5, 6)):
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6), outcome=outcome)
+        decision = a_case_with_rapid_review_decided(
+            dorset, world, people, on=dt.date(2025, 5, 6), outcome=outcome
+        )
     with travel(dt.date(2025, 5, 9)):
         sign_all(decision, world, people)
     return decision
@@ -316,7 +324,7 @@ def test_panel_response_page_and_disagreement_goes_to_the_decision(bu, dorset, w
     assert bu.get(url(dorset, "rr_panel_response")).status_code == 302
     _signed(dorset, world, people)
     with travel(dt.date(2025, 5, 30)):
-        ms.panel_submit(review=dorset, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+        panel_submit(review=dorset, by=people.bu, submitted_on=dt.date(2025, 5, 12))
         r = bu.post(
             url(dorset, "rr_panel_response"),
             {**date_fields("received_on", dt.date(2025, 5, 30)), "response": "disagrees"},
@@ -342,7 +350,7 @@ def test_rr_required_page(bu, dorset, client, world, people, profiled_as):
         url(dorset, "rr_panel_rr_required"), date_fields("received_on", dt.date(2025, 4, 18)), follow=True
     )
     assert "Received 18 April 2025." in r.content.decode()
-    other = notified_review(world, people, profiled_as, "darlington")
+    other = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     assert bu.get(url(other, "rr_panel_rr_required")).status_code == 302
     assert "Record when the Panel's message arrived" not in bu.get(url(other, "rr_panel")).content.decode()
 
@@ -363,18 +371,18 @@ def test_rapid_review_page_shows_the_meeting_decision_and_panel(bu, dorset, worl
 def test_as36_an_author_gets_404_on_the_record_votes_and_decision_pages(client, dorset, world, people):
     author = world.user(Role.PANEL_MEMBER, world.provider)  # a role that would otherwise see it all
     with travel(dt.date(2025, 5, 6)):
-        ms.meeting_schedule(
+        meeting_schedule(
             review=dorset, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1"
         )
-        row = ms.attendance_add(
+        row = attendance_add(
             review=dorset, by=people.bu, name="Author", agency=world.provider, kind=Attendance.Kind.AUTHOR
         )
         Attendance.objects.filter(pk=row.pk).update(user=author)
-        ms.attendance_update(
+        attendance_update(
             review=dorset, by=people.bu, rows={row.pk: {"status": "present", "presented": True, "left": True}}
         )
-        ms.record_save(review=dorset, by=people.bu, deliberation="Private panel discussion.")
-        decision = decided(dorset, world, people, on=dt.date(2025, 5, 6))
+        record_save(review=dorset, by=people.bu, deliberation="Private panel discussion.")
+        decision = a_case_with_rapid_review_decided(dorset, world, people, on=dt.date(2025, 5, 6))
     client.force_login(author)
     for name in (
         "rr_meeting_record",
@@ -411,10 +419,9 @@ def test_panel_page_links_the_dates_the_procedure_counts_from(bu, dorset):
 
 
 def test_pages_and_api_of_a_case_without_a_rapid_review_are_404(client, world, people, profiled_as):
-    from tests.cases.test_scenarios import open_case
 
     profiled_as("dorset")
-    case = open_case(world, people)
+    case = a_referred_case(world, people)
     client.force_login(people.bu)
     for name in (
         "rr_meeting",

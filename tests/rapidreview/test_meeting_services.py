@@ -1,120 +1,40 @@
 """The rapid review meeting: window warnings, invitations with iCal, attendance, quorum (AS-23),
-votes, authors who present and leave (AS-36), the meeting record. D = Wed 16 Apr 2025.
-
-The helpers at the top are shared by the other meeting and decision test modules."""
+votes, authors who present and leave (AS-36), the meeting record. D = Wed 16 Apr 2025."""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from cases.services import panel_notification_record
-from deadlines.models import Anchor
+from deadlines.services import anchor_record
 from notifications.models import OutboxMessage
 from partnerships.roles import Role
-from rapidreview import meeting_services as ms
-from rapidreview.models import Attendance, Meeting, MeetingRecord, Vote
-from rapidreview.services import RapidReviewError, rapid_review_start
-from signoffs.reauth import ReauthInfo
-from signoffs.services import signoff_sign
-from tests.cases.test_scenarios import decide, open_case
+from rapidreview import meeting as meeting_module
+from rapidreview.decision import decision_put_for_signoff, decision_save
+from rapidreview.meeting import (
+    attendance_add,
+    attendance_update,
+    invitee_groups,
+    meeting_held,
+    meeting_invite,
+    meeting_schedule,
+    record_save,
+)
+from rapidreview.models import AgencyReturn, Attendance, Meeting, MeetingRecord, Vote
+from rapidreview.selectors import decision_blockers, meeting_warnings, meeting_window, quorum
+from rapidreview.services import RapidReviewError, requests_issue
+from rapidreview.votes import votes_record
+from tests.states import (
+    D,
+    a_case_in_its_rapid_review,
+    a_rapid_review_with_meeting_held,
+    anchor,
+    at,
+)
 
-D = dt.date(2025, 4, 16)  # Wed; Good Friday 18 Apr, Easter Monday 21 Apr, Early May bank holiday 5 May
-LONDON = ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
-
-
-# ------------------------------------------------------------------------------------------------
-# Shared helpers
-# ------------------------------------------------------------------------------------------------
-
-
-def at(day: dt.date, hour: int = 14, minute: int = 0) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
-
-
-def notified_review(world, people, profiled_as, slug: str, *, sin_on: dt.date = D):
-    """A case of Testshire under ``slug``'s procedure: referral received and LA aware on D, partners
-    decided to notify, the Panel notified on ``sin_on``, rapid review started (stage rapid_review)."""
-    profiled_as(slug)
-    case = open_case(world, people)
-    decide(case, people, "notify")
-    panel_notification_record(
-        case=case,
-        by=people.bu,
-        submitted_at=at(sin_on, 10),
-        panel_reference="PANEL-1",
-        ofsted_informed_on=sin_on,
-        dfe_informed_on=sin_on,
-    )
-    return rapid_review_start(case=case, by=people.bu)
-
-
-def anchor(case, key: str) -> dt.date | None:
-    return Anchor.objects.filter(case=case, key=key, subject="").values_list("value", flat=True).first()
-
-
-def held_meeting(review, world, people, *, on: dt.date, present=("la", "police", "health")):
-    """Schedule the meeting on ``on``, record the named partners present, and record it held."""
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(on), location="Room 1")
-    for key in present:
-        ms.attendance_add(
-            review=review,
-            by=people.bu,
-            name=f"Rep of {key}",
-            agency=getattr(world, key),
-            kind=Attendance.Kind.PARTNER,
-        )
-    return ms.meeting_held(review=review, by=people.bu, on=on)
-
-
-def fresh() -> ReauthInfo:
-    return ReauthInfo(method="password", at=timezone.now())
-
-
-def sign(request_id: int, user, agency, decision: str = "agree", comment: str = ""):
-    return signoff_sign(
-        request_id=request_id,
-        by=user,
-        agency_id=agency.pk,
-        decision=decision,
-        comment=comment,
-        reauth=fresh(),
-    )
-
-
-def sign_all(decision, world, people, *, disagree: str = ""):
-    """Every statutory partner signs ``decision``'s sign-off request (one may disagree)."""
-    reps = {"la": people.la_rep, "police": people.police_rep, "health": people.health_rep}
-    for key, user in reps.items():
-        if key == disagree:
-            sign(
-                decision.signoff_request_id,
-                user,
-                getattr(world, key),
-                "disagree",
-                "We think a national review is needed.",
-            )
-        else:
-            sign(decision.signoff_request_id, user, getattr(world, key))
-
-
-def decided(review, world, people, *, outcome: str = "local_cspr", on: dt.date, learning_type: str = ""):
-    """Meeting held on ``on``, decision recorded and sent to the partners for sign-off."""
-    held_meeting(review, world, people, on=on)
-    decision = ms.decision_save(
-        review=review,
-        by=people.bu,
-        outcome=outcome,
-        learning_type=learning_type,
-        rationale="Agencies did not share what they knew.",
-    )
-    ms.decision_put_for_signoff(review=review, by=people.bu, on=on)
-    decision.refresh_from_db()
-    return decision
 
 
 # ------------------------------------------------------------------------------------------------
@@ -125,20 +45,20 @@ def decided(review, world, people, *, outcome: str = "local_cspr", on: dt.date, 
 def test_meeting_window_is_the_profiles_deadline_rows_and_a_date_inside_has_no_warning(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")  # day 0 = SIN on D
-    window = ms.meeting_window(review)
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")  # day 0 = SIN on D
+    window = meeting_window(review)
     assert window.target == dt.date(2025, 5, 6)  # Day 11 (latest permissible, AS-33)
     assert window.last == dt.date(2025, 5, 12)  # Day 15 (statutory)
-    assert ms.meeting_warnings(review, dt.date(2025, 5, 6)) == []
+    assert meeting_warnings(review, dt.date(2025, 5, 6)) == []
 
 
 def test_warns_after_the_target_and_after_the_deadline_but_schedules_anyway(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    _meeting, warnings = ms.meeting_schedule(
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    _meeting, warnings = meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 8)), location="Room 1"
     )
     assert len(warnings) == 1 and "after the procedure's target of Tuesday 6 May 2025" in warnings[0]
-    _meeting, warnings = ms.meeting_schedule(
+    _meeting, warnings = meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 14)), location="Room 1"
     )
     assert "after the last day for the meeting, Monday 12 May 2025" in warnings[0]
@@ -146,23 +66,21 @@ def test_warns_after_the_target_and_after_the_deadline_but_schedules_anyway(worl
 
 
 def test_warns_on_a_bank_holiday_and_before_a_window_that_has_a_start(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
-    window = ms.meeting_window(review)
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    window = meeting_window(review)
     assert (window.start, window.last) == (dt.date(2025, 4, 29), dt.date(2025, 5, 8))  # AS-22: 7-13 WD
-    warnings = ms.meeting_warnings(review, dt.date(2025, 5, 5))
+    warnings = meeting_warnings(review, dt.date(2025, 5, 5))
     assert warnings == ["Monday 5 May 2025 is not a working day (May Day)."]
-    warnings = ms.meeting_warnings(review, dt.date(2025, 4, 26))
+    warnings = meeting_warnings(review, dt.date(2025, 4, 26))
     assert "Saturday 26 April 2025 is not a working day (Saturday)." in warnings
     assert any("before the meeting window, which opens on Tuesday 29 April 2025" in w for w in warnings)
 
 
 def test_darlington_window_counts_from_the_panels_acknowledgement(world, people, profiled_as):
-    from deadlines.services import anchor_record
-
-    review = notified_review(world, people, profiled_as, "darlington")
-    assert not ms.meeting_window(review).known
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
+    assert not meeting_window(review).known
     anchor_record(case=review.case, key="panel_acknowledged", value=D, by=people.bu)
-    window = ms.meeting_window(review)
+    window = meeting_window(review)
     # AS-12: target window Tue 29 Apr - Fri 2 May 2025, hard deadline Mon 12 May 2025.
     assert (window.start, window.target, window.last) == (
         dt.date(2025, 4, 29),
@@ -172,11 +90,11 @@ def test_darlington_window_counts_from_the_panels_acknowledgement(world, people,
 
 
 def test_schedule_refuses_a_blank_place_and_nul(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Enter where the meeting is held"):
-        ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="  ")
+        meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="  ")
     with pytest.raises(RapidReviewError, match="control characters"):
-        ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="Room\x00")
+        meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="Room\x00")
     assert not Meeting.objects.filter(review=review).exists()
 
 
@@ -188,16 +106,16 @@ def test_schedule_refuses_a_blank_place_and_nul(world, people, profiled_as):
 def test_invitations_go_to_partners_panel_and_authors_with_a_calendar_event_and_record_rr_date_sent(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     panel = world.user(Role.PANEL_MEMBER)
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    groups = ms.invitee_groups(review)
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    groups = invitee_groups(review)
     assert {i.user for i in groups["partner"]} == {people.la_rep, people.police_rep, people.health_rep}
     assert panel in {i.user for i in groups["panel"]}
     chosen = groups["partner"] + groups["panel"]
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ms, "_today", lambda: dt.date(2025, 4, 22))
-        assert ms.meeting_invite(review=review, by=people.bu, invitees=chosen) == len(chosen)
+        mp.setattr(meeting_module, "_today", lambda: dt.date(2025, 4, 22))
+        assert meeting_invite(review=review, by=people.bu, invitees=chosen) == len(chosen)
     rows = OutboxMessage.objects.filter(event_key__startswith=f"rr-meeting:{review.meeting.pk}:invite:")
     assert rows.count() == len(chosen)
     event = rows.first().context["calendar_event"]
@@ -210,21 +128,21 @@ def test_invitations_go_to_partners_panel_and_authors_with_a_calendar_event_and_
 
 
 def test_no_duplicate_invitation_when_people_are_invited_again(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    partners = ms.invitee_groups(review)["partner"]
-    ms.meeting_invite(review=review, by=people.bu, invitees=partners[:1])
-    assert ms.meeting_invite(review=review, by=people.bu, invitees=partners) == 2
-    assert ms.meeting_invite(review=review, by=people.bu, invitees=partners) == 0
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    partners = invitee_groups(review)["partner"]
+    meeting_invite(review=review, by=people.bu, invitees=partners[:1])
+    assert meeting_invite(review=review, by=people.bu, invitees=partners) == 2
+    assert meeting_invite(review=review, by=people.bu, invitees=partners) == 0
     assert OutboxMessage.objects.filter(event_key__startswith="rr-meeting:").count() == 3
     assert Attendance.objects.filter(meeting=review.meeting).count() == 3
 
 
 def test_moving_the_meeting_sends_an_updated_invitation_with_the_next_sequence(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    ms.meeting_invite(review=review, by=people.bu, invitees=ms.invitee_groups(review)["partner"])
-    ms.meeting_schedule(
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    meeting_invite(review=review, by=people.bu, invitees=invitee_groups(review)["partner"])
+    meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 7), 10), location="Room 2"
     )
     updated = OutboxMessage.objects.filter(event_key=f"rr-meeting:{review.meeting.pk}:invite:1")
@@ -232,31 +150,28 @@ def test_moving_the_meeting_sends_an_updated_invitation_with_the_next_sequence(w
     assert updated.first().context["calendar_event"]["sequence"] == 1
     assert "has moved" in updated.first().context["summary"]
     # The same time and place again changes nothing and sends nothing.
-    ms.meeting_schedule(
+    meeting_schedule(
         review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 7), 10), location="Room 2"
     )
     assert OutboxMessage.objects.filter(event_key__startswith="rr-meeting:").count() == 6
 
 
 def test_inviting_needs_a_meeting_and_someone(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="Set the date of the meeting"):
-        ms.meeting_invite(review=review, by=people.bu, invitees=[])
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+        meeting_invite(review=review, by=people.bu, invitees=[])
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     with pytest.raises(RapidReviewError, match="Select at least one person"):
-        ms.meeting_invite(review=review, by=people.bu, invitees=[])
+        meeting_invite(review=review, by=people.bu, invitees=[])
 
 
 def test_return_authors_are_offered_as_agency_authors(world, people, profiled_as):
-    from rapidreview.models import AgencyReturn
-    from rapidreview.services import requests_issue
-
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     [request] = requests_issue(
         review=review, by=people.bu, agencies=[world.provider], period_from=D, period_to=D
     )
     AgencyReturn.objects.create(request=request, form_variant="dorset_app_b", author=people.practitioner)
-    authors = ms.invitee_groups(review)["author"]
+    authors = invitee_groups(review)["author"]
     assert [(i.user, i.agency) for i in authors] == [(people.practitioner, world.provider)]
 
 
@@ -268,17 +183,13 @@ def test_return_authors_are_offered_as_agency_authors(world, people, profiled_as
 def test_as23_quorum_needs_a_representative_of_each_statutory_partner_before_the_decision(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
-    ms.meeting_schedule(
-        review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1"
-    )
-    ms.attendance_add(
-        review=review, by=people.bu, name="LA rep", agency=world.la, kind=Attendance.Kind.PARTNER
-    )
-    ms.attendance_add(
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
+    attendance_add(review=review, by=people.bu, name="LA rep", agency=world.la, kind=Attendance.Kind.PARTNER)
+    attendance_add(
         review=review, by=people.bu, name="Police rep", agency=world.police, kind=Attendance.Kind.PARTNER
     )
-    health = ms.attendance_add(
+    health = attendance_add(
         review=review,
         by=people.bu,
         name="ICB rep",
@@ -286,94 +197,94 @@ def test_as23_quorum_needs_a_representative_of_each_statutory_partner_before_the
         kind=Attendance.Kind.PARTNER,
         status=Attendance.Status.APOLOGIES,
     )
-    q = ms.quorum(review)
+    q = quorum(review)
     assert q.required and not q.met and [a.name for a in q.missing] == [world.health.name]
     with pytest.raises(RapidReviewError, match="not quorate"):
-        ms.votes_record(
+        votes_record(
             review=review,
             by=people.bu,
-            cspr={world.la.pk: True, world.police.pk: True, world.health.pk: True},
+            practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: True},
         )
-    ms.attendance_update(review=review, by=people.bu, rows={health.pk: {"status": "present"}})
-    assert ms.quorum(review).met
+    attendance_update(review=review, by=people.bu, rows={health.pk: {"status": "present"}})
+    assert quorum(review).met
 
 
 def test_as23_an_author_from_a_partner_agency_does_not_make_the_meeting_quorate(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
-    ms.meeting_schedule(
-        review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1"
-    )
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     for key in ("la", "police"):
-        ms.attendance_add(
+        attendance_add(
             review=review, by=people.bu, name=key, agency=getattr(world, key), kind=Attendance.Kind.PARTNER
         )
-    ms.attendance_add(
+    attendance_add(
         review=review, by=people.bu, name="ICB author", agency=world.health, kind=Attendance.Kind.AUTHOR
     )
-    assert [a.name for a in ms.quorum(review).missing] == [world.health.name]
+    assert [a.name for a in quorum(review).missing] == [world.health.name]
 
 
 def test_as23_decision_blocked_until_quorate_held_and_votes_complete(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
-    assert ms.decision_blockers(review) == ["The meeting has not been arranged yet."]
-    held_meeting(review, world, people, on=dt.date(2025, 4, 29), present=("la", "police"))
-    blockers = ms.decision_blockers(review)
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    assert decision_blockers(review) == ["The meeting has not been arranged yet."]
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 4, 29), present=("la", "police"))
+    blockers = decision_blockers(review)
     assert any("not quorate" in b for b in blockers)
     assert "The statutory partners' votes have not all been recorded." in blockers
     with pytest.raises(RapidReviewError, match="not quorate"):
-        ms.decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
+        decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="x")
 
 
 def _cap_quorate(review, world, people):
-    ms.meeting_schedule(
-        review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1"
-    )
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
     for key in ("la", "police", "health"):
-        ms.attendance_add(
+        attendance_add(
             review=review, by=people.bu, name=key, agency=getattr(world, key), kind=Attendance.Kind.PARTNER
         )
 
 
 def test_as23_one_vote_per_partner_and_a_majority_for_a_cspr_decides(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
-    result = ms.votes_record(
-        review=review, by=people.bu, cspr={world.la.pk: True, world.police.pk: True, world.health.pk: False}
+    result = votes_record(
+        review=review,
+        by=people.bu,
+        practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: False},
     )
-    assert result.cspr_passed and not result.alternative_needed and result.outcome == "local_cspr"
+    assert result.practice_review_passed and not result.alternative_needed and result.outcome == "local_cspr"
     # Voting again replaces each partner's vote: still one per partner and question.
-    ms.votes_record(
-        review=review, by=people.bu, cspr={world.la.pk: True, world.police.pk: False, world.health.pk: True}
+    votes_record(
+        review=review,
+        by=people.bu,
+        practice_review={world.la.pk: True, world.police.pk: False, world.health.pk: True},
     )
     assert Vote.objects.filter(meeting=review.meeting, question="cspr").count() == 3
 
 
 def test_as23_second_vote_only_when_the_cspr_vote_fails(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     cspr = {world.la.pk: False, world.police.pk: True, world.health.pk: False}
     with pytest.raises(RapidReviewError, match="did not pass: record the vote of"):
-        ms.votes_record(review=review, by=people.bu, cspr=cspr)
-    result = ms.votes_record(
+        votes_record(review=review, by=people.bu, practice_review=cspr)
+    result = votes_record(
         review=review,
         by=people.bu,
-        cspr=cspr,
+        practice_review=cspr,
         alternative={world.la.pk: True, world.police.pk: True, world.health.pk: False},
     )
     assert result.alternative_needed and result.alternative_passed
     assert result.outcome == "alternative_learning_review"
-    result = ms.votes_record(
+    result = votes_record(
         review=review,
         by=people.bu,
-        cspr=cspr,
+        practice_review=cspr,
         alternative={world.la.pk: False, world.police.pk: True, world.health.pk: False},
     )
     assert result.outcome == "no_review"
     # A CSPR vote that passes removes a second vote recorded before.
-    result = ms.votes_record(
+    result = votes_record(
         review=review,
         by=people.bu,
-        cspr=dict.fromkeys(cspr, True),
+        practice_review=dict.fromkeys(cspr, True),
         alternative={world.la.pk: True, world.police.pk: True, world.health.pk: True},
     )
     assert not Vote.objects.filter(meeting=review.meeting, question="alternative").exists()
@@ -381,57 +292,64 @@ def test_as23_second_vote_only_when_the_cspr_vote_fails(world, people, profiled_
 
 
 def test_as23_every_partner_must_vote_and_only_partners_vote(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
     with pytest.raises(RapidReviewError, match=f"Record the vote of {world.health.name}"):
-        ms.votes_record(review=review, by=people.bu, cspr={world.la.pk: True, world.police.pk: True})
+        votes_record(review=review, by=people.bu, practice_review={world.la.pk: True, world.police.pk: True})
     with pytest.raises(RapidReviewError, match="Only the statutory partners vote"):
-        ms.votes_record(
+        votes_record(
             review=review,
             by=people.bu,
-            cspr={world.la.pk: True, world.police.pk: True, world.health.pk: True, world.school.pk: True},
+            practice_review={
+                world.la.pk: True,
+                world.police.pk: True,
+                world.health.pk: True,
+                world.school.pk: True,
+            },
         )
 
 
 def test_unanimous_tally_can_be_configured(world, people, profiled_as, settings):
     settings.RAPID_REVIEW_VOTE_TALLY = "unanimous"
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
-    result = ms.votes_record(
+    result = votes_record(
         review=review,
         by=people.bu,
-        cspr={world.la.pk: True, world.police.pk: True, world.health.pk: False},
+        practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: False},
         alternative={world.la.pk: True, world.police.pk: True, world.health.pk: True},
     )
-    assert not result.cspr_passed and result.outcome == "alternative_learning_review"
+    assert not result.practice_review_passed and result.outcome == "alternative_learning_review"
 
 
 def test_the_decision_must_be_what_the_partners_voted_for(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     _cap_quorate(review, world, people)
-    ms.votes_record(
-        review=review, by=people.bu, cspr={world.la.pk: True, world.police.pk: True, world.health.pk: True}
+    votes_record(
+        review=review,
+        by=people.bu,
+        practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: True},
     )
-    ms.meeting_held(review=review, by=people.bu, on=dt.date(2025, 4, 29))
+    meeting_held(review=review, by=people.bu, on=dt.date(2025, 4, 29))
     with pytest.raises(RapidReviewError, match="must be what they voted for"):
-        ms.decision_save(review=review, by=people.bu, outcome="no_review", rationale="x")
-    decision = ms.decision_save(
+        decision_save(review=review, by=people.bu, outcome="no_review", rationale="x")
+    decision = decision_save(
         review=review, by=people.bu, outcome="local_cspr", rationale="Majority in favour."
     )
     assert decision.version == 1
-    ms.decision_put_for_signoff(review=review, by=people.bu)
+    decision_put_for_signoff(review=review, by=people.bu)
     with pytest.raises(RapidReviewError, match="votes can no longer change"):
-        ms.votes_record(
+        votes_record(
             review=review,
             by=people.bu,
-            cspr={world.la.pk: True, world.police.pk: True, world.health.pk: True},
+            practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: True},
         )
 
 
 def test_votes_are_refused_where_the_partnership_does_not_vote(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     with pytest.raises(RapidReviewError, match="does not decide by vote"):
-        ms.votes_record(review=review, by=people.bu, cspr={})
+        votes_record(review=review, by=people.bu, practice_review={})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -440,48 +358,48 @@ def test_votes_are_refused_where_the_partnership_does_not_vote(world, people, pr
 
 
 def test_held_records_rr_meeting_held_and_freezes_attendance(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    held_meeting(review, world, people, on=dt.date(2025, 5, 6))
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    a_rapid_review_with_meeting_held(review, world, people, on=dt.date(2025, 5, 6))
     assert anchor(review.case, "rr_meeting_held") == dt.date(2025, 5, 6)
     with pytest.raises(RapidReviewError, match="can no longer change"):
-        ms.attendance_add(review=review, by=people.bu, name="Late", agency=None, kind=Attendance.Kind.ADVISER)
+        attendance_add(review=review, by=people.bu, name="Late", agency=None, kind=Attendance.Kind.ADVISER)
     with pytest.raises(RapidReviewError, match="can no longer be changed"):
-        ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="Room 1")
+        meeting_schedule(review=review, by=people.bu, scheduled_for=at(D), location="Room 1")
 
 
 def test_held_needs_someone_present_and_a_date_not_in_the_future(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
     with pytest.raises(RapidReviewError, match="Record who was present"):
-        ms.meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
-    ms.attendance_add(review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
+        meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
+    attendance_add(review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
     with pytest.raises(RapidReviewError, match="today or in the past"):
-        ms.meeting_held(review=review, by=people.bu, on=timezone.localdate() + dt.timedelta(days=1))
+        meeting_held(review=review, by=people.bu, on=timezone.localdate() + dt.timedelta(days=1))
 
 
 def test_as36_dorset_authors_must_be_recorded_as_presented_and_left_before_the_meeting_is_held(
     world, people, profiled_as
 ):
-    review = notified_review(world, people, profiled_as, "dorset")
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    ms.attendance_add(review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
-    author = ms.attendance_add(
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    attendance_add(review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER)
+    author = attendance_add(
         review=review, by=people.bu, name="Named nurse", agency=world.provider, kind=Attendance.Kind.AUTHOR
     )
     with pytest.raises(RapidReviewError, match="record that Named nurse presented and left"):
-        ms.meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
-    ms.attendance_update(
+        meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
+    attendance_update(
         review=review, by=people.bu, rows={author.pk: {"status": "present", "presented": True, "left": True}}
     )
     author.refresh_from_db()
     assert author.presented and author.left_before_deliberation
-    ms.meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
+    meeting_held(review=review, by=people.bu, on=dt.date(2025, 5, 6))
 
 
 def test_presented_and_left_need_the_person_present_and_are_only_for_authors(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "dorset")
-    ms.meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
-    author = ms.attendance_add(
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 5, 6)), location="Room 1")
+    author = attendance_add(
         review=review,
         by=people.bu,
         name="Author",
@@ -489,31 +407,29 @@ def test_presented_and_left_need_the_person_present_and_are_only_for_authors(wor
         kind=Attendance.Kind.AUTHOR,
         status=Attendance.Status.APOLOGIES,
     )
-    partner = ms.attendance_add(
+    partner = attendance_add(
         review=review, by=people.bu, name="LA", agency=world.la, kind=Attendance.Kind.PARTNER
     )
     with pytest.raises(RapidReviewError, match="without being present"):
-        ms.attendance_update(
+        attendance_update(
             review=review, by=people.bu, rows={author.pk: {"status": "apologies", "presented": True}}
         )
-    ms.attendance_update(review=review, by=people.bu, rows={partner.pk: {"status": "present", "left": True}})
+    attendance_update(review=review, by=people.bu, rows={partner.pk: {"status": "present", "left": True}})
     partner.refresh_from_db()
     assert not partner.left_before_deliberation
     with pytest.raises(RapidReviewError, match="not on this meeting"):
-        ms.attendance_update(review=review, by=people.bu, rows={999999: {"status": "present"}})
+        attendance_update(review=review, by=people.bu, rows={999999: {"status": "present"}})
 
 
 def test_record_is_saved_as_typed_with_the_private_deliberation(world, people, profiled_as):
-    review = notified_review(world, people, profiled_as, "darlington")
+    review = a_case_in_its_rapid_review(world, people, profiled_as, "darlington")
     with pytest.raises(RapidReviewError, match="Set the date"):
-        ms.record_save(review=review, by=people.bu, facts="x")
-    ms.meeting_schedule(
-        review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1"
-    )
-    ms.record_save(
+        record_save(review=review, by=people.bu, facts="x")
+    meeting_schedule(review=review, by=people.bu, scheduled_for=at(dt.date(2025, 4, 29)), location="Room 1")
+    record_save(
         review=review, by=people.bu, facts="Seen in A&E.", deliberation="Partners discussed <b>x</b>."
     )
     record = MeetingRecord.objects.get(meeting=review.meeting)
     assert record.facts == "Seen in A&E." and record.deliberation == "Partners discussed <b>x</b>."
     with pytest.raises(RapidReviewError, match="no such part"):
-        ms.record_save(review=review, by=people.bu, outcome="x")
+        record_save(review=review, by=people.bu, outcome="x")

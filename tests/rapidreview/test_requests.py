@@ -4,6 +4,8 @@ AS-36 (App B authorisation), AS-43/AS-44; agency isolation in pages and the pack
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import tempfile
 
 import pytest
 from django.urls import reverse
@@ -210,9 +212,6 @@ def test_agencies_see_only_their_own_request_and_return(client, world, people, r
 
 @pytest.mark.django_db
 def test_pack_contains_every_return_and_the_integrated_chronology(client, world, people, review_for):
-    import subprocess
-    import tempfile
-
     review = review_for("north-east-lincolnshire")
     [request] = issue(review, people, [world.provider])
     client.force_login(world.user(Role.PRACTITIONER))

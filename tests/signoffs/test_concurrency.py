@@ -5,39 +5,15 @@ locking in PostgreSQL. A barrier releases the threads together."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from signoffs.models import Signature, SignoffRequest, Status
 from signoffs.services import signoff_request_create, signoff_sign
+from tests.concurrency import run_together
 from tests.signoffs.conftest import DECISION, fresh
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(calls):
-    """Run each zero-argument callable in its own thread and connection, released at one instant."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except BaseException as exc:  # reported to the test below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a signing thread hung"
-    return results
 
 
 def signer(request_id, user, agency):

@@ -20,13 +20,16 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from deadlines.calendar import CalendarRangeError, WorkingCalendar
 from deadlines.rules import FACTS, Profile, ProfileError, Rule, TimelineEntry, load_profile_file, timeline
+from deadlines.services import calendar_for, profile_for
+from partnerships import profiles
+from partnerships.models import Partnership
 
 USAGE_ERROR = 2
 _SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -73,16 +76,11 @@ def load_source(slug: str) -> ProfileSource:
         raise _fail(
             f"Unknown partnership '{slug}': a partnership slug is lower-case words joined by hyphens."
         )
-    from partnerships.models import Partnership
-    from partnerships.profiles import PROFILES_DIR, seed_profile_path
-
     try:
         partnership = Partnership.objects.select_related("profile").filter(slug=slug).first()
     except DatabaseError:  # no database to ask (e.g. not migrated): the seed files still answer
         partnership = None
     if partnership is not None and partnership.profile is not None:
-        from deadlines.services import calendar_for, profile_for
-
         try:
             profile = profile_for(partnership.profile)
         except ProfileError as exc:
@@ -100,9 +98,9 @@ def load_source(slug: str) -> ProfileSource:
                 f"{closures} closure day{'' if closures == 1 else 's'}"
             ),
         )
-    path = seed_profile_path(slug)
+    path = profiles.seed_profile_path(slug)
     if not path.is_file():
-        known = sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+        known = sorted(p.stem for p in profiles.PROFILES_DIR.glob("*.yaml"))
         raise _fail(
             f"Unknown partnership '{slug}': it is not in the database and there is no "
             f"partnerships/profiles/{slug}.yaml. Profile files: {', '.join(known)}."
@@ -148,8 +146,9 @@ def parse_anchors(raw: Sequence[str], profile: Profile) -> dict[str, date]:
 
 
 def fact_values(fact: str, profile: Profile) -> tuple[str, ...]:
-    if fact == "learning_option":
-        return tuple(str(o["key"]) for o in profile.learning_options)
+    if fact == "learning_option":  # its values are the keys of the profile's own learning options
+        options = cast(Sequence[Mapping[str, object]], profile.sections.get("learning_options", ()))
+        return tuple(str(o["key"]) for o in options)
     return tuple(str(v) for v in FACTS[fact] or ())
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from notifications import services
+from notifications.delivery import outbox_dispatch, outbox_send_batch
+from notifications.sweep import sweep
 
 
 class Command(BaseCommand):
@@ -33,16 +34,16 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date must be a date like 2026-06-01, not {options['date']!r}"
                 ) from None
-        result = services.sweep(on=on)
+        result = sweep(on=on)
         days = sorted({d for ds in result.days.values() for d in ds})
         self.stdout.write(
             f"Swept {len(result.days)} partnership(s) for {', '.join(map(str, days)) or 'no working day'}: "
             f"{result.candidates} deadline(s) looked at, {result.inserted} message(s) offered to the outbox."
         )
         if options["send"]:
-            dispatch = services.outbox_dispatch(enqueue=False)
+            dispatch = outbox_dispatch(enqueue=False)
             sent = failed = 0
             for ids, token in dispatch.batches:
-                r = services.outbox_send_batch(ids, token)
+                r = outbox_send_batch(ids, token)
                 sent, failed = sent + r.sent, failed + r.failed + r.retried
             self.stdout.write(f"Sent {sent} message(s); {failed} could not be sent now and will be retried.")

@@ -1,0 +1,81 @@
+"""The rapid review's section of the procedure profile (issue 9: each stage validates its own
+section; registered from ``RapidreviewConfig.ready()``): who decides and how, the quorum, the
+agency return form, the look-back period and the menu of review routes.
+
+Pure: takes the section's plain YAML value, raises ``ProfileError`` naming the field at fault, and
+returns the read-only value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final, cast
+
+from deadlines.profile_schema import (
+    SectionContext,
+    as_choice,
+    as_integer,
+    as_mapping,
+    check_keys,
+    check_outcomes,
+    fail,
+    field_boolean,
+    field_text,
+    frozen,
+    optional_text,
+    register_profile_section,
+)
+
+DECISION_MODES: Final[tuple[str, ...]] = ("recommendation_and_signoff", "vote")
+RETURN_FORMS: Final[tuple[str, ...]] = (
+    "darlington_app4",
+    "bradford_igt",
+    "dorset_app_b",
+    "nel_scsi5",
+    "cap_scoping",
+)
+
+
+def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str, object]:
+    where = "rapid_review"
+    data = as_mapping(value, where, "'rapid_review'")
+    check_keys(
+        data,
+        (
+            "decision_mode",
+            "recommended_by",
+            "decided_by",
+            "quorum_each_statutory_partner",
+            "authors_leave_before_deliberation",
+            "second_vote_alternative_learning_review",
+            "return_form",
+            "lookback_months",
+            "lookback_includes_suspected_perpetrator",
+            "outcomes",
+            "citation",
+            "note",
+        ),
+        where,
+    )
+    mode = as_choice(data.get("decision_mode"), DECISION_MODES, where, "decision_mode")
+    field_text(data, "decided_by", where)
+    field_text(data, "citation", where)
+    for field in ("recommended_by", "note"):
+        optional_text(data, field, where)
+    field_boolean(data, "quorum_each_statutory_partner", where)
+    field_boolean(data, "authors_leave_before_deliberation", where)
+    field_boolean(data, "second_vote_alternative_learning_review", where, False)
+    field_boolean(data, "lookback_includes_suspected_perpetrator", where, False)
+    if data.get("second_vote_alternative_learning_review") and mode != "vote":
+        fail(where, "'second_vote_alternative_learning_review' needs decision_mode 'vote'")
+    as_choice(data.get("return_form"), RETURN_FORMS, where, "return_form")
+    if "lookback_months" not in data:
+        fail(where, "'lookback_months' is missing (a number of months, or null when the seed sets none)")
+    if data["lookback_months"] is not None:
+        as_integer(data["lookback_months"], where, "lookback_months", minimum=1)
+    check_outcomes(data.get("outcomes"), where, "review_route")
+    return cast(Mapping[str, object], frozen(data))
+
+
+def register() -> None:
+    register_profile_section("rapid_review", validate_rapid_review)
