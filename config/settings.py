@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     # Ours, engines first.
     "audit",
@@ -110,6 +111,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partnerships.middleware.NoStoreMiddleware",
     "partnerships.middleware.SessionExpiryMiddleware",
+    # After OTPMiddleware: a session that needs a second factor and has none reaches only sign-in pages.
+    "partnerships.middleware.SecondFactorMiddleware",
     # Axes must be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,20 +203,42 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
 
-# Sign-in throttling (django-axes): 5 failures for one e-mail address lock it for 30 minutes.
+# Sign-in throttling (django-axes): 5 failures for one e-mail address *from one source address* lock
+# that pair for 30 minutes, so someone elsewhere cannot lock a partner out before a deadline
+# (docs/adr/0008-second-factor-at-sign-in.md). Against slow guessing from many addresses,
+# partnerships/throttle.py adds a limit per e-mail address alone: after 20 failures in 24 hours from
+# anywhere, only source addresses the account has signed in from before may keep trying.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
-# Locking by e-mail address stops password guessing against an account from any number of IP
-# addresses; locking by IP as well would lock out a whole council behind one NAT address
-# (docs/adr/0003-sign-in-security.md). Axes warns about this choice (axes.W006); it is deliberate.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGN_IN_ADDRESS_WINDOW_HOURS = 24
+# The source address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies (the TLS proxy of
+# docs/deploy.md is one) the address the outermost of them saw, from X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "partnerships.throttle.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "partnerships.views.lockout"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["username", "password"]
+# Failures are kept (AccessFailureLog) for the per-address limit above; successes (AccessLog) tell
+# which source addresses an account has signed in from.
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 1000
+
+# The second factor at sign-in (partnerships/second_factor.py): a password sign-in is good for
+# setting up an authenticator app for this long; after that the person signs in again.
+SECOND_FACTOR_ENROL_WINDOW_SECONDS = 15 * 60
+# Password reset e-mails: how many per e-mail address and per source address an hour. Beyond it
+# the page says the same as always and nothing is sent (no account enumeration).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 3
+PASSWORD_RESET_LIMIT_PER_SOURCE = 10
+PASSWORD_RESET_TIMEOUT = 60 * 60  # the link works for an hour
+
+# Demo data (load_demo) with published passwords and the demo one-time code: only on the embedded
+# default unless DEMO_DATA is set; against any other database load_demo needs --allow-production.
+DEMO_DATA = env.bool("DEMO_DATA", default=EMBEDDED)
 
 # Production hardening: on unless the embedded default is running on plain http.
 SECURE = PRODUCTION or env.bool("DJANGO_SECURE", default=not EMBEDDED and not DEBUG)

@@ -12,6 +12,8 @@ os.environ.setdefault("DJANGO_SECURE", "false")
 
 from config.settings import *  # noqa: F403
 
+# Tests load the demo data (browser tests sign in as demo users with the demo one-time code).
+DEMO_DATA = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {

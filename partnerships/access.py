@@ -61,6 +61,11 @@ def _memberships(user: Any) -> list[Membership]:
     return cached
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """The person's active memberships (cached for the request on the user object)."""
+    return _memberships(user)
+
+
 def forget_memberships(user: Any) -> None:
     """Drop the per-request cache (after memberships change)."""
     if hasattr(user, _CACHE_ATTR):
@@ -153,6 +158,20 @@ def access_closure_days_for_view(user: Any, slug: str) -> Standing:
 
 def access_closure_days_for_change(user: Any, slug: str) -> Standing:
     return _require(access_partnership_for_view(user, slug), Role.PARTNERSHIP_ADMIN)
+
+
+def access_person_for_second_factor_reset(user: Any, slug: str, person_id: int) -> tuple[Standing, User]:
+    """The partnership administrator resets the second factor of someone holding a role in their
+    partnership; other members get 403, outsiders (and people of other partnerships) 404."""
+    standing = access_partnership_for_admin(user, slug)
+    person = (
+        User.objects.filter(pk=person_id, memberships__agency__partnership=standing.partnership)
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person.")
+    return standing, person
 
 
 def is_member(user: User, partnership: Partnership) -> bool:

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from partnerships import access
 from partnerships.nav import nav_for
+from partnerships.second_factor import second_factor_required
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -20,6 +21,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return ctx
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and not is_verified() and second_factor_required(user):
+        # Until the second factor, the sign-in pages show no partnership or navigation.
+        ctx["awaiting_second_factor"] = True
         return ctx
     resolver = getattr(request, "resolver_match", None)
     slug = (resolver.kwargs.get("slug") if resolver else None) or request.session.get("partnership")

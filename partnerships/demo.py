@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.management.base import CommandError
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from partnerships.models import Agency, Membership, Partnership, User
 from partnerships.profiles import ProfileInvalid, read_seed_profile
 from partnerships.roles import AgencyKind, Role
-from partnerships.services import profile_install
+from partnerships.second_factor import DEMO_DEVICE_NAME, second_factor_required
+from partnerships.services import demo_code_install, profile_install
 
 DEMO_PASSWORD = "demo-safeguarding-2026"  # noqa: S105 - published in the README for the demo only
+# The demo tour's one-time code (README): a django-otp static device holding it DEMO_CODE_USES times
+# for each demo user who needs a second factor. Loaded only on a demo installation.
+DEMO_ONE_TIME_CODE = "246810"
+DEMO_CODE_USES = 500
 DEMO_DOMAIN = "example.org"
 
 
@@ -140,9 +146,15 @@ MULTI_PARTNERSHIP = (("darlington", "police"), ("north-east-lincolnshire", "poli
 PLATFORM_ADMIN_EMAIL = f"platform-admin@{DEMO_DOMAIN}"
 
 
-def load_partnerships() -> int:
-    """Create or update the demo partnerships, agencies and users. Returns how many users are new."""
+def load_partnerships(*, published_credentials: bool = True) -> int:
+    """Create or update the demo partnerships, agencies and users. Returns how many users are new.
+
+    ``published_credentials`` (a demo installation only): users get the README's password and the
+    demo one-time code, and there is a platform administrator. Without it (a production database,
+    ``load_demo --allow-production``) no account has a password anyone could know, there is no demo
+    code and no superuser is created."""
     created_users = 0
+    users: list[User] = []
     for spec in PARTNERSHIPS:
         partnership, _ = Partnership.objects.get_or_create(
             slug=spec.slug, defaults={"name": spec.name, "reference_prefix": spec.prefix}
@@ -170,16 +182,35 @@ def load_partnerships() -> int:
             agencies[str(key)] = _agency(partnership, name, kind, False)
         for local, role, agency_key in USERS:
             label = LABELS.get(local, Role(role).label)
-            user, made = _user(demo_email(local, spec.slug), f"{label} ({spec.place})")
+            user, made = _user(
+                demo_email(local, spec.slug), f"{label} ({spec.place})", published=published_credentials
+            )
             created_users += made
+            users.append(user)
             Membership.objects.get_or_create(user=user, agency=agencies[agency_key], role=role)
-    multi, made = _user(MULTI_PARTNERSHIP_EMAIL, "Police inspector (two partnerships)")
+    multi, made = _user(
+        MULTI_PARTNERSHIP_EMAIL, "Police inspector (two partnerships)", published=published_credentials
+    )
     created_users += made
+    users.append(multi)
     for slug, agency_key in MULTI_PARTNERSHIP:
         agency = Agency.objects.get(partnership__slug=slug, kind=agency_key, is_statutory_partner=True)
         Membership.objects.get_or_create(user=multi, agency=agency, role=Role.PANEL_MEMBER)
-    _admin, made = _user(PLATFORM_ADMIN_EMAIL, "Platform administrator", staff=True)
-    return created_users + made
+    if published_credentials:
+        admin, made = _user(PLATFORM_ADMIN_EMAIL, "Platform administrator", staff=True)
+        created_users += made
+        users.append(admin)
+        for user in users:
+            if second_factor_required(user):
+                demo_code_install(user=user, code=DEMO_ONE_TIME_CODE, uses=DEMO_CODE_USES)
+    else:
+        # A database that once held a demo installation keeps no published password or demo code.
+        for user in User.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}"):
+            if user.has_usable_password() and user.check_password(DEMO_PASSWORD):
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+        StaticDevice.objects.filter(name=DEMO_DEVICE_NAME).delete()
+    return created_users
 
 
 def _agency(partnership: Partnership, name: str, kind: str, statutory: bool) -> Agency:
@@ -189,12 +220,13 @@ def _agency(partnership: Partnership, name: str, kind: str, statutory: bool) -> 
     return agency
 
 
-def _user(email: str, full_name: str, staff: bool = False) -> tuple[User, int]:
+def _user(email: str, full_name: str, staff: bool = False, published: bool = True) -> tuple[User, int]:
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, 0
+    password = DEMO_PASSWORD if published else None  # None: an unusable password
     if staff:
-        user = User.objects.create_superuser(email, DEMO_PASSWORD, full_name=full_name)
+        user = User.objects.create_superuser(email, password, full_name=full_name)
     else:
-        user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name)
+        user = User.objects.create_user(email, password, full_name=full_name)
     return user, 1

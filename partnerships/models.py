@@ -199,3 +199,16 @@ class ReferenceItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset e-mail asked for, kept an hour or so to rate-limit requests per e-mail
+    address and per source address (partnerships.account_views). Holds a hash of the address,
+    never the address itself."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    address_digest = models.CharField(max_length=64, db_index=True)
+    source = models.CharField(max_length=45, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Password reset asked for at {self.at:%Y-%m-%d %H:%M}"

@@ -44,6 +44,14 @@ PARTNERSHIP_WIDE_ROLES = frozenset(
     }
 )
 
+# Roles that see more than their own agency's material: they sign in with a second factor too
+# (docs/adr/0008-second-factor-at-sign-in.md). The others need it only if they also hold one of these.
+SECOND_FACTOR_ROLES = PARTNERSHIP_WIDE_ROLES | frozenset({Role.INDEPENDENT_REVIEWER, Role.PARTNERSHIP_ADMIN})
+
+# Roles platform staff may grant when setting up a partnership (its first administrators); every
+# other role is granted by the partnership's own administrators.
+PLATFORM_GRANTABLE_ROLES = frozenset({Role.PARTNERSHIP_ADMIN})
+
 
 # What each role does here, in the seeds' words (seed-requirements §5); shown on the home page.
 ROLE_DESCRIPTIONS: dict[str, str] = {

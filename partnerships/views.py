@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.services import audit_record
 from partnerships import access, services
+from partnerships.account_views import after_password
 from partnerships.forms import ClosureDayForm, ReferenceItemForm, SignInForm
 from partnerships.home import tasks_for
 from partnerships.models import Agency, ClosureDay, Membership, ReferenceItem
@@ -40,9 +41,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.user_cache)
-        response = HttpResponseRedirect(next_url or reverse("home"))
+        response = HttpResponseRedirect(after_password(request, form.user_cache, next_url))
         response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=settings.SECURE)
         return response
+    if request.method == "POST" and form.has_error(NON_FIELD_ERRORS, "address_locked"):
+        return render(request, "registration/locked.html", {"address_locked": True}, status=429)
     status = 400 if request.method == "POST" else 200
     return render(request, "registration/login.html", {"form": form, "next": next_url}, status=status)
 
@@ -139,7 +142,11 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("memberships__user")
         .order_by("-is_statutory_partner", "name")
     )
-    return render(request, "partnerships/people.html", {"standing": standing, "agencies": agencies})
+    return render(
+        request,
+        "partnerships/people.html",
+        {"standing": standing, "agencies": agencies, "is_admin": standing.has(Role.PARTNERSHIP_ADMIN)},
+    )
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""Read-only admin: requests and signatures change only through signoffs.services."""
+"""Read-only admin for platform staff: which records wait for or carry signatures, never what was
+signed. The signed content, the title (it may name the case) and signers' comments are case
+material: partnership members read them on the sign-off pages through signoffs.access."""
 
 from __future__ import annotations
 
@@ -7,18 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from audit.admin import MetadataOnlyAdmin
 from signoffs.models import RequiredSignatory, Signature, SignoffRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -34,27 +26,18 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 
 class RequiredSignatoryInline(ReadOnlyInline):
     model = RequiredSignatory
-    readonly_fields = ("agency",)
+    fields = readonly_fields = ("agency",)
 
 
 class SignatureInline(ReadOnlyInline):
     model = Signature
-    readonly_fields = (
-        "agency",
-        "signer",
-        "decision",
-        "comment",
-        "signed_at",
-        "reauth_method",
-        "content_hash",
-    )
-    fields = readonly_fields
+    fields = readonly_fields = ("agency", "signer", "decision", "signed_at", "reauth_method", "content_hash")
 
 
 @admin.register(SignoffRequest)
-class SignoffRequestAdmin(ReadOnlyAdmin):
+class SignoffRequestAdmin(MetadataOnlyAdmin):
     list_display = (
-        "title",
+        "pk",
         "record_type",
         "record_id",
         "version",
@@ -63,13 +46,28 @@ class SignoffRequestAdmin(ReadOnlyAdmin):
         "partnership",
         "created_at",
     )
+    list_display_links = ("pk",)
     list_filter = ("status", "record_type", "partnership")
     search_fields = ("record_type", "record_id", "content_hash")
+    fields = (
+        "partnership",
+        "record_type",
+        "record_id",
+        "version",
+        "status",
+        "outcome",
+        "content_hash",
+        "created_at",
+        "completed_at",
+        "superseded_at",
+    )
     inlines = (RequiredSignatoryInline, SignatureInline)
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ("request", "agency", "signer", "decision", "signed_at", "reauth_method")
+class SignatureAdmin(MetadataOnlyAdmin):
+    list_display = ("pk", "request_id", "agency", "signer", "decision", "signed_at", "reauth_method")
+    list_display_links = ("pk",)
     list_filter = ("decision", "reauth_method")
     search_fields = ("content_hash",)
+    fields = ("agency", "signer", "decision", "signed_at", "reauth_method", "content_hash")

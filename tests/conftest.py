@@ -10,6 +10,52 @@ from partnerships.roles import AgencyKind, Role
 from tests.factories import AgencyFactory, PartnershipFactory, StatutoryPartnerFactory, member
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "real_second_factor: client.force_login does not mark the session as having given its second "
+        "factor (the sign-in tests prove what happens without it)",
+    )
+
+
+TEST_DEVICE_NAME = "Test sign-in"
+
+
+def verify_session(client, user) -> None:
+    """Mark ``client``'s session as having given a second factor, with a real django-otp device of
+    ``user`` (one with no codes, so it cannot be used to sign in), as a real sign-in would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=TEST_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(request, monkeypatch):
+    """Page tests sign in with ``client.force_login``; a real sign-in of the roles that need a
+    second factor also enters a code (tests/partnerships/test_second_factor.py walks that). So that
+    every page test does not repeat it, force_login here also verifies the session — except in
+    tests marked ``real_second_factor``, which prove those roles are refused without it."""
+    if request.node.get_closest_marker("real_second_factor"):
+        yield
+        return
+    from django.test.client import ClientMixin
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     """Axes and other cache users start each test from nothing (Redis database 11, prefix 'test')."""

@@ -94,8 +94,15 @@ def screenshot(page, name: str) -> Path:
 
 
 def sign_in(page, base_url: str, email: str, password: str = "demo-safeguarding-2026") -> None:
+    """Sign in as a demo user; roles that need a second factor enter the demo one-time code (README)."""
+    from partnerships.demo import DEMO_ONE_TIME_CODE
+
     page.goto(f"{base_url}/accounts/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url and page.locator("#id_code").count():
+        page.locator("#id_code").fill(DEMO_ONE_TIME_CODE)
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()

@@ -62,3 +62,55 @@ def test_readme_lists_the_demo_sign_ins():
     for local, _role, _agency in demo.USERS:
         assert demo.demo_email(local, "darlington") in text, local
     assert demo.MULTI_PARTNERSHIP_EMAIL in text
+
+
+@pytest.mark.real_second_factor
+@pytest.mark.django_db
+def test_demo_users_who_need_a_second_factor_use_the_documented_code_again_and_again():
+    from django.test import Client
+
+    call_command("load_demo", "--quiet")
+    email = demo.demo_email("business-unit", "dorset")
+    for _ in range(3):  # the tour signs in many times
+        client = Client()
+        r = client.post("/accounts/sign-in/", {"username": email, "password": demo.DEMO_PASSWORD})
+        assert r["Location"] == "/accounts/two-factor/"
+        r = client.post("/accounts/two-factor/", {"code": demo.DEMO_ONE_TIME_CODE})
+        assert r.status_code == 302
+        assert client.get("/p/dorset/").status_code == 200
+    assert demo.DEMO_ONE_TIME_CODE in README.read_text()
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_a_production_database_unless_told(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_DATA = False
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("load_demo", "--quiet")
+    assert not Partnership.objects.exists() and not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_told_explicitly_load_demo_makes_no_published_password_no_demo_code_and_no_superuser(settings):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    settings.DEMO_DATA = False
+    call_command("load_demo", "--quiet", "--allow-production")
+    assert Partnership.objects.count() == 5
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(email=demo.PLATFORM_ADMIN_EMAIL).exists()
+    assert not any(u.check_password(demo.DEMO_PASSWORD) for u in User.objects.all())
+    assert not StaticDevice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_database_that_held_the_demo_loses_its_published_passwords_when_loaded_for_production(settings):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    call_command("load_demo", "--quiet")
+    assert StaticDevice.objects.exists()
+    settings.DEMO_DATA = False
+    call_command("load_demo", "--quiet", "--allow-production")
+    assert not any(u.check_password(demo.DEMO_PASSWORD) for u in User.objects.all())
+    assert not StaticDevice.objects.filter(name="Demo tour code").exists()

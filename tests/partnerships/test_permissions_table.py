@@ -96,7 +96,7 @@ def test_table_paths_resolve():
     for row in TABLE:
         path = re.sub(r"\?.*$", "", row.path).replace("<slug>", "testshire")
         path = path.replace("<case>", "1").replace("<deadline>", "1").replace("<signoff>", "1")
-        path = path.replace("<referral>", "1").replace("<request>", "1")
+        path = path.replace("<referral>", "1").replace("<request>", "1").replace("<person>", "1")
         assert resolve(path).url_name == row.name
 
 
@@ -108,9 +108,11 @@ def _url(
     signoff_id: int = 0,
     referral_id: int = 0,
     request_id: int = 0,
+    person_id: int = 0,
 ) -> str:
     return (
         row.path.replace("<slug>", slug)
+        .replace("<person>", str(person_id))
         .replace("<request>", str(request_id))
         .replace("<case>", str(case_id))
         .replace("<deadline>", str(deadline_id))
@@ -159,6 +161,14 @@ def referral(world, open_case):
 
 
 @pytest.fixture
+def person(world):
+    """Someone holding a role in the partnership, for rows with ``<person>``."""
+    from tests.factories import member
+
+    return member(Role.BUSINESS_UNIT, world.business_unit_agency)
+
+
+@pytest.fixture
 def signoff(world):
     """A sign-off request of the partnership, for rows with ``<signoff>``."""
     from signoffs.services import signoff_request_create
@@ -182,7 +192,7 @@ def _request(client, row: Row, url: str):
 @pytest.mark.parametrize("row", SCOPED, ids=lambda r: f"{r.method}-{r.name}")
 @pytest.mark.django_db
 def test_row_holds_for_every_role_outsiders_and_anonymous(
-    row: Row, world, client, open_case, signoff, referral, info_request
+    row: Row, world, client, open_case, signoff, referral, info_request, person
 ):
     url = _url(
         row,
@@ -192,6 +202,7 @@ def test_row_holds_for_every_role_outsiders_and_anonymous(
         signoff.pk,
         referral.pk,
         info_request.pk,
+        person.pk,
     )
     for role in Role.values:
         client.force_login(world.user(role))
@@ -254,3 +265,31 @@ def test_superuser_without_a_role_sees_no_partnership(world, client):
     client.force_login(root)
     assert client.get(f"/p/{world.partnership.slug}/").status_code == 404
     assert "do not have a role" in client.get("/", follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_platform_superuser_gets_404_on_every_partnership_url(
+    world, client, open_case, signoff, referral, info_request, person
+):
+    """Platform staff set partnerships up and see no case material (issue 16): every row of the
+    table that reaches into a partnership answers a superuser (second factor given) with 404."""
+    from partnerships.models import User
+
+    root = User.objects.create_superuser("root@example.org", "x" * 20, full_name="Platform")
+    client.force_login(root)
+    url_args = (
+        world.partnership.slug,
+        open_case.pk,
+        open_case.deadlines.first().pk,
+        signoff.pk,
+        referral.pk,
+        info_request.pk,
+        person.pk,
+    )
+    case_rows = [
+        r for r in SCOPED if any(p in r.path for p in ("<case>", "<referral>", "<request>", "<signoff>"))
+    ]
+    assert len(case_rows) > 50
+    for row in SCOPED:
+        status = _request(client, row, _url(row, *url_args)).status_code
+        assert status == 404, f"{row.method} {row.name}: a platform superuser got {status}"

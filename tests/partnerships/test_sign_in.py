@@ -14,9 +14,21 @@ def person(world):
     return world.user(Role.BUSINESS_UNIT)
 
 
+@pytest.mark.real_second_factor
 @pytest.mark.django_db
 def test_sign_in_with_email_in_any_case_goes_to_the_partnership_home(client, person, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from partnerships.second_factor import code_for, new_key_hex
+
+    device = TOTPDevice.objects.create(
+        user=person, name="Authenticator app", key=new_key_hex(), confirmed=True
+    )
     r = client.post(LOGIN, {"username": person.email.upper(), "password": PASSWORD})
+    assert r.status_code == 302
+    # The business unit sees every case: a code from the app comes next (test_second_factor.py).
+    assert r["Location"] == "/accounts/two-factor/"
+    r = client.post(r["Location"], {"code": code_for(device.key)})
     assert r.status_code == 302
     r = client.get(r["Location"], follow=True)
     assert r.status_code == 200
@@ -79,7 +91,8 @@ def test_lockout_is_per_email_address(client, person, world):
 
 
 @pytest.mark.django_db
-def test_next_must_be_on_this_site(client, person):
+def test_next_must_be_on_this_site(client, world):
+    person = world.user(Role.PRACTITIONER)  # no second factor, so the redirect is the next page itself
     r = client.post(
         LOGIN + "?next=https://evil.example.com/", {"username": person.email, "password": PASSWORD}
     )
@@ -128,3 +141,50 @@ def test_signed_in_pages_are_never_cached(client, person, world):
     client.force_login(person)
     r = client.get(f"/p/{world.partnership.slug}/")
     assert "no-store" in r["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_lockout_from_one_address_does_not_stop_the_account_signing_in_from_another(client, world):
+    from django.test import Client
+
+    person = world.user(Role.PRACTITIONER)
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        attacker.post(LOGIN, {"username": person.email, "password": "wrong"})
+    assert attacker.post(LOGIN, {"username": person.email, "password": PASSWORD}).status_code == 429
+    office = Client(REMOTE_ADDR="198.51.100.20")
+    r = office.post(LOGIN, {"username": person.email, "password": PASSWORD})
+    assert r.status_code == 302 and "_auth_user_id" in office.session
+
+
+@pytest.mark.django_db
+def test_slow_guessing_from_many_addresses_stops_new_places_but_not_the_usual_one(client, world, settings):
+    from django.test import Client
+
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 6
+    person = world.user(Role.PRACTITIONER)
+    usual = Client(REMOTE_ADDR="198.51.100.20")
+    assert usual.post(LOGIN, {"username": person.email, "password": PASSWORD}).status_code == 302
+    usual.post("/accounts/sign-out/")
+    for n in range(6):  # one or two guesses from each of many addresses: no single-source lock
+        Client(REMOTE_ADDR=f"203.0.113.{n + 1}").post(LOGIN, {"username": person.email, "password": "wrong"})
+    r = Client(REMOTE_ADDR="203.0.113.200").post(LOGIN, {"username": person.email, "password": PASSWORD})
+    assert r.status_code == 429 and "Sign-in from here is locked for now" in r.content.decode()
+    r = usual.post(LOGIN, {"username": person.email, "password": PASSWORD})
+    assert r.status_code == 302 and "_auth_user_id" in usual.session
+    # Another account is untouched.
+    other = world.user(Role.PRACTITIONER)
+    r = Client(REMOTE_ADDR="203.0.113.200").post(LOGIN, {"username": other.email, "password": PASSWORD})
+    assert r.status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_client_address_comes_from_the_trusted_hop(settings):
+    from django.test import RequestFactory
+
+    from partnerships.throttle import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert client_ip(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # the left entry is what the client claimed
