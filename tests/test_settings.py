@@ -32,7 +32,7 @@ def test_embedded_default_needs_no_services(tmp_path):
     )
     # The broker is the private Redis that make run starts on a socket under VAR_DIR (docs/adr/0007).
     broker = f"redis+socket://{tmp_path}/broker/redis.sock"
-    assert f"sqlite3 {broker} django.core.mail.backends.filebased.EmailBackend False" in out
+    assert f"sqlite3 {broker} notifications.file_mail.IdempotentFileBackend False" in out
     assert (tmp_path / "secret_key").exists()
 
 
