@@ -1,66 +1,34 @@
 """One-time codes from an authenticator app (TOTP, RFC 6238) with django-otp.
 
-The QR code is drawn here as inline SVG with ``qrcode``: the secret never leaves this server (no
+The QR code is drawn (in ``partnerships.second_factor``) as inline SVG with ``qrcode``: the secret never leaves this server (no
 third-party QR image service). A new secret waits in the person's session until they prove with a
 first code that their app holds it; only then is a confirmed TOTPDevice saved.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import time
-from base64 import b32encode
 from binascii import unhexlify
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
 
-import qrcode
-import qrcode.image.svg
-from django.conf import settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.util import random_hex
 
-STEP = 30
-DIGITS = 6
-TOLERANCE = 1  # one time step either side, for a phone clock a little out
+from partnerships.second_factor import (
+    DIGITS,
+    STEP,
+    TOLERANCE,
+    new_key_hex,
+    otpauth_url,
+    qr_svg,
+    secret_base32,
+)
 
-
-def new_key_hex() -> str:
-    return str(random_hex(20))
-
-
-def secret_base32(key_hex: str) -> str:
-    """The secret as people type it into an app by hand, in groups of four."""
-    text = b32encode(unhexlify(key_hex)).decode("ascii").rstrip("=")
-    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def otpauth_url(key_hex: str, account: str) -> str:
-    issuer = str(getattr(settings, "SERVICE_NAME", "Safeguarding practice reviews")).replace(":", "")
-    params = urlencode(
-        {
-            "secret": b32encode(unhexlify(key_hex)).decode("ascii").rstrip("="),
-            "issuer": issuer,
-            "algorithm": "SHA1",
-            "digits": DIGITS,
-            "period": STEP,
-        },
-        quote_via=quote,
-    )
-    return f"otpauth://totp/{quote(issuer)}:{quote(account)}?{params}"
-
-
-def qr_svg(data: str) -> str:
-    """An SVG drawing of ``data`` as a QR code, for inlining in the page."""
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=4)
-    out = io.BytesIO()
-    image.save(out)
-    svg = out.getvalue().decode("utf-8")
-    # Drop the XML declaration: the drawing is inlined in an HTML page.
-    return svg[svg.index("<svg") :]
+# The secret, the otpauth:// address and the QR drawing are the sign-in second factor's
+# (partnerships.second_factor): one implementation for both set-up pages.
+__all__ = ["DIGITS", "STEP", "TOLERANCE", "new_key_hex", "otpauth_url", "qr_svg", "secret_base32"]
 
 
 @dataclass(frozen=True)

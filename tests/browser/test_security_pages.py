@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from rapidreview.models import RapidReview
 from tests.browser.conftest import assert_accessible, sign_in
-from tests.browser.test_rapid_review_meeting import BU, SLUG, case_in_its_rapid_review
+from tests.browser.rapid_review_steps import BU, SLUG, case_in_its_rapid_review
 
 
 def test_pack_status_region_announces_the_ready_pack_without_a_reload(demo, live_server, page):

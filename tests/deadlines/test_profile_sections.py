@@ -13,7 +13,7 @@ import pytest
 from deadlines import profile_schema
 from deadlines.profile_schema import SectionContext, fail, profile_sections, register_profile_section
 from deadlines.rules import ProfileError, load_profile
-from tests.deadlines.test_rules import base_profile
+from tests.deadlines.helpers import base_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE_APPS = ("cases", "rapidreview", "cspr", "actions", "reporting", "notifications")

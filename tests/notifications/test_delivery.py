@@ -16,6 +16,7 @@ from notifications.sweep import sweep
 from partnerships.models import Membership
 from tests.notifications import backends
 from tests.notifications.conftest import make_deadline
+from tests.notifications.helpers import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +25,6 @@ MON, TUE, WED, THU = (dt.date(2026, 6, d) for d in (1, 2, 3, 4))
 
 def at(day: dt.date, hour: int = 0, minute: int = 5) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def deliver(now: dt.datetime | None = None) -> delivery.SendResult:
-    total = delivery.SendResult()
-    result = delivery.outbox_dispatch(now=now, enqueue=False)
-    for ids, token in result.batches:
-        r = delivery.outbox_send_batch(ids, token)
-        for f in ("sent", "retried", "failed", "cancelled", "skipped"):
-            setattr(total, f, getattr(total, f) + getattr(r, f))
-    return total
 
 
 @pytest.fixture

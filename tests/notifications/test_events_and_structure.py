@@ -50,7 +50,7 @@ def test_no_duplicate_event_message_when_the_service_runs_again(case, people):
 def test_an_event_summary_goes_in_the_body_never_the_subject(case, people):
     from django.core import mail
 
-    from tests.notifications.test_delivery import deliver
+    from tests.notifications.helpers import deliver
 
     outbox.outbox_enqueue_event(
         partnership=case.partnership,

@@ -114,7 +114,7 @@ def test_calendar_shows_only_deadlines_of_cases_the_person_may_see(client, remin
 
 
 def test_outbox_lists_sent_messages_with_filters_and_resend(client, reminded, people):
-    from tests.notifications.test_delivery import deliver
+    from tests.notifications.helpers import deliver
 
     deliver()
     client.force_login(people["bu"])

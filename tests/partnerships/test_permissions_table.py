@@ -5,75 +5,19 @@ visitor, and every URL the project has must be in the table (or deliberately lis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import resolve
 
-from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
-
-DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
-# URLs the table deliberately leaves out (the doc says why, under the table).
-NOT_IN_TABLE = {"logout", "keepalive", "api_schema", "api-root"}
-WIDE = {str(r) for r in PARTNERSHIP_WIDE_ROLES}
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    path: str
-    allowed: str
-    forbidden: str
-    others: str
-
-    @staticmethod
-    def _roles(value: str) -> set[str]:
-        value = value.strip()
-        if value == "all":
-            return set(Role.values)
-        if value in {"-", "public"}:
-            return set()
-        roles: set[str] = set()
-        for part in value.split(","):
-            roles |= WIDE if part.strip() == "wide" else {part.strip()}
-        return roles
-
-    def expected(self, role: str) -> str:
-        """'ok', '403' or '404' for a member holding only ``role``."""
-        allowed = self._roles(self.allowed)
-        if role in allowed:
-            return "ok"
-        if role in self._roles(self.forbidden) - allowed:
-            return "403"
-        return self.others
-
-
-def read_table() -> list[Row]:
-    text = DOC.read_text()
-    body = text.split("<!-- permissions-table:start -->")[1].split("<!-- permissions-table:end -->")[0]
-    rows = []
-    for line in body.strip().splitlines()[2:]:
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        rows.append(Row(*cells))
-    return rows
-
-
-def all_url_names(resolver: URLResolver | None = None) -> set[str]:
-    names: set[str] = set()
-    for p in (resolver or get_resolver()).url_patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin" or str(p.pattern).startswith("admin/"):
-                continue
-            names |= all_url_names(p)
-        elif isinstance(p, URLPattern) and p.name:
-            names.add(p.name)
-    return names
-
-
-TABLE = read_table()
-SCOPED = [r for r in TABLE if "<slug>" in r.path]
+from partnerships.roles import Role
+from tests.partnerships.permission_table import (
+    NOT_IN_TABLE,
+    SCOPED,
+    TABLE,
+    Row,
+    _url,
+    all_url_names,
+)
 
 
 def test_every_url_is_in_the_table():
@@ -98,89 +42,6 @@ def test_table_paths_resolve():
         path = path.replace("<case>", "1").replace("<deadline>", "1").replace("<signoff>", "1")
         path = path.replace("<referral>", "1").replace("<request>", "1").replace("<person>", "1")
         assert resolve(path).url_name == row.name
-
-
-def _url(
-    row: Row,
-    slug: str,
-    case_id: int,
-    deadline_id: int,
-    signoff_id: int = 0,
-    referral_id: int = 0,
-    request_id: int = 0,
-    person_id: int = 0,
-) -> str:
-    return (
-        row.path.replace("<slug>", slug)
-        .replace("<person>", str(person_id))
-        .replace("<request>", str(request_id))
-        .replace("<case>", str(case_id))
-        .replace("<deadline>", str(deadline_id))
-        .replace("<signoff>", str(signoff_id))
-        .replace("<referral>", str(referral_id))
-    )
-
-
-@pytest.fixture
-def info_request(world, open_case):
-    """The case's rapid review, with an information request to the provider agency (``<request>``)."""
-    import datetime as dt
-
-    from rapidreview.services import rapid_review_start, requests_issue
-    from tests.factories import member
-
-    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
-    review = rapid_review_start(case=open_case, by=bu)
-    [request] = requests_issue(
-        review=review,
-        by=bu,
-        agencies=[world.provider],
-        period_from=dt.date(2024, 1, 1),
-        period_to=dt.date(2025, 4, 16),
-    )
-    return request
-
-
-@pytest.fixture
-def referral(world, open_case):
-    """A referral from the provider agency that has reached the business unit (authorised)."""
-    import uuid
-
-    from cases.models import Referral
-    from partnerships.roles import Role as R
-    from tests.factories import member
-
-    return Referral.objects.create(
-        partnership=world.partnership,
-        agency=world.provider,
-        referrer=member(R.PRACTITIONER, world.provider),
-        status=Referral.Status.AUTHORISED,
-        form_variant="core",
-        start_token=uuid.uuid4(),
-    )
-
-
-@pytest.fixture
-def person(world):
-    """Someone holding a role in the partnership, for rows with ``<person>``."""
-    from tests.factories import member
-
-    return member(Role.BUSINESS_UNIT, world.business_unit_agency)
-
-
-@pytest.fixture
-def signoff(world):
-    """A sign-off request of the partnership, for rows with ``<signoff>``."""
-    from signoffs.services import signoff_request_create
-
-    return signoff_request_create(
-        partnership=world.partnership,
-        record_type="tests.record",
-        record_id="1",
-        content={"decision": "No review"},
-        title="Test decision",
-        by=None,
-    )
 
 
 def _request(client, row: Row, url: str):

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from partnerships.roles import Role
-from tests.partnerships.test_permissions_table import TABLE, _url
+from tests.partnerships.permission_table import TABLE, _url
 
 # The health probes (ops.middleware.ProbeMiddleware) answer load balancers with a few bytes of
 # plain text before any other middleware runs: not pages, so no page policy to carry.
