@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final, Literal, NamedTuple, NoReturn, TypeAlias, cast
+from typing import Final, Literal, NamedTuple, NoReturn, TypeAlias, cast, get_args
 
 __all__ = [
     "AGENCIES",
@@ -88,35 +88,17 @@ Agency: TypeAlias = Literal[
 ]
 FactValue: TypeAlias = str | bool | int
 
-UNITS: Final[tuple[Unit, ...]] = ("working_days", "calendar_days", "weeks", "months")
-NUMBERINGS: Final[tuple[Numbering, ...]] = ("day_zero", "day_one")
-SIGNS: Final[tuple[Sign, ...]] = ("after", "before")
-KINDS: Final[tuple[Kind, ...]] = ("statutory", "local_target", "latest_permissible", "window")
-ROLES: Final[tuple[Role, ...]] = (
-    "practitioner",
-    "agency_lead",
-    "business_unit",
-    "partner_rep",
-    "panel_member",
-    "subgroup_chair",
-    "independent_scrutineer",
-    "independent_reviewer",
-    "head_of_service",
-    "chief_officer",
-    "partnership_admin",
-)
+# The tuples are the Literal types' own values, so a value added to a type is accepted at once.
+UNITS: Final[tuple[Unit, ...]] = get_args(Unit)
+NUMBERINGS: Final[tuple[Numbering, ...]] = get_args(Numbering)
+SIGNS: Final[tuple[Sign, ...]] = get_args(Sign)
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+
 #: Which organisation a rule's responsible role belongs to, where that matters for who is told.
 #: ``national_panel`` marks something the national Panel owes the partnership (the business unit
 #: only records its arrival); ``owning_agency`` is the agency that owns the subject (an action).
-AGENCIES: Final[tuple[Agency, ...]] = (
-    "local_authority",
-    "police",
-    "health",
-    "statutory_partners",
-    "each_agency",
-    "owning_agency",
-    "national_panel",
-)
+AGENCIES: Final[tuple[Agency, ...]] = get_args(Agency)
 STATUTORY_PARTNER_KINDS: Final[tuple[str, ...]] = ("local_authority", "police", "health")
 
 #: Facts a rule's ``applies_when`` may test, with their allowed values. ``learning_option`` values
