@@ -115,11 +115,7 @@ def _password_sign_in_is_recent(request: HttpRequest) -> bool:
 
 
 def _pending_key(request: HttpRequest) -> dict[str, Any]:
-    pending = request.session.get(ENROL_KEY)
-    if not isinstance(pending, dict) or not isinstance(pending.get("key"), str):
-        pending = {"key": second_factor.new_key_hex(), "failures": 0}
-        request.session[ENROL_KEY] = pending
-    return pending
+    return second_factor.pending_key(request.session, ENROL_KEY)
 
 
 @never_cache

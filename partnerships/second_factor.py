@@ -77,6 +77,16 @@ def new_key_hex() -> str:
     return str(random_hex(20))
 
 
+def pending_key(session: Any, name: str) -> dict[str, Any]:
+    """The secret waiting in the session under ``name`` until a first code proves the person's app
+    holds it (with the count of wrong codes so far); a new one if there is none."""
+    pending = session.get(name)
+    if not isinstance(pending, dict) or not isinstance(pending.get("key"), str):
+        pending = {"key": new_key_hex(), "failures": 0}
+        session[name] = pending
+    return pending
+
+
 def secret_base32(key_hex: str) -> str:
     """The secret as people type it into an app by hand, in groups of four."""
     text = b32encode(unhexlify(key_hex)).decode("ascii").rstrip("=")

@@ -24,6 +24,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
 from audit.services import access_record
+from partnerships import second_factor
 from partnerships.models import Agency
 from signoffs import otp, services
 from signoffs.access import (
@@ -349,11 +350,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 
 def _pending(request: HttpRequest) -> dict[str, Any]:
-    pending = request.session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or not isinstance(pending.get("key"), str):
-        pending = {"key": otp.new_key_hex(), "failures": 0}
-        request.session[PENDING_KEY] = pending
-    return pending
+    return second_factor.pending_key(request.session, PENDING_KEY)
 
 
 @never_cache
