@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "core",  # the shared kernel, below the engines and the stages
     "deadlines",
     "signoffs",
+    "documents",
+    "privacy",
     "notifications",
     "cases",
     "rapidreview",
@@ -293,6 +295,11 @@ WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
 # folder: in docker-compose.yml a named volume mounted in both; beyond one machine a shared file
 # system (docs/deploy.md). scripts/backup.sh copies it with the database.
 MEDIA_DIR = Path(env.str("MEDIA_DIR", default=str(VAR_DIR / "media")))
+# Uploads (documents app): largest file accepted, and an optional virus scanner — a dotted path to
+# scan(data: bytes, name: str) that raises documents.services.UploadRefused (docs/security.md).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_SCANNER = env.str("UPLOAD_SCANNER", default="")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

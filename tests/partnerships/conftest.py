@@ -1,3 +1,10 @@
 """The records the permission table's rows need, as fixtures for every test in this folder."""
 
-from tests.partnerships.permission_table import info_request, person, referral, signoff  # noqa: F401
+from tests.partnerships.permission_table import (  # noqa: F401
+    info_request,
+    open_case_deadline,
+    person,
+    referral,
+    signoff,
+    stored_file,
+)

@@ -1,4 +1,11 @@
 """The permission table's records (tests/partnerships/permission_table.py), shared here so the
 header checks visit the same pages with the same ids."""
 
-from tests.partnerships.permission_table import info_request, referral, signoff  # noqa: F401
+from tests.partnerships.permission_table import (  # noqa: F401
+    info_request,
+    open_case_deadline,
+    person,
+    referral,
+    signoff,
+    stored_file,
+)
