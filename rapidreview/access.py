@@ -124,3 +124,51 @@ def access_request_for_send_back(
     if request.status not in (InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL):
         raise PermissionDenied("Only a return the business unit has received can be sent back.")
     return request, standing
+
+
+def access_request_for_record_received(
+    user: Any, slug: str, request_id: int
+) -> tuple[InformationRequest, Standing]:
+    """The business unit records a return that reached it outside the system, while none is in."""
+    request, standing = access_request_for_view(user, slug, request_id)
+    if not standing.has(Role.BUSINESS_UNIT):
+        raise PermissionDenied("Only the business unit records a return received outside the system.")
+    if request.status not in (
+        InformationRequest.Status.REQUESTED,
+        InformationRequest.Status.IN_PROGRESS,
+        InformationRequest.Status.SENT_BACK,
+    ):
+        raise PermissionDenied("This request already has a return, or has been withdrawn.")
+    return request, standing
+
+
+def access_request_for_withdraw(user: Any, slug: str, request_id: int) -> tuple[InformationRequest, Standing]:
+    request, standing = access_request_for_view(user, slug, request_id)
+    if not standing.has(Role.BUSINESS_UNIT):
+        raise PermissionDenied("Only the business unit withdraws a request.")
+    if request.status not in (
+        InformationRequest.Status.REQUESTED,
+        InformationRequest.Status.IN_PROGRESS,
+        InformationRequest.Status.SENT_BACK,
+        InformationRequest.Status.AWAITING_AUTHORISATION,
+    ):
+        raise PermissionDenied("Only a request still waiting for its return can be withdrawn.")
+    return request, standing
+
+
+def return_file_door(user: Any, owner_id: int, slug: str) -> None:
+    """Who may download the file of a return received outside the system (documents owner door
+    ``rr_return``): whoever may see the request's return. A member of another agency gets 404."""
+    request, standing = access_request_for_view(user, slug, owner_id)
+    if not return_contents_visible(user, standing, request):
+        raise Http404("No such file.")
+
+
+def paper_file_door(user: Any, owner_id: int, slug: str) -> None:
+    """The rapid review's papers (genograms, minutes, letters; owner door ``rr_paper``, owner the
+    rapid review): whoever may see its deliberation (not an agency author at its meeting)."""
+    review = RapidReview.objects.filter(pk=owner_id, partnership__slug=slug).only("case_id").first()
+    if review is None:
+        access_partnership_for_view(user, slug)
+        raise Http404("No such file.")
+    access_deliberation_for_view(user, slug, review.case_id)

@@ -5,7 +5,9 @@ from typing import Any, cast
 from django import forms
 
 from core.forms.fields import conditional
+from documents.forms import CheckedFileField
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
+from rapidreview.outside import MEANS, PAPER_FILE_TYPES, PAPERS, RETURN_FILE_TYPES
 
 
 class RequestsForm(GovukForm):
@@ -93,4 +95,78 @@ class SendBackForm(GovukForm):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example, the return lacks analysis: it repeats case notes.",
+    )
+
+
+class RecordReceivedForm(GovukForm):
+    """The business unit records a return that reached it outside the system (issue 10)."""
+
+    nil = forms.ChoiceField(
+        label="What did the agency send?",
+        widget=forms.RadioSelect,
+        choices=[("no", "Its completed return"), ("yes", "A nil return: it has no information to give")],
+        error_messages={"required": "Select what the agency sent"},
+    )
+    upload = conditional(
+        CheckedFileField(
+            label="The return the agency sent",
+            required=False,
+            allowed=RETURN_FILE_TYPES,
+            help_text="A PDF or Word document, smaller than the upload limit.",
+        )
+    )
+    nil_reason = conditional(
+        GovukCharField(
+            label="Why has the agency no information to give?",
+            max_length=2000,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="As the agency said, for example: the family were not known to us in the period.",
+        )
+    )
+    means = forms.ChoiceField(
+        label="How did it reach you?",
+        widget=forms.RadioSelect,
+        choices=MEANS,
+        error_messages={"required": "Select how the return reached you"},
+    )
+    received_on = GovukDateField(label="The date it arrived", help_text="For example, 27 3 2025")
+    note = GovukCharField(
+        label="Anything to note (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, who sent it.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("nil") == "yes" and not cleaned.get("nil_reason"):
+            self.add_error("nil_reason", "Say why the agency has no information to give")
+        if cleaned.get("nil") == "no" and not cleaned.get("upload") and "upload" not in self.errors:
+            self.add_error("upload", "Attach the return the agency sent")
+        return cleaned
+
+
+class WithdrawForm(GovukForm):
+    reason = GovukCharField(
+        label="Why is the request withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, the agency had no involvement with the family; it was asked in error.",
+    )
+
+
+class PaperForm(GovukForm):
+    kind = forms.ChoiceField(
+        label="What is it?",
+        widget=forms.RadioSelect,
+        choices=PAPERS,
+        error_messages={"required": "Select what the paper is"},
+    )
+    upload = CheckedFileField(
+        label="The file",
+        allowed=PAPER_FILE_TYPES,
+        help_text="A PDF, Word document or picture (PNG or JPEG).",
+        error_messages={"required": "Choose the file to attach"},
     )

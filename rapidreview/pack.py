@@ -19,6 +19,7 @@ from weasyprint import HTML
 from audit.services import audit_record
 from cases.referral_form import form_spec
 from core.forms.summary import answers_summary
+from documents.selectors import files_of_owner
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.selectors import return_summary
 from rapidreview.services import anchor_if_known
@@ -62,7 +63,11 @@ def pack_request(*, review: RapidReview, by: Any) -> bool:
     variant = (review.case.profile.data.get("rapid_review") or {}).get("return_form")
     if variant == "nel_scsi5":
         waiting = review.requests.exclude(
-            status__in=[InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL]
+            status__in=[
+                InformationRequest.Status.AUTHORISED,
+                InformationRequest.Status.NIL,
+                InformationRequest.Status.WITHDRAWN,
+            ]
         ).select_related("agency")
         if not review.requests.exists():
             raise PackNotReady("Ask the agencies for their information first.")
@@ -94,14 +99,21 @@ def _return_sections(request: InformationRequest) -> list[dict[str, Any]]:
 def pack_context(review: RapidReview) -> dict[str, Any]:
     requests = list(review.requests.select_related("agency", "agency_return").order_by("agency__name"))
     styles = {r.agency_id: STYLES[i % len(STYLES)] for i, r in enumerate(requests)}
-    returns = [
-        {
-            "request": r,
-            "sections": _return_sections(r) if r.status == InformationRequest.Status.AUTHORISED else [],
-            "style": styles[r.agency_id],
-        }
-        for r in requests
-    ]
+    returns = []
+    for r in requests:
+        agency_return = getattr(r, "agency_return", None)
+        outside = bool(agency_return and agency_return.received_outside)
+        returns.append(
+            {
+                "request": r,
+                "sections": _return_sections(r)
+                if r.status == InformationRequest.Status.AUTHORISED and not outside
+                else [],
+                "outside": outside,
+                "files": list(files_of_owner("rr_return", r.pk)) if outside else [],
+                "style": styles[r.agency_id],
+            }
+        )
     referrals = []
     for referral in review.case.referrals.select_related("agency").order_by("created_at"):
         spec = form_spec(review.case.profile.data)

@@ -25,7 +25,7 @@ from partnerships.home import Task, TaskSource, register_task_source
 from partnerships.models import User
 from partnerships.nav import NavItem, register_nav
 from partnerships.roles import Role
-from rapidreview import profile_section
+from rapidreview import agency_tasks, profile_section
 from rapidreview.access import AUTHOR_ROLES, requests_visible_to
 from rapidreview.decision import on_signoff_completed
 from rapidreview.models import Attendance, Decision, InformationRequest, PanelResponse, RapidReview
@@ -242,3 +242,6 @@ def register() -> None:
     register_calendar_source("rapid-review-meetings", _calendar_entries)
     # 8. Sign-off renderers.
     register_renderer(RECORD_TYPE, "rapidreview/meeting/signoff_decision.html")
+    # 9. Agencies' requests: the owner of "request:<id>" deadlines, the file doors, the business
+    #    unit's tasks for requests that reached nobody and returns to chase (issue 10).
+    agency_tasks.register()

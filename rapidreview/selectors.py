@@ -29,7 +29,9 @@ from core.forms.spec import FormSpec
 from core.forms.summary import answers_summary
 from deadlines.models import Deadline
 from deadlines.services import calendar_for
-from partnerships.models import Agency
+from documents.selectors import files_of_owner
+from partnerships.models import Agency, Membership
+from partnerships.roles import Role
 from rapidreview.models import (
     Attendance,
     Decision,
@@ -395,3 +397,46 @@ def return_summary(request_obj: InformationRequest) -> tuple[list[dict[str, Any]
     answers = agency_return.answers if agency_return else {}
     sections, _errors = answers_summary(spec, request_obj.review.partnership, answers)
     return sections, spec
+
+
+# The people who can complete or authorise an agency's return (issue 10: an agency without them has
+# nobody in the system, and the business unit records its return).
+RECEIVING_ROLES = (Role.AGENCY_LEAD, Role.PRACTITIONER)
+
+
+def agencies_with_nobody(agency_ids: list[int]) -> set[int]:
+    """Of these agencies, those where nobody active can receive an information request."""
+    reachable = set(
+        Membership.objects.filter(
+            agency_id__in=agency_ids, role__in=RECEIVING_ROLES, is_active=True, user__is_active=True
+        ).values_list("agency_id", flat=True)
+    )
+    return set(agency_ids) - reachable
+
+
+def request_extras(request_obj: InformationRequest, standing: Any) -> dict[str, Any]:
+    """What the request page adds for an agency with nobody in the system: whether nobody there can
+    receive it, the business unit's actions, the return's date and the file received outside."""
+    is_bu = standing.has(Role.BUSINESS_UNIT)
+    open_statuses = (
+        InformationRequest.Status.REQUESTED,
+        InformationRequest.Status.IN_PROGRESS,
+        InformationRequest.Status.SENT_BACK,
+    )
+    agency_return = getattr(request_obj, "agency_return", None)
+    outside = bool(agency_return and agency_return.received_outside)
+    due = (
+        Deadline.objects.filter(case=request_obj.review.case, subject=request_obj.subject_key)
+        .exclude(status=Deadline.Status.WAIVED)
+        .order_by("due")
+        .first()
+    )
+    return {
+        "nobody": request_obj.status in open_statuses and bool(agencies_with_nobody([request_obj.agency_id])),
+        "can_record_received": is_bu and request_obj.status in open_statuses,
+        "can_withdraw": is_bu
+        and request_obj.status in (*open_statuses, InformationRequest.Status.AWAITING_AUTHORISATION),
+        "received_outside": outside,
+        "return_files": list(files_of_owner("rr_return", request_obj.pk)) if outside else [],
+        "return_deadline": due,
+    }

@@ -27,6 +27,7 @@ from partnerships.roles import Role
 from rapidreview.errors import RapidReviewError, TransitionNotAllowed
 from rapidreview.models import AgencyReturn, ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, return_spec
+from rapidreview.selectors import agencies_with_nobody
 from rapidreview.transitions import information_request_transition
 
 __all__ = ["RAPID_REVIEW", "STARTABLE", "RapidReviewError", "TransitionNotAllowed"]
@@ -67,6 +68,49 @@ def _people(agency: Agency, roles: Iterable[str]) -> list[User]:
 
 def business_unit(partnership: Partnership) -> list[User]:
     return recipients_with_role(partnership, Role.BUSINESS_UNIT)
+
+
+# A procedure that sets one return date for every agency (Dorset's Day 8, 003 §7) records it for each
+# request as ``request_return_due``, so each agency's return is shown and chased on its own request.
+CASE_RETURN_RULE = "agency_returns"
+
+
+def _record_return_due(case: Case, request: InformationRequest, by: User) -> None:
+    anchor = profile_for(case.profile).anchors.get("request_return_due")
+    if anchor is None or not anchor.per_subject:
+        return
+    due = (
+        Deadline.objects.filter(case=case, rule_key=CASE_RETURN_RULE, subject="")
+        .values_list("due", flat=True)
+        .first()
+    )
+    if due is not None:
+        anchor_record(
+            case=case,
+            key="request_return_due",
+            value=due,
+            by=by,
+            subject=request.subject_key,
+            reason=f"Return date for {request.agency.name}",
+        )
+
+
+def tell_business_unit_nobody_received(request: InformationRequest) -> int:
+    """The business unit is told at once that a request reached nobody, and what to do (issue 10)."""
+    partnership = request.review.partnership
+    return notify(
+        recipients=business_unit(partnership),
+        kind="information_request",
+        partnership=partnership,
+        case=request.review.case,
+        summary=(
+            f"Nobody at {request.agency.name} uses the system, so the request for its information reached "
+            "nobody. Send the request to the agency by e-mail, then record its return or nil return on the "
+            "request when it arrives; or ask the partnership administrator to give someone there a role."
+        ),
+        path=f"/p/{partnership.slug}/requests/{request.pk}/",
+        event_key=f"request:{request.pk}:nobody",
+    )
 
 
 @transaction.atomic
@@ -147,8 +191,12 @@ def requests_issue(
             f"Information requested from {agency.name}",
             subject=request.subject_key,
         )
+        _record_return_due(case, request, by)
+        recipients = _people(agency, (Role.AGENCY_LEAD,)) or _people(agency, (Role.PRACTITIONER,))
+        if not recipients:
+            tell_business_unit_nobody_received(request)
         notify(
-            recipients=_people(agency, (Role.AGENCY_LEAD,)) or _people(agency, (Role.PRACTITIONER,)),
+            recipients=recipients,
             kind="information_request",
             partnership=review.partnership,
             summary=(
@@ -340,7 +388,11 @@ def return_authorise(
         subject=locked.subject_key,
     )
     outstanding = InformationRequest.objects.filter(review=locked.review).exclude(
-        status__in=[InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL]
+        status__in=[
+            InformationRequest.Status.AUTHORISED,
+            InformationRequest.Status.NIL,
+            InformationRequest.Status.WITHDRAWN,
+        ]
     )
     if not outstanding.exists():
         anchor_if_known(case, "returns_complete", on, by, "Every agency's return is in")
@@ -396,6 +448,20 @@ def board(review: RapidReview) -> list[dict[str, Any]]:
     deadlines = {
         d.subject: d for d in Deadline.objects.filter(case=review.case, subject__startswith="request:")
     }
-    for request in review.requests.select_related("agency").order_by("agency__name"):
-        rows.append({"request": request, "deadline": deadlines.get(request.subject_key)})
+    requests = list(review.requests.select_related("agency").order_by("agency__name"))
+    nobody = agencies_with_nobody([r.agency_id for r in requests])
+    for request in requests:
+        rows.append(
+            {
+                "request": request,
+                "deadline": deadlines.get(request.subject_key),
+                "nobody": request.agency_id in nobody
+                and request.status
+                in (
+                    InformationRequest.Status.REQUESTED,
+                    InformationRequest.Status.IN_PROGRESS,
+                    InformationRequest.Status.SENT_BACK,
+                ),
+            }
+        )
     return rows

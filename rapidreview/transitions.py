@@ -30,13 +30,22 @@ REVIEW_TRANSITIONS: Mapping[str, frozenset[str]] = {
     ReviewStatus.CLOSED: frozenset(),
 }
 
+# The business unit may record a return that reached it outside the system (or a nil return) on the
+# agency's behalf while the agency has not sent one, and withdraw a request that is still open.
+_RECEIVED_OUTSIDE = frozenset({RequestStatus.AUTHORISED, RequestStatus.NIL, RequestStatus.WITHDRAWN})
+
 REQUEST_TRANSITIONS: Mapping[str, frozenset[str]] = {
-    RequestStatus.REQUESTED: frozenset({RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_AUTHORISATION}),
-    RequestStatus.IN_PROGRESS: frozenset({RequestStatus.AWAITING_AUTHORISATION}),
-    RequestStatus.SENT_BACK: frozenset({RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_AUTHORISATION}),
-    RequestStatus.AWAITING_AUTHORISATION: frozenset({RequestStatus.AUTHORISED, RequestStatus.NIL}),
+    RequestStatus.REQUESTED: frozenset({RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_AUTHORISATION})
+    | _RECEIVED_OUTSIDE,
+    RequestStatus.IN_PROGRESS: frozenset({RequestStatus.AWAITING_AUTHORISATION}) | _RECEIVED_OUTSIDE,
+    RequestStatus.SENT_BACK: frozenset({RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_AUTHORISATION})
+    | _RECEIVED_OUTSIDE,
+    RequestStatus.AWAITING_AUTHORISATION: frozenset(
+        {RequestStatus.AUTHORISED, RequestStatus.NIL, RequestStatus.WITHDRAWN}
+    ),
     RequestStatus.AUTHORISED: frozenset({RequestStatus.SENT_BACK}),
     RequestStatus.NIL: frozenset({RequestStatus.SENT_BACK}),
+    RequestStatus.WITHDRAWN: frozenset(),
 }
 
 

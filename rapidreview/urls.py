@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from rapidreview import views
+from rapidreview import outside_views, views
 
 urlpatterns = [
     path("p/<slug:slug>/cases/<int:case_id>/rapid-review/", views.overview, name="rapid_review"),
@@ -39,5 +39,16 @@ urlpatterns = [
         views.request_send_back,
         name="request_send_back",
     ),
+    path(
+        "p/<slug:slug>/requests/<int:request_id>/record-received/",
+        outside_views.request_record_received,
+        name="request_record_received",
+    ),
+    path(
+        "p/<slug:slug>/requests/<int:request_id>/withdraw/",
+        outside_views.request_withdraw,
+        name="request_withdraw",
+    ),
+    path("p/<slug:slug>/cases/<int:case_id>/rapid-review/papers/", outside_views.papers, name="rr_papers"),
     path("", include("rapidreview.urls_meeting")),
 ]

@@ -25,7 +25,7 @@ from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, S
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.pack import PackNotReady, pack_is_stuck, pack_request
 from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
-from rapidreview.selectors import return_summary
+from rapidreview.selectors import request_extras, return_summary
 
 
 def _review_url(review: RapidReview) -> str:
@@ -231,6 +231,7 @@ def request_detail(request: AuthenticatedHttpRequest, slug: str, request_id: int
             "can_send_back": standing.has(Role.BUSINESS_UNIT)
             and req.status in (InformationRequest.Status.AUTHORISED, InformationRequest.Status.NIL),
             "is_bu": standing.has(Role.BUSINESS_UNIT),
+            **request_extras(req, standing),
         },
     )
 

@@ -52,6 +52,7 @@ class InformationRequest(models.Model):
         AUTHORISED = "authorised", "Authorised and sent"
         SENT_BACK = "sent_back", "Sent back for re-completion"
         NIL = "nil", "Nil return"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     class Reason(models.TextChoices):
         CHILD = "child", "Involved with the child or family"
@@ -73,6 +74,8 @@ class InformationRequest(models.Model):
     sent_back_reason = models.TextField(blank=True)
     sent_back_at = models.DateTimeField(null=True, blank=True)
     sent_back_count = models.PositiveIntegerField(default=0)
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -97,6 +100,11 @@ class AgencyReturn(models.Model):
     the agency's safeguarding lead before it reaches the business unit. ``answers`` keeps what was
     typed, section by section, like a referral."""
 
+    class Means(models.TextChoices):
+        EMAIL = "email", "by e-mail"
+        POST = "post", "by post"
+        HAND = "hand", "by hand or at a meeting"
+
     request = models.OneToOneField(InformationRequest, on_delete=models.CASCADE, related_name="agency_return")
     form_variant = models.CharField(max_length=40)
     author = models.ForeignKey(
@@ -112,6 +120,13 @@ class AgencyReturn(models.Model):
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
     authoriser_role = models.CharField(max_length=200, blank=True)
+    # A return that reached the business unit outside the system (by e-mail, post or by hand) and was
+    # recorded by the business unit on the agency's behalf; the file is a documents.StoredFile owned
+    # by the request ("rr_return").
+    received_outside = models.BooleanField(default=False)
+    received_on = models.DateField(null=True, blank=True)
+    received_by_means = models.CharField(max_length=20, choices=Means.choices, blank=True)
+    received_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -80,11 +80,12 @@ def test_escalation_goes_to_the_listed_roles_after_the_working_days_given(case, 
 @pytest.fixture
 def subject_agencies(world):
     owners = {5: world.provider.pk, 7: world.provider.pk, 9: world.school.pk}
+    before = dict(recipients._subject_resolvers)  # the stages' own resolvers, registered at start-up
     recipients.register_subject_agency("request", lambda ids: {i: owners[i] for i in ids if i in owners})
     recipients.register_subject_agency("action", lambda ids: {i: owners[i] for i in ids if i in owners})
     yield owners
-    recipients._subject_resolvers.pop("request", None)
-    recipients._subject_resolvers.pop("action", None)
+    recipients._subject_resolvers.clear()
+    recipients._subject_resolvers.update(before)
 
 
 def test_owning_agency_escalation_reaches_that_agencys_head_of_service(case, people, subject_agencies):
