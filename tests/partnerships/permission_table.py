@@ -86,6 +86,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<request>": "info_request",
     "<person>": "person",
     "<file>": "stored_file",
+    "<return_file>": "other_agency_return_file",
 }
 
 
@@ -120,6 +121,38 @@ def stored_file(world, open_case):
         by=bu,
         purpose="minutes",
     )
+
+
+@pytest.fixture
+def other_agency_return_file(world, info_request):
+    """The return of the police (nobody there uses the system) recorded by the business unit with its
+    file (owner door ``rr_return``): the provider agency's people must get 404 on it."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rapidreview.outside import return_record_received
+    from rapidreview.services import requests_issue
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    [to_police] = requests_issue(
+        review=info_request.review,
+        by=bu,
+        agencies=[world.police],
+        period_from=dt.date(2024, 1, 1),
+        period_to=dt.date(2025, 4, 16),
+    )
+    return_record_received(
+        request=to_police,
+        by=bu,
+        received_on=dt.date.today(),
+        means="email",
+        uploaded=SimpleUploadedFile("police-return.pdf", b"%PDF-1.4 police return"),
+    )
+    from documents.models import StoredFile
+
+    return StoredFile.objects.get(owner_kind="rr_return", owner_id=to_police.pk)
 
 
 @pytest.fixture
