@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships import account_views, views
+from partnerships import account_views, people_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,12 +22,23 @@ urlpatterns = [
         account_views.password_reset_complete,
         name="password_reset_complete",
     ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        people_views.invitation_accept,
+        name="invitation_accept",
+    ),
     path("session/keepalive/", views.keepalive, name="keepalive"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("account/", views.account, name="account"),
     path("switch/", views.switch, name="switch_partnership"),
     path("p/<slug:slug>/", views.partnership_home, name="partnership_home"),
     path("p/<slug:slug>/people/", views.people, name="people"),
+    path("p/<slug:slug>/people/add/", people_views.people_add, name="people_add"),
+    path(
+        "p/<slug:slug>/people/roles/<int:membership_id>/remove/",
+        people_views.membership_remove,
+        name="membership_remove",
+    ),
     path(
         "p/<slug:slug>/people/<int:person_id>/second-factor/reset/",
         account_views.second_factor_reset,

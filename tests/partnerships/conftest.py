@@ -8,4 +8,5 @@ from tests.partnerships.permission_table import (  # noqa: F401
     signoff,
     stored_file,
     other_agency_return_file,
+    a_membership,
 )

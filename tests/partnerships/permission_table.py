@@ -87,6 +87,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<person>": "person",
     "<file>": "stored_file",
     "<return_file>": "other_agency_return_file",
+    "<membership>": "a_membership",
 }
 
 
@@ -200,6 +201,12 @@ def person(world):
     from tests.factories import member
 
     return member(Role.BUSINESS_UNIT, world.business_unit_agency)
+
+
+@pytest.fixture
+def a_membership(person):
+    """A role held by someone in the partnership, for rows with ``<membership>``."""
+    return person.memberships.get()
 
 
 @pytest.fixture
