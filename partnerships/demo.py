@@ -127,9 +127,18 @@ USERS: tuple[tuple[str, Role, str], ...] = (
     ("head-of-service", Role.HEAD_OF_SERVICE, "provider"),
     ("chief-officer", Role.CHIEF_OFFICER, "provider"),
     ("admin", Role.PARTNERSHIP_ADMIN, "business_unit"),
+    # A second agency with a practitioner and a lead of its own, so cross-agency isolation can be
+    # tried (issue 10). The probation service and the charity have nobody in the system: a request to
+    # them reaches nobody and the business unit records their return.
+    ("school-practitioner", Role.PRACTITIONER, "education"),
+    ("school-lead", Role.AGENCY_LEAD, "education"),
 )
+# The agencies each demo partnership keeps with nobody in the system (their keys in the loader).
+AGENCIES_WITH_NOBODY = (AgencyKind.PROBATION, AgencyKind.VOLUNTARY)
 
 LABELS = {
+    "school-practitioner": "Practitioner, schools",
+    "school-lead": "Agency safeguarding lead, schools",
     "partner-la": "Safeguarding partner, local authority",
     "partner-police": "Safeguarding partner, police",
     "partner-health": "Safeguarding partner, health",

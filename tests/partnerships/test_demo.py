@@ -114,3 +114,19 @@ def test_a_database_that_held_the_demo_loses_its_published_passwords_when_loaded
     call_command("load_demo", "--quiet", "--allow-production")
     assert not any(u.check_password(demo.DEMO_PASSWORD) for u in User.objects.all())
     assert not StaticDevice.objects.filter(name="Demo tour code").exists()
+
+
+@pytest.mark.django_db
+def test_each_demo_partnership_has_two_staffed_agencies_and_one_with_nobody():
+    """Issue 10: cross-agency isolation and the no-recipient path can be tried from the README."""
+    call_command("load_demo", "--quiet")
+    for p in Partnership.objects.filter(slug__in=[s.slug for s in demo.PARTNERSHIPS]):
+        staffed = [
+            a
+            for a in Agency.objects.filter(partnership=p)
+            if {Role.PRACTITIONER, Role.AGENCY_LEAD}
+            <= set(a.memberships.filter(is_active=True).values_list("role", flat=True))
+        ]
+        assert len(staffed) >= 2, p.slug
+        empty = Agency.objects.filter(partnership=p, kind__in=demo.AGENCIES_WITH_NOBODY, memberships__isnull=True)
+        assert empty.exists(), p.slug
