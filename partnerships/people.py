@@ -79,7 +79,14 @@ def _send_invitation(user: User, agency: Agency, role: str, by: Any) -> None:
 
 @transaction.atomic
 def person_add(
-    *, by: Any, partnership: Partnership, email: str, full_name: str, job_title: str, agency_id: int, role: str
+    *,
+    by: Any,
+    partnership: Partnership,
+    email: str,
+    full_name: str,
+    job_title: str,
+    agency_id: int,
+    role: str,
 ) -> tuple[User, Membership, bool]:
     """Give the person at ``email`` the role in the agency, creating their account and inviting them if
     they have none. Returns (person, membership, invited). Caller has passed

@@ -39,7 +39,8 @@ class PersonForm(GovukForm):
     full_name = GovukCharField(label="Full name", max_length=150, required=False)
     job_title = GovukCharField(label="Job title", max_length=150, required=False)
     agency = forms.ChoiceField(
-        label="Agency", error_messages={"required": "Choose the agency", "invalid_choice": "Choose the agency"}
+        label="Agency",
+        error_messages={"required": "Choose the agency", "invalid_choice": "Choose the agency"},
     )
     role = forms.ChoiceField(
         label="Role",
@@ -59,7 +60,9 @@ def people_add(request: HttpRequest, slug: str) -> HttpResponse:
     standing = access.access_partnership_for_admin(request.user, slug)
     agencies = [
         (str(a.pk), a.name)
-        for a in Agency.objects.filter(partnership=standing.partnership).order_by("-is_statutory_partner", "name")
+        for a in Agency.objects.filter(partnership=standing.partnership).order_by(
+            "-is_statutory_partner", "name"
+        )
     ]
     form = PersonForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -127,7 +130,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     token_generator = invitation_tokens
     template_name = "partnerships/invitation_accept.html"
     success_url = reverse_lazy("login")
-    reset_url_token = "set-password"
+    reset_url_token = "set-password"  # noqa: S105 - the URL segment that replaces the token, not a secret
     extra_context = {"service_name": settings.SERVICE_NAME}
 
     def form_valid(self, form: Any) -> HttpResponse:

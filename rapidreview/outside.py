@@ -54,6 +54,8 @@ OPEN_STATUSES = (
 )
 RECORDABLE = OPEN_STATUSES
 WITHDRAWABLE = (*OPEN_STATUSES, InformationRequest.Status.AWAITING_AUTHORISATION)
+
+
 def _store(**kwargs: Any) -> StoredFile:
     try:
         return store_upload(**kwargs)
@@ -216,9 +218,7 @@ def request_withdraw(*, request: InformationRequest, by: Any, reason: str) -> In
 
 
 @transaction.atomic
-def paper_attach(
-    *, review: RapidReview, by: Any, kind: str, uploaded: UploadedFile[bytes]
-) -> StoredFile:
+def paper_attach(*, review: RapidReview, by: Any, kind: str, uploaded: UploadedFile[bytes]) -> StoredFile:
     """Attach a paper (genogram, minutes, a letter) to the rapid review. Caller has passed
     access_review_for_change. Raises RapidReviewError (nothing stored)."""
     if kind not in PAPER_LABELS:

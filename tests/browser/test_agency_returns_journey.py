@@ -108,7 +108,9 @@ def test_a_return_received_by_email_for_an_agency_with_nobody(demo, live_server,
     expect(page.get_by_text("Nobody in the system")).to_be_visible()
     check(page, "board-nobody")
     page.goto(f"{base}/p/{SLUG}/")
-    expect(page.get_by_text(re.compile(re.escape(f"Nobody at {probation.name} uses the system")))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(re.escape(f"Nobody at {probation.name} uses the system")))
+    ).to_be_visible()
     check(page, "home-task")
     page.goto(f"{base}/p/{SLUG}/requests/{request.pk}/")
     expect(page.get_by_text(re.compile("this request has reached nobody"))).to_be_visible()

@@ -1,12 +1,12 @@
 """The records the permission table's rows need, as fixtures for every test in this folder."""
 
 from tests.partnerships.permission_table import (  # noqa: F401
+    a_membership,
     info_request,
     open_case_deadline,
+    other_agency_return_file,
     person,
     referral,
     signoff,
     stored_file,
-    other_agency_return_file,
-    a_membership,
 )

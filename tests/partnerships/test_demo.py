@@ -128,5 +128,7 @@ def test_each_demo_partnership_has_two_staffed_agencies_and_one_with_nobody():
             <= set(a.memberships.filter(is_active=True).values_list("role", flat=True))
         ]
         assert len(staffed) >= 2, p.slug
-        empty = Agency.objects.filter(partnership=p, kind__in=demo.AGENCIES_WITH_NOBODY, memberships__isnull=True)
+        empty = Agency.objects.filter(
+            partnership=p, kind__in=demo.AGENCIES_WITH_NOBODY, memberships__isnull=True
+        )
         assert empty.exists(), p.slug

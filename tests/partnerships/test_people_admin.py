@@ -28,17 +28,25 @@ def add(client, world, **data):
 
 
 @override_settings(SITE_URL="https://reviews.example.org")
-def test_an_administrator_adds_a_person_who_sets_a_password_and_signs_in(client, world, django_capture_on_commit_callbacks):
+def test_an_administrator_adds_a_person_who_sets_a_password_and_signs_in(
+    client, world, django_capture_on_commit_callbacks
+):
     admin = world.user(Role.PARTNERSHIP_ADMIN)
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = add(client, world, email="Pat.Newcomer@school.example", full_name="Pat Newcomer", job_title="DSL")
+        response = add(
+            client, world, email="Pat.Newcomer@school.example", full_name="Pat Newcomer", job_title="DSL"
+        )
     assert response.status_code == 302
     person = User.objects.get(email__iexact="Pat.Newcomer@school.example")
     assert not person.has_usable_password()
     assert Membership.objects.get(user=person).agency == world.school
     actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"partnerships.person.added", "partnerships.membership.granted", "partnerships.person.invited"} <= actions
+    assert {
+        "partnerships.person.added",
+        "partnerships.membership.granted",
+        "partnerships.person.invited",
+    } <= actions
     [message] = mail.outbox
     assert "Pat" not in message.subject and "school" not in message.subject.lower()
     link = re.search(r"https://reviews\.example\.org(/accounts/invitation/\S+/)", message.body)
@@ -77,7 +85,9 @@ def test_bad_input_changes_nothing(client, world):
     before = User.objects.count()
     assert add(client, world, email="not an address", full_name="X").status_code == 400
     assert add(client, world, email="new@example.org", full_name="").status_code == 400  # name needed
-    elsewhere = add(client, world, email="new@example.org", full_name="N", agency=str(world.other_agency_elsewhere.pk))
+    elsewhere = add(
+        client, world, email="new@example.org", full_name="N", agency=str(world.other_agency_elsewhere.pk)
+    )
     assert elsewhere.status_code == 400
     assert add(client, world, email=admin.email, full_name="Me").status_code == 400  # not to oneself
     assert User.objects.count() == before

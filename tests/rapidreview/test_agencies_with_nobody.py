@@ -34,7 +34,11 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def issue(review, people, *agencies):
     with travel(D):
         return requests_issue(
-            review=review, by=people.bu, agencies=list(agencies), period_from=dt.date(2024, 4, 16), period_to=D
+            review=review,
+            by=people.bu,
+            agencies=list(agencies),
+            period_from=dt.date(2024, 4, 16),
+            period_to=D,
         )
 
 
@@ -55,10 +59,14 @@ def post_return(client, r, **extra):
     return client.post(record_url(r), data)
 
 
-def test_a_request_to_an_agency_with_nobody_tells_the_business_unit_at_once(client, world, people, profiled_as):
+def test_a_request_to_an_agency_with_nobody_tells_the_business_unit_at_once(
+    client, world, people, profiled_as
+):
     review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
     [to_police, to_provider] = issue(review, people, world.police, world.provider)
-    told = OutboxMessage.objects.filter(recipient=people.bu, event_key__contains=f"request:{to_police.pk}:nobody")
+    told = OutboxMessage.objects.filter(
+        recipient=people.bu, event_key__contains=f"request:{to_police.pk}:nobody"
+    )
     assert told.count() == 1
     assert not OutboxMessage.objects.filter(event_key__contains=f"request:{to_provider.pk}:nobody").exists()
     client.force_login(people.bu)
@@ -68,7 +76,9 @@ def test_a_request_to_an_agency_with_nobody_tells_the_business_unit_at_once(clie
     page = client.get(reverse("request_detail", args=[world.partnership.slug, to_police.pk])).content.decode()
     assert "this request has reached nobody" in page
     assert "Record a return received outside the system" in page
-    board = client.get(reverse("rapid_review", args=[world.partnership.slug, review.case_id])).content.decode()
+    board = client.get(
+        reverse("rapid_review", args=[world.partnership.slug, review.case_id])
+    ).content.decode()
     assert "Nobody in the system" in board
 
 
@@ -196,7 +206,9 @@ def test_an_agency_lead_not_the_business_unit_gets_the_reminder_for_its_agencys_
     assert not reminders.filter(recipient=people.bu).exists()
 
 
-def test_nel_working_day_7_telephone_chase_is_a_task_for_the_business_unit(client, world, people, profiled_as):
+def test_nel_working_day_7_telephone_chase_is_a_task_for_the_business_unit(
+    client, world, people, profiled_as
+):
     review = a_case_in_its_rapid_review(world, people, profiled_as, "north-east-lincolnshire")
     [to_provider] = issue(review, people, world.provider)
     due = Deadline.objects.get(case=review.case, subject=to_provider.subject_key).due
@@ -218,7 +230,9 @@ def test_dorsets_day_8_return_date_shows_on_each_request_and_is_chased(client, w
         row = Deadline.objects.get(case=review.case, subject=r.subject_key)
         assert row.due == day8 and row.responsible_role == "agency_lead"
     client.force_login(people.lead)
-    page = client.get(reverse("request_detail", args=[world.partnership.slug, to_provider.pk])).content.decode()
+    page = client.get(
+        reverse("request_detail", args=[world.partnership.slug, to_provider.pk])
+    ).content.decode()
     assert f"Return due: <strong>{day8:%A} {day8.day} {day8:%B %Y}</strong>" in page
     OutboxMessage.objects.all().delete()
     sweep(on=day8, now=timezone.make_aware(dt.datetime.combine(day8, dt.time(0, 5))))

@@ -2,12 +2,12 @@
 header checks visit the same pages with the same ids."""
 
 from tests.partnerships.permission_table import (  # noqa: F401
+    a_membership,
     info_request,
     open_case_deadline,
+    other_agency_return_file,
     person,
     referral,
     signoff,
     stored_file,
-    other_agency_return_file,
-    a_membership,
 )
