@@ -55,10 +55,13 @@ def notify(
     ``event_key`` names the event, so repeating the call for the same event adds nothing (it is cut
     to 120 characters). Messages about a referral to people who cannot see the case carry no case
     (the link goes to the referral). A kind the engine does not know is sent as a letter. Raises
-    MessageSenderNotRegistered if the engine has not registered its sender."""
+    MessageSenderNotRegistered if the engine has not registered its sender. With no recipient, the
+    partnership's business unit is told instead that the message reached nobody."""
     people = [r for r in recipients if r is not None]
-    if not people:
+    if not people and partnership is None:
         return 0
+    # With nobody to tell, the engine still hears of the message: it tells the partnership's business
+    # unit that the message reached nobody (issue 10), rather than let it vanish.
     if _sender is None:
         raise MessageSenderNotRegistered(
             "No message sender is registered: the notifications app registers it in its AppConfig.ready()."

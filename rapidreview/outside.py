@@ -205,6 +205,8 @@ def request_withdraw(*, request: InformationRequest, by: Any, reason: str) -> In
             ).select_related("user")
         }
     )
+    if not people:
+        return locked  # nobody at the agency to tell (the business unit withdrew it itself)
     notify(
         recipients=people,
         kind="information_request",

@@ -195,6 +195,7 @@ def requests_issue(
         recipients = _people(agency, (Role.AGENCY_LEAD,)) or _people(agency, (Role.PRACTITIONER,))
         if not recipients:
             tell_business_unit_nobody_received(request)
+            continue
         notify(
             recipients=recipients,
             kind="information_request",

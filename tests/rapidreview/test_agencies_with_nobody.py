@@ -238,3 +238,21 @@ def test_dorsets_day_8_return_date_shows_on_each_request_and_is_chased(client, w
     sweep(on=day8, now=timezone.make_aware(dt.datetime.combine(day8, dt.time(0, 5))))
     told = set(OutboxMessage.objects.filter(kind="due_today").values_list("recipient_id", flat=True))
     assert {people.lead.pk, people.other_lead.pk} <= told
+
+
+def test_any_message_with_no_recipient_reaches_the_business_unit_saying_so(world, people):
+    from core.messaging import notify
+
+    sent = notify(
+        recipients=[],
+        kind="letter",
+        partnership=world.partnership,
+        summary="A referral is waiting for the agency lead.",
+        path=f"/p/{world.partnership.slug}/referrals/",
+        event_key="test:nobody-holds-the-role",
+    )
+    assert sent == 1
+    message = OutboxMessage.objects.get()
+    assert message.recipient == people.bu
+    assert message.context["summary"].startswith("This message reached nobody")
+    assert message.context["summary"].endswith("A referral is waiting for the agency lead.")
