@@ -531,6 +531,7 @@ DORSET_LATER_PINS: Pinned = {
     "action_deadline": (None, date(2025, 9, 30)),  # Tue
     "impact_assessment_tool": (None, date(2026, 5, 12)),  # Tue: 6 months after Wed 12 Nov 2025 (AS-41)
     "impact_follow_up": (None, date(2026, 5, 12)),  # Tue (AS-41)
+    "agency_return": (None, date(2025, 4, 30)),  # Wed: each request carries the case's Day 8 (issue 10)
 }
 
 
@@ -545,6 +546,7 @@ def test_dorset_timeline(profiles: dict[str, Profile]) -> None:
         "publication_planned": date(2025, 11, 12),  # Wed
         "action_due": date(2025, 9, 30),  # Tue
         "action_plan_completed": date(2025, 11, 12),  # Wed
+        "request_return_due": date(2025, 4, 30),  # Wed: Day 8, recorded for each request
     }
     assert pins(profile, later) == DORSET_LATER_PINS
     assert set(DORSET_RAPID_REVIEW_PINS) | set(DORSET_NOTIFICATION_PINS) | set(DORSET_LATER_PINS) == set(
