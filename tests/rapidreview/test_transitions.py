@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from cases.models import CaseEvent
 from rapidreview.errors import RapidReviewError, TransitionNotAllowed
 from rapidreview.models import InformationRequest, RapidReview
-from rapidreview.services import requests_issue, return_authorise
+from rapidreview.services import requests_issue, return_authorise, return_send_back
 from rapidreview.transitions import (
     REQUEST_TRANSITIONS,
     REVIEW_TRANSITIONS,
@@ -74,13 +74,17 @@ def test_an_illegal_move_of_a_request_is_refused_and_changes_nothing(world, peop
         period_from=dt.date(2024, 4, 16),
         period_to=dt.date(2025, 4, 16),
     )
-    with pytest.raises(TransitionNotAllowed, match="cannot become “authorised and sent”"):
+    # (A request still "requested" may become authorised or nil when the business unit records a
+    # return received outside the system, issue 10; it can never be sent back.)
+    with pytest.raises(TransitionNotAllowed, match="cannot become “sent back for re-completion”"):
         information_request_transition(
-            request=request, to=InformationRequest.Status.AUTHORISED, by=people.bu, action="test.move"
+            request=request, to=InformationRequest.Status.SENT_BACK, by=people.bu, action="test.move"
         )
-    # The service refuses the same move in its own words, before the table is reached.
+    # The services refuse moves in their own words, before the table is reached.
     with pytest.raises(RapidReviewError, match="not waiting for authorisation"):
         return_authorise(request=request, by=people.bu)
+    with pytest.raises(RapidReviewError, match="Only a return the business unit has received"):
+        return_send_back(request=request, by=people.bu, reason="Missing analysis.")
     request.refresh_from_db()
     assert request.status == InformationRequest.Status.REQUESTED
     assert not audits("test.move").exists()
