@@ -206,12 +206,19 @@ def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
         values, _errors = clean_answers(spec, case.partnership, referral.answers)
     aware = case.anchors.filter(key="became_aware", subject="").first()
     decision_row = NotificationDecision.objects.filter(case=case).first()
+    # The Panel's form asks for the local authority: the partnership's local authority partner.
+    local_authority = (
+        case.partnership.agencies.filter(kind="local_authority").order_by("-is_statutory_partner", "pk")
+        .values_list("name", flat=True)
+        .first()
+    )
     return render(
         request,
         "cases/decisions/panel_summary.html",
         {
             "standing": standing,
             "case": case,
+            "local_authority": local_authority or case.partnership.name,
             "referral": referral,
             "v": values,
             "aware": aware,

@@ -22,7 +22,8 @@ from rapidreview.services import (
     return_send_back,
     return_submit,
 )
-from tests.rapidreview.conftest import complete_return
+from tests.cases.helpers import d
+from tests.rapidreview.conftest import VALID_RETURN, complete_return
 
 
 def issue(review, people, agencies, on=dt.date(2025, 4, 22)):
@@ -181,6 +182,56 @@ def test_as14_default_period_is_three_years_before_the_incident_in_darlington(
     # The referral's incident date is Mon 14 Apr 2025; 36 months earlier is Fri 14 Apr 2022.
     assert 'id="id_period_from_day" name="period_from_day" type="text" inputmode="numeric" value="14"' in page
     assert 'name="period_from_year" type="text" inputmode="numeric" value="2022"' in page
+
+
+@pytest.mark.django_db
+def test_as14_an_entry_before_the_period_is_allowed_but_flagged_outside_the_standard_range(
+    client, world, people, review_for
+):
+    review = review_for("darlington")
+    [request] = issue(review, people, [world.provider])  # period from Thu 14 Apr 2022
+    client.force_login(world.user(Role.PRACTITIONER))
+    complete_return(client, request)
+    old = {k.replace("x", "chronology-2-date"): v for k, v in d("x", dt.date(2021, 1, 11)).items()}
+    url = reverse("request_section", args=[world.partnership.slug, request.pk, "chronology"])
+    r = client.post(
+        url,
+        {**VALID_RETURN["chronology"], "chronology-rows": "3", "chronology-2-event": "Old referral", **old}
+        | {"action": "continue"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    client.post(reverse("request_submit", args=[world.partnership.slug, request.pk]), {"nil": "no"})
+    client.force_login(people.lead)
+    client.post(
+        reverse("request_authorise", args=[world.partnership.slug, request.pk]),
+        {"authoriser_name": "A Lead", "authoriser_role": "Named nurse", "confirm": "on"},
+    )
+    client.force_login(people.bu)
+    page = client.get(reverse("rapid_review", args=[world.partnership.slug, review.case_id])).content.decode()
+    assert "Old referral" in page and page.count("Before the standard period") == 1
+
+
+@pytest.mark.django_db
+def test_look_back_is_chosen_by_the_business_unit_where_the_procedure_sets_none(client, world, people, review_for):
+    review = review_for("dorset")  # 003 sets no look-back period
+    client.force_login(people.bu)
+    url = reverse("requests_new", args=[world.partnership.slug, review.case_id])
+    page = client.get(url).content.decode()
+    assert "does not set a look-back period" in page
+    assert 'name="period_from_year" type="text" inputmode="numeric" value=""' in page  # no silent 36 months
+    assert 'name="period_to_year" type="text" inputmode="numeric" value=' in page
+    r = client.post(url, {"agencies": [str(world.provider.pk)], **d("period_to", dt.date(2025, 4, 16))})
+    assert r.status_code == 400 and not InformationRequest.objects.exists()
+    r = client.post(
+        url,
+        {
+            "agencies": [str(world.provider.pk)],
+            **d("period_from", dt.date(2023, 1, 1)),
+            **d("period_to", dt.date(2025, 4, 16)),
+        },
+    )
+    assert r.status_code == 302
+    assert InformationRequest.objects.get().period_from == dt.date(2023, 1, 1)
 
 
 @pytest.mark.django_db
