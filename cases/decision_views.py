@@ -208,7 +208,8 @@ def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
     decision_row = NotificationDecision.objects.filter(case=case).first()
     # The Panel's form asks for the local authority: the partnership's local authority partner.
     local_authority = (
-        case.partnership.agencies.filter(kind="local_authority").order_by("-is_statutory_partner", "pk")
+        case.partnership.agencies.filter(kind="local_authority")
+        .order_by("-is_statutory_partner", "pk")
         .values_list("name", flat=True)
         .first()
     )

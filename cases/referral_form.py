@@ -81,6 +81,7 @@ SECTIONS: dict[str, Section] = {
                 Field("incident_date", "Date of the incident", "date", required=True, past=True, hint="For example, 16 4 2025"),
                 Field("child_died", "Does the incident relate to the death of a child?", "yesno", required=True),
                 Field("date_of_death", "Date of death", "date", past=True, show_if=("child_died", "yes")),
+                Field("death_unexpected", "Was the child's death unexpected?", "yesnodk", show_if=("child_died", "yes"), hint="The partners cannot close the referral without a review, unless they record why, when the death was unexpected."),
                 Field("staff_conduct", "Does the alleged incident involve the conduct of a member of staff?", "yesnodk", required=True),
                 Field("reported_to", "Who have you reported this to?", "text", hint="Name and role, for example the designated nurse"),
                 Field("copied_to", "Who else has been told (cc)?", "text"),

@@ -23,12 +23,14 @@ from partnerships.roles import Role
 from rapidreview.errors import RapidReviewError, clean_text
 from rapidreview.models import Decision, RapidReview
 from rapidreview.selectors import (
+    NO_REVIEW,
     RECORD_TYPE,
     TEXT_FIELDS,
     decision_blockers,
     decision_editable,
     learning_choices,
     outcome_choices,
+    unexpected_death_guard,
     vote_mode,
     vote_result,
 )
@@ -36,9 +38,15 @@ from rapidreview.services import anchor_if_known, business_unit
 from rapidreview.transitions import locked_review, rapid_review_transition
 from signoffs.services import SignoffError, signoff_request_create
 
+UNEXPECTED_DEATH_PREFIX = "Why no review although the incident relates to the unexpected death of a child: "
+
 
 def _validated(
-    review: RapidReview, outcome: str, learning_type: str, texts: Mapping[str, Any]
+    review: RapidReview,
+    outcome: str,
+    learning_type: str,
+    texts: Mapping[str, Any],
+    unexpected_death_reason: str = "",
 ) -> dict[str, str]:
     outcomes = dict(outcome_choices(review))
     if outcome not in outcomes:
@@ -58,11 +66,20 @@ def _validated(
                 f"The statutory partners voted for “{outcomes.get(result.outcome, result.outcome)}”: the decision "
                 "must be what they voted for."
             )
+    reason = clean_text(unexpected_death_reason, "The reason for no review")
+    rationale = clean_text(texts.get("rationale"), "The rationale for the decision", required=True)
+    if outcome == NO_REVIEW and unexpected_death_guard(review) and UNEXPECTED_DEATH_PREFIX not in rationale:
+        if not reason:
+            raise RapidReviewError(
+                "The incident relates to the unexpected death of a child: the referral can only be closed "
+                "without a review if you record why."
+            )
+        rationale = f"{rationale}\n\n{UNEXPECTED_DEATH_PREFIX}{reason}"
     clean = {
         "outcome": outcome,
         "learning_type": learning_type,
         "recommendation": clean_text(texts.get("recommendation"), "The recommendation"),
-        "rationale": clean_text(texts.get("rationale"), "The rationale for the decision", required=True),
+        "rationale": rationale,
         "next_steps": clean_text(texts.get("next_steps"), "The next steps"),
         "national_importance": clean_text(
             texts.get("national_importance"), "The factors of national importance"
@@ -136,6 +153,7 @@ def decision_save(
     learning_type: str = "",
     change_reason: str = "",
     on: dt.date | None = None,
+    unexpected_death_reason: str = "",
     **texts: Any,
 ) -> Decision:
     """Record the decision (000 App 5 "recommendations: decision, rationale, next steps"; 004
@@ -153,7 +171,7 @@ def decision_save(
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise RapidReviewError("The decision record has no such part.")
-    clean = _validated(locked, outcome, learning_type, texts)
+    clean = _validated(locked, outcome, learning_type, texts, unexpected_death_reason)
     latest = Decision.objects.select_for_update().filter(review=locked).order_by("-version").first()
     on = on or timezone.localdate()
     if latest is not None and not latest.put_for_signoff:

@@ -54,6 +54,20 @@ def rr_config(review: RapidReview) -> Mapping[str, Any]:
     return review.case.profile.data.get("rapid_review") or {}
 
 
+NO_REVIEW = "no_review"
+
+
+def unexpected_death_guard(review: RapidReview) -> bool:
+    """Whether "no review" needs a recorded reason (000 §7.5, AS-15): the procedure says so and the
+    referral says the incident relates to a child's death not marked as expected ("no")."""
+    if not rr_config(review).get("no_review_needs_reason_after_unexpected_death"):
+        return False
+    referral = review.case.referrals.order_by("created_at").first()
+    if referral is None or referral.answer("reporting", "child_died") != "yes":
+        return False
+    return bool(referral.answer("reporting", "death_unexpected") != "no")
+
+
 def outcome_choices(review: RapidReview) -> list[tuple[str, str]]:
     """The partnership's own decision outcomes (profile ``rapid_review.outcomes``)."""
     return [(str(o["key"]), str(o["label"])) for o in rr_config(review).get("outcomes") or []]

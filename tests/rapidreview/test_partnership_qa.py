@@ -32,7 +32,7 @@ def test_dorset_counts_the_notification_from_awareness_not_an_earlier_incident(w
     anchor_record(
         case=review.case, key="incident_occurred", value=dt.date(2025, 3, 3), by=people.bu, reason="Corrected"
     )
-    first, second, third = qa_checks(review)
+    first, second, _third = qa_checks(review)
     assert first.key == "qa_panel_notification"
     assert first.start == D and first.start_label == "Local Authority became aware of the serious incident"
     assert first.label.startswith("Dorset Council notifies the National Panel")
@@ -49,7 +49,9 @@ def test_nel_counts_from_the_scsi1_received_in_its_own_words(world, people, prof
     assert all(c.start_label.startswith("SCSI-1 notification received") for c in checks)
     assert checks[0].status == "pass" and "5 working days" in checks[0].label
     assert "CSPRG-8 with Letter-9" in checks[2].label
-    assert not any("Darlington" in c.label or "within 5 working days of the incident" in c.label for c in checks)
+    assert not any(
+        "Darlington" in c.label or "within 5 working days of the incident" in c.label for c in checks
+    )
     submission = _on_time(review, world, people)
     assert "fail" not in [c["status"] for c in submission.qa["checks"]]
 

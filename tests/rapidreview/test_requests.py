@@ -212,7 +212,9 @@ def test_as14_an_entry_before_the_period_is_allowed_but_flagged_outside_the_stan
 
 
 @pytest.mark.django_db
-def test_look_back_is_chosen_by_the_business_unit_where_the_procedure_sets_none(client, world, people, review_for):
+def test_look_back_is_chosen_by_the_business_unit_where_the_procedure_sets_none(
+    client, world, people, review_for
+):
     review = review_for("dorset")  # 003 sets no look-back period
     client.force_login(people.bu)
     url = reverse("requests_new", args=[world.partnership.slug, review.case_id])

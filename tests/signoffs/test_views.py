@@ -389,7 +389,9 @@ def test_signing_after_confirming_with_a_code_records_the_method(world, reps, cl
 def test_list_says_who_agrees_and_who_disagrees_not_just_signed(world, reps, client, make_request):
     req = make_request()
     signoff_sign(request_id=req.pk, by=reps.la, agency_id=world.la.pk, decision="agree", reauth=fresh())
-    signoff_sign(request_id=req.pk, by=reps.police, agency_id=world.police.pk, decision="agree", reauth=fresh())
+    signoff_sign(
+        request_id=req.pk, by=reps.police, agency_id=world.police.pk, decision="agree", reauth=fresh()
+    )
     signoff_sign(
         request_id=req.pk,
         by=reps.health,
