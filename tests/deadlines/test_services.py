@@ -221,7 +221,10 @@ def test_conditional_row_then_waived_when_the_fact_turns_false_then_reopened(pro
     )
     panel.refresh_from_db()
     assert panel.status == S.WAIVED
-    assert panel.status_reason == "No longer applies: Applies when the safeguarding partners decide to notify the Panel"
+    assert (
+        panel.status_reason
+        == "No longer applies: Applies when the safeguarding partners decide to notify the Panel"
+    )
     waived = audits("deadlines.deadline.waived", case).get(changes__rule__0="panel_notification")
     assert waived.changes["rule"] == ["panel_notification", "panel_notification"]
     assert rows(case)["delegated_partners_meeting"].status == S.OPEN  # unconditional: untouched
