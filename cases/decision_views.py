@@ -32,7 +32,6 @@ from partnerships.roles import Role
 
 BU = frozenset({Role.BUSINESS_UNIT})
 DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNER_REP})
-LEARNING_DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR})
 PARTNERS = frozenset({Role.PARTNER_REP})
 
 
@@ -250,7 +249,7 @@ def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    case, standing = access.access_case_for_roles(request.user, slug, case_id, LEARNING_DECIDERS)
+    case, standing = access.access_case_for_learning_decision(request.user, slug, case_id)
     config = services.profile_data(case)
     options = [(o["key"], o["label"]) for o in config.get("learning_options", [])]
     form = LearningDecisionForm(request.POST or None, options=options)

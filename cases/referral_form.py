@@ -381,9 +381,18 @@ def validate_referral_config(profile_data: dict[str, Any]) -> None:
         return
     if not isinstance(config, dict):
         raise ValueError("'referral' must be a mapping")
-    unknown = set(config) - {"form", "labels", "feedback_template", "learning_approval_by_partners", "note"}
+    unknown = set(config) - {
+        "form",
+        "labels",
+        "feedback_template",
+        "learning_approval_by_partners",
+        "learning_decided_by",
+        "note",
+    }
     if unknown:
         raise ValueError(f"'referral' has unknown keys: {', '.join(sorted(unknown))}")
+    if config.get("learning_decided_by", "subgroup_chair") != "subgroup_chair":
+        raise ValueError("'referral.learning_decided_by' can only be 'subgroup_chair'")
     if config.get("form", "core") not in VARIANTS:
         raise ValueError(f"'referral.form' must be one of: {', '.join(VARIANTS)}")
     labels = config.get("labels") or {}

@@ -1,0 +1,47 @@
+"""Darlington's roles in the referral stage (000): the Learning and Development sub-group Chair, not
+the business unit, records the sub-group's decision (§5.5, §10.6)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cases.models import LearningDecision
+from tests.cases.helpers import d
+from tests.states import D, a_referred_case, partners_decide, travel
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_subgroup_chair_records_the_subgroup_decision_not_the_business_unit(
+    client, world, people, profiled_as
+):
+    profiled_as("darlington")
+    case = a_referred_case(world, people)
+    partners_decide(case, people, "learning")
+    url = reverse("case_learning", args=[world.partnership.slug, case.pk])
+    page_url = reverse("case_detail", args=[world.partnership.slug, case.pk])
+    client.force_login(people.bu)
+    assert client.get(url).status_code == 403
+    assert "Record the learning decision" not in client.get(page_url).content.decode()
+    client.force_login(people.chair)
+    assert "Record the learning decision" in client.get(page_url).content.decode()
+    with travel(D):
+        r = client.post(
+            url,
+            {
+                "option": "multi_agency_audit",
+                "rationale": "Several agencies missed the same sign.",
+                **d("decided_on", D),
+            },
+        )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert LearningDecision.objects.get(case=case).option == "multi_agency_audit"
+
+
+def test_elsewhere_the_business_unit_may_still_record_it(client, world, people, profiled_as):
+    profiled_as("dorset")
+    case = a_referred_case(world, people)
+    partners_decide(case, people, "learning")
+    client.force_login(people.bu)
+    assert client.get(reverse("case_learning", args=[world.partnership.slug, case.pk])).status_code == 200
