@@ -50,15 +50,15 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["partnership", "-created_at"])]
 
+    def __str__(self) -> str:
+        return self.reference
+
     @property
     def stage_label(self) -> str:
         """The stage in words ("Waiting for the safeguarding partners' decision"), never its code."""
         from cases import stages
 
         return stages.label(self.stage)
-
-    def __str__(self) -> str:
-        return self.reference
 
     def deadline_facts(self) -> dict[str, Any]:
         """What deadlines' ``applies_when`` conditions may test (deadlines reads this, lazily)."""
