@@ -131,7 +131,7 @@ def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
     if vote_mode(review) and not access.is_author_at_meeting(user, review):
         result = vote_result(review, meeting)
         out["meeting"]["votes"] = {
-            "tally": tally_rule(),
+            "tally": tally_rule(review),
             "cspr": {str(k): v for k, v in result.practice_review.items()},
             "alternative": {str(k): v for k, v in result.alternative.items()},
             "complete": result.complete,

@@ -29,14 +29,16 @@ from rapidreview.selectors import (
     decision_blockers,
     decision_editable,
     learning_choices,
+    majority_signs,
     outcome_choices,
+    signed_by_rule,
     unexpected_death_guard,
     vote_mode,
     vote_result,
 )
 from rapidreview.services import anchor_if_known, business_unit
 from rapidreview.transitions import locked_review, rapid_review_transition
-from signoffs.services import SignoffError, signoff_request_create
+from signoffs.services import SignoffError, signoff_request_create, signoff_status
 
 UNEXPECTED_DEATH_PREFIX = "Why no review although the incident relates to the unexpected death of a child: "
 
@@ -262,7 +264,11 @@ def on_signoff_completed(sender: Any, record_type: str, request: Any, **kwargs: 
     review = decision.review
     case = review.case
     on = timezone.localtime(request.completed_at or timezone.now()).date()
-    agreed = request.outcome == "all_agree"
+    # Where the partners decide by majority vote (001), a majority of agreeing signatures signs it.
+    agreed = request.outcome == "all_agree" or (
+        majority_signs(review)
+        and signed_by_rule(signoff_status(RECORD_TYPE, review.pk, partnership=review.partnership), True)
+    )
     if agreed:
         anchor_if_known(
             case,

@@ -113,9 +113,10 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
         return checks
     by_key = {r.key: r for r in profile.rules}
     for rule_key in RULE_CHECKS:
-        rule = by_key.get(rule_key)
-        if rule is None:
+        found = by_key.get(rule_key)
+        if found is None:
             continue
+        rule = found
         key, start, note = start_of(rule.anchor)
         limit = compute_due(rule, start, cal).due if start else None
         done = rule.completed_by
