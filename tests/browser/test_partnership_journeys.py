@@ -107,7 +107,8 @@ def test_cambridgeshire_peterborough_referral_to_panel_submission(demo, live_ser
     steps.record_panel_notification(page, base, slug, case, received)
     steps.start_rapid_review(page, base, slug, case)
     case.refresh_from_db()
-    # The meeting with quorum and one vote per partner, the decision signed after a change, and the
-    # Panel submission (the C&P steps, shared with test_rapid_review_journey.py).
+    # The meeting with quorum and one vote per partner (two to one), the decision signed after a
+    # change, health (outvoted) signing "disagree" as recorded dissent, and the Panel submission
+    # (the C&P steps, shared with test_rapid_review_journey.py).
     page.context.clear_cookies()
-    meeting_decision_and_panel(page, base, case, meeting_day)
+    meeting_decision_and_panel(page, base, case, meeting_day, outvoted_disagrees=True)
