@@ -45,3 +45,24 @@ def test_elsewhere_the_business_unit_may_still_record_it(client, world, people, 
     partners_decide(case, people, "learning")
     client.force_login(people.bu)
     assert client.get(reverse("case_learning", args=[world.partnership.slug, case.pk])).status_code == 200
+
+
+def test_every_notification_decision_is_shared_with_the_learning_and_development_chair(
+    world, people, profiled_as
+):
+    from notifications.models import OutboxMessage
+
+    profiled_as("darlington")
+    case = a_referred_case(world, people)
+    decision = partners_decide(case, people, "notify")
+    told = OutboxMessage.objects.filter(event_key__startswith=f"decision:{decision.pk}:chair")
+    assert set(told.values_list("recipient_id", flat=True)) == {people.chair.pk}
+
+
+def test_elsewhere_a_decision_to_notify_is_not_sent_to_the_chair(world, people, profiled_as):
+    from notifications.models import OutboxMessage
+
+    profiled_as("dorset")
+    case = a_referred_case(world, people)
+    decision = partners_decide(case, people, "notify")
+    assert not OutboxMessage.objects.filter(event_key__startswith=f"decision:{decision.pk}:chair").exists()

@@ -31,7 +31,9 @@ def decided_by_two_votes_to_one(world, people, profiled_as):
             practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: False},
         )
         meeting_held(review=review, by=people.bu, on=DAY)
-        decision = decision_save(review=review, by=people.bu, outcome="local_cspr", rationale="Majority vote.")
+        decision = decision_save(
+            review=review, by=people.bu, outcome="local_cspr", rationale="Majority vote."
+        )
         decision_put_for_signoff(review=review, by=people.bu, on=DAY)
     decision.refresh_from_db()
     return review, decision
