@@ -37,3 +37,19 @@ def test_as29_the_day_20_warning_and_the_rule_note_are_shown_where_the_deadline_
     assert "About this deadline" in row and "as soon as the rapid" in row
     assert not re.search(r"\bAS-\d+|\bT\d+\.", row)  # the catalogue's own references are not for people
     assert "notification_decision" not in page
+
+
+def test_bradford_one_month_target_moves_back_to_the_previous_working_day_with_its_weekday(
+    client, world, people, profiled_as
+):
+    import datetime as dt
+
+    profiled_as("bradford")
+    # Thu 14 Aug 2025 + one month = Sun 14 Sep 2025: "within one month" means by Fri 12 Sep.
+    case = a_referred_case(world, people, received=dt.date(2025, 8, 14), aware=dt.date(2025, 8, 14))
+    row = Deadline.objects.get(case=case, rule_key="lcspr_decision_target")
+    assert row.due == dt.date(2025, 9, 12)
+    client.force_login(people.bu)
+    page = client.get(reverse("case_detail", args=[world.partnership.slug, case.pk])).content.decode()
+    target = page[page.index("Decision whether the incident meets the criteria") :]
+    assert "Fri 12 Sep 2025" in target[: target.index("</tr>")]
