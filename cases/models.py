@@ -131,6 +131,14 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return f"Referral {self.pk}"
 
+    @property
+    def form_name(self) -> str:
+        """What the partnership calls a referral ("SCSI-1 notification" in North East Lincolnshire,
+        004), from its profile's ``referral.name``; otherwise "Referral"."""
+        profile = self.partnership.profile
+        config = (profile.data.get("referral") or {}) if profile is not None else {}
+        return str(config.get("name") or "Referral")
+
     def answer(self, section: str, name: str, default: Any = "") -> Any:
         return (self.answers.get(section) or {}).get(name, default)
 

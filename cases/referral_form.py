@@ -387,10 +387,13 @@ def validate_referral_config(profile_data: dict[str, Any]) -> None:
         "feedback_template",
         "learning_approval_by_partners",
         "learning_decided_by",
+        "name",
         "note",
     }
     if unknown:
         raise ValueError(f"'referral' has unknown keys: {', '.join(sorted(unknown))}")
+    if not isinstance(config.get("name", ""), str):
+        raise ValueError("'referral.name' must be text, for example 'SCSI-1 notification'")
     if config.get("learning_decided_by", "subgroup_chair") != "subgroup_chair":
         raise ValueError("'referral.learning_decided_by' can only be 'subgroup_chair'")
     if config.get("form", "core") not in VARIANTS:

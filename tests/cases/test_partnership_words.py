@@ -53,3 +53,17 @@ def test_bradford_one_month_target_moves_back_to_the_previous_working_day_with_i
     page = client.get(reverse("case_detail", args=[world.partnership.slug, case.pk])).content.decode()
     target = page[page.index("Decision whether the incident meets the criteria") :]
     assert "Fri 12 Sep 2025" in target[: target.index("</tr>")]
+
+
+def test_nel_calls_the_referral_scsi1(client, world, people, profiled_as):
+    from tests.states import an_authorised_referral
+
+    profiled_as("north-east-lincolnshire")
+    referral = an_authorised_referral(world, people)
+    client.force_login(people.bu)
+    page = client.get(reverse("referral_view", args=[world.partnership.slug, referral.pk])).content.decode()
+    assert f"SCSI-1 notification {referral.pk}</h1>" in page
+    profiled_as("dorset")
+    referral.refresh_from_db()
+    page = client.get(reverse("referral_view", args=[world.partnership.slug, referral.pk])).content.decode()
+    assert f"Referral {referral.pk}</h1>" in page
