@@ -185,6 +185,18 @@ SECTIONS: dict[str, Section] = {
                 Field("cpp_categories", "Child protection category", "checkboxes", choices=_choices(CP_CATEGORIES)),
                 Field("siblings_cpp_at_time", "Were any siblings on a child protection plan at the time of the incident?", "yesno"),
                 Field("siblings_cpp_before", "Were any siblings on a child protection plan before the incident?", "yesno"),
+                # 000 Appendix 1 item 32: each sibling's plan.
+                Table(
+                    "siblings_cpp", "Siblings' child protection plans",
+                    (
+                        Field("name", "Name of sibling", "text", required=True),
+                        Field("start", "Date the plan started", "date", past=True),
+                        Field("end", "Date the plan ended", "date", past=True),
+                        Field("category", "Category of abuse", "text", hint="Physical, sexual, emotional or neglect"),
+                    ),
+                    row_noun="sibling's plan",
+                    hint="Only if a sibling was on a child protection plan at the time of the incident or before it.",
+                ),
             ),
         ),
         Section(

@@ -66,3 +66,24 @@ def test_elsewhere_a_decision_to_notify_is_not_sent_to_the_chair(world, people, 
     case = a_referred_case(world, people)
     decision = partners_decide(case, people, "notify")
     assert not OutboxMessage.objects.filter(event_key__startswith=f"decision:{decision.pk}:chair").exists()
+
+
+def test_appendix_1_item_32_records_each_siblings_child_protection_plan(client, world, people, draft):
+    import datetime as dt
+
+    from tests.cases.helpers import VALID, fill_all_sections
+
+    client.force_login(people.practitioner)
+    plan = {
+        "siblings_cpp-rows": "1",
+        "siblings_cpp-0-name": "Jo Example",
+        **d("siblings_cpp-0-start", dt.date(2024, 1, 8)),
+        "siblings_cpp-0-category": "Neglect",
+    }
+    fill_all_sections(client, draft, {"child_protection": {**VALID["child_protection"], **plan}})
+    draft.refresh_from_db()
+    assert draft.answers["child_protection"]["siblings_cpp-0-name"] == "Jo Example"
+    page = client.get(reverse("referral_check", args=[world.partnership.slug, draft.pk])).content.decode()
+    assert (
+        "Siblings&#x27; child protection plans" in page and "Jo Example" in page and "8 January 2024" in page
+    )
