@@ -296,3 +296,44 @@ def test_pack_contains_every_return_and_the_integrated_chronology(client, world,
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_bradford_information_gathering_tool_has_its_child_family_incident_and_agencies_sections(
+    client, world, people, review_for
+):
+    review = review_for("bradford")
+    [request] = issue(review, people, [world.provider])
+    client.force_login(world.user(Role.PRACTITIONER))
+    complete_return(client, request)
+    slug = world.partnership.slug
+    r = client.post(
+        reverse("request_section", args=[slug, request.pk, "igt_family"]),
+        {
+            "family-rows": "1",
+            "family-0-name_address": "Alex Example, 1 Synthetic Street",
+            "family-0-relationship": "Mother",
+            "action": "continue",
+        },
+    )
+    assert r.status_code == 302
+    r = client.post(
+        reverse("request_section", args=[slug, request.pk, "igt_agencies"]),
+        {
+            "other_agencies-rows": "1",
+            "other_agencies-0-agency": "Example housing association",
+            "other_agencies-0-reason": "Current tenancy support",
+            "action": "continue",
+        },
+    )
+    assert r.status_code == 302
+    page = client.get(detail(request)).content.decode()
+    for title in (
+        "Child or children subject of the review",
+        "Family details",
+        "Incident details",
+        "Other agencies known to be involved",
+    ):
+        assert title in page, title
+    page = client.get(reverse("request_section", args=[slug, request.pk, "igt_incident"])).content.decode()
+    assert "Date of the incident" in page and "Carer at the time of the incident, if known" in page
