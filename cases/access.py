@@ -177,6 +177,19 @@ def access_case_for_learning_decision(user: Any, slug: str, case_id: int) -> tup
     return case, standing
 
 
+def access_case_for_referrer_feedback(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The local authority feeds back the outcome to the referrer (000 §5.7): its representative, or
+    the business unit for it; the reminder goes to the local authority, who can act on it. Others
+    who see the case get 403."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    la_rep = case.partnership.agencies.filter(
+        pk__in=standing.agencies_with(Role.PARTNER_REP), kind="local_authority", is_statutory_partner=True
+    ).exists()
+    if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
+        raise PermissionDenied("The local authority (or the business unit for it) feeds back to the referrer.")
+    return case, standing
+
+
 def access_case_for_panel_notification(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
     """The local authority's representative records the Panel notification, or the business unit for
     it (000 §5.1: "the Business Unit may do it for the LA"). Others who see the case get 403."""

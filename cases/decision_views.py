@@ -230,7 +230,7 @@ def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    case, standing = access.access_case_for_roles(request.user, slug, case_id, BU)
+    case, standing = access.access_case_for_referrer_feedback(request.user, slug, case_id)
     subject, body = services.feedback_draft(case)
     form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():

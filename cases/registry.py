@@ -60,7 +60,7 @@ def _actions(case: Any, standing: Any) -> list[dict[str, str]]:
         out.append({"label": "Record the learning decision", "url": url("case_learning")})
     if case.stage == stages.LEARNING_PENDING_APPROVAL and rep:
         out.append({"label": "Approve the learning decision", "url": url("case_learning_approval")})
-    if bu and not fed_back and hasattr(case, "notification_decision"):
+    if (bu or la_rep) and not fed_back and hasattr(case, "notification_decision"):
         out.append({"label": "Send feedback to the referrer", "url": url("case_feedback")})
     return out
 

@@ -87,3 +87,16 @@ def test_appendix_1_item_32_records_each_siblings_child_protection_plan(client, 
     assert (
         "Siblings&#x27; child protection plans" in page and "Jo Example" in page and "8 January 2024" in page
     )
+
+
+def test_the_local_authority_gets_the_feedback_reminder_and_may_send_the_feedback(
+    client, world, people, profiled_as
+):
+    profiled_as("darlington")
+    case = a_referred_case(world, people)
+    partners_decide(case, people, "notify")
+    url = reverse("case_feedback", args=[world.partnership.slug, case.pk])
+    client.force_login(people.la_rep)
+    assert client.get(url).status_code == 200
+    client.force_login(people.police_rep)
+    assert client.get(url).status_code == 403
