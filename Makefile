@@ -27,7 +27,8 @@ run: install
 	scripts/ensure-system-packages.sh runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	@echo "Open http://$${BIND:-127.0.0.1:8000} and sign in with a demo user (see README). Ctrl-C stops everything."
+	@echo "Serving on http://$${BIND:-127.0.0.1:8000}; links in e-mails use $${SITE_URL:-http://$${BIND:-127.0.0.1:8000}}."
+	@echo "Open that address and sign in with a demo user (see README). Ctrl-C stops everything."
 	$(BIN)/python scripts/supervise.py -f Procfile
 
 ## make test: everything CI runs, installing what it needs first.

@@ -33,7 +33,10 @@ class AuditFilterForm(GovukForm):
     date_to = GovukDateField(label="To", required=False)
     person = GovukCharField(label="Person's email address contains", max_length=254, required=False)
     action = GovukCharField(
-        label="Action code contains", max_length=100, required=False, help_text="For example, closure_day"
+        label="Action code contains",
+        max_length=100,
+        required=False,
+        help_text="Part of the recorded action, for example “closure”",
     )
     object_type = GovukCharField(label="Record type contains", max_length=100, required=False)
 

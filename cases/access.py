@@ -159,6 +159,37 @@ def access_case_for_roles(user: Any, slug: str, case_id: int, roles: frozenset[s
     return case, standing
 
 
+def learning_deciders(case: Case) -> frozenset[str]:
+    """Who records the learning decision: the sub-group chair alone where the procedure says the
+    sub-group decides (Darlington 000 §5.5, §10.6: the Learning and Development sub-group Chair);
+    otherwise the business unit or the sub-group chair."""
+    config = (case.profile.data.get("referral") or {}) if case.profile_id else {}
+    if config.get("learning_decided_by") == "subgroup_chair":
+        return frozenset({Role.SUBGROUP_CHAIR})
+    return frozenset({Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR})
+
+
+def access_case_for_learning_decision(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The learning decision: open to the roles ``learning_deciders`` names (others 403, outsiders 404)."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    if not standing.roles & learning_deciders(case):
+        raise PermissionDenied("The sub-group chair records the sub-group's decision.")
+    return case, standing
+
+
+def access_case_for_referrer_feedback(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The local authority feeds back the outcome to the referrer (000 §5.7): its representative, or
+    the business unit for it; the reminder goes to the local authority, who can act on it. Others
+    who see the case get 403."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    la_rep = case.partnership.agencies.filter(
+        pk__in=standing.agencies_with(Role.PARTNER_REP), kind="local_authority", is_statutory_partner=True
+    ).exists()
+    if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
+        raise PermissionDenied("The local authority (or the business unit for it) feeds back to the referrer.")
+    return case, standing
+
+
 def access_case_for_panel_notification(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
     """The local authority's representative records the Panel notification, or the business unit for
     it (000 §5.1: "the Business Unit may do it for the LA"). Others who see the case get 403."""

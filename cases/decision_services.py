@@ -230,6 +230,21 @@ def decision_record(
         case=locked, to=target, by=by, reason=rationale, summary=f"Partners decided: {outcomes[outcome]}"
     )
     chairs = recipients_with_role(locked.partnership, Role.SUBGROUP_CHAIR)
+    if outcome == "notify" and config.get("share_every_decision_with_subgroup_chair"):
+        # 000 §10.1: details of every notification referred to the partners are shared with the Chair
+        # of the Learning and Development sub-group (the referral template, Appendix 2).
+        notify(
+            recipients=chairs,
+            kind="decision_recorded",
+            partnership=locked.partnership,
+            case=locked,
+            summary=(
+                f"For information: the safeguarding partners decided: {outcomes[outcome]}. "
+                f"Rationale: {rationale.strip()}"
+            ),
+            path=case_url(locked),
+            event_key=f"decision:{decision.pk}:chair",
+        )
     if outcome in ("learning", "no_further_action"):
         notify(
             recipients=chairs,

@@ -32,7 +32,6 @@ from partnerships.roles import Role
 
 BU = frozenset({Role.BUSINESS_UNIT})
 DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.PARTNER_REP})
-LEARNING_DECIDERS = frozenset({Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR})
 PARTNERS = frozenset({Role.PARTNER_REP})
 
 
@@ -206,12 +205,20 @@ def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
         values, _errors = clean_answers(spec, case.partnership, referral.answers)
     aware = case.anchors.filter(key="became_aware", subject="").first()
     decision_row = NotificationDecision.objects.filter(case=case).first()
+    # The Panel's form asks for the local authority: the partnership's local authority partner.
+    local_authority = (
+        case.partnership.agencies.filter(kind="local_authority")
+        .order_by("-is_statutory_partner", "pk")
+        .values_list("name", flat=True)
+        .first()
+    )
     return render(
         request,
         "cases/decisions/panel_summary.html",
         {
             "standing": standing,
             "case": case,
+            "local_authority": local_authority or case.partnership.name,
             "referral": referral,
             "v": values,
             "aware": aware,
@@ -223,7 +230,7 @@ def panel_summary(request: HttpRequest, slug: str, case_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    case, standing = access.access_case_for_roles(request.user, slug, case_id, BU)
+    case, standing = access.access_case_for_referrer_feedback(request.user, slug, case_id)
     subject, body = services.feedback_draft(case)
     form = LetterForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
@@ -242,7 +249,7 @@ def feedback(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
-    case, standing = access.access_case_for_roles(request.user, slug, case_id, LEARNING_DECIDERS)
+    case, standing = access.access_case_for_learning_decision(request.user, slug, case_id)
     config = services.profile_data(case)
     options = [(o["key"], o["label"]) for o in config.get("learning_options", [])]
     form = LearningDecisionForm(request.POST or None, options=options)

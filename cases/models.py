@@ -53,6 +53,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def stage_label(self) -> str:
+        """The stage in words ("Waiting for the safeguarding partners' decision"), never its code."""
+        from cases import stages
+
+        return stages.label(self.stage)
+
     def deadline_facts(self) -> dict[str, Any]:
         """What deadlines' ``applies_when`` conditions may test (deadlines reads this, lazily)."""
         return {**self.facts, "case_kind": self.kind}
@@ -123,6 +130,14 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral {self.pk}"
+
+    @property
+    def form_name(self) -> str:
+        """What the partnership calls a referral ("SCSI-1 notification" in North East Lincolnshire,
+        004), from its profile's ``referral.name``; otherwise "Referral"."""
+        profile = self.partnership.profile
+        config = (profile.data.get("referral") or {}) if profile is not None else {}
+        return str(config.get("name") or "Referral")
 
     def answer(self, section: str, name: str, default: Any = "") -> Any:
         return (self.answers.get(section) or {}).get(name, default)

@@ -27,6 +27,7 @@ from deadlines.profile_schema import (
     check_keys,
     check_outcomes,
     fail,
+    field_boolean,
     field_text,
     frozen,
     one_of,
@@ -114,10 +115,20 @@ def validate_notification_decision(value: object, context: SectionContext) -> Ma
     data = as_mapping(value, where, "'notification_decision'")
     check_keys(
         data,
-        ("mode", "decided_by", "recommended_by", "disagreement_route", "outcomes", "citation", "note"),
+        (
+            "mode",
+            "decided_by",
+            "recommended_by",
+            "disagreement_route",
+            "share_every_decision_with_subgroup_chair",
+            "outcomes",
+            "citation",
+            "note",
+        ),
         where,
     )
     as_choice(data.get("mode"), NOTIFICATION_MODES, where, "mode")
+    field_boolean(data, "share_every_decision_with_subgroup_chair", where, False)
     field_text(data, "decided_by", where)
     field_text(data, "citation", where)
     for field in ("recommended_by", "disagreement_route", "note"):

@@ -81,6 +81,7 @@ SECTIONS: dict[str, Section] = {
                 Field("incident_date", "Date of the incident", "date", required=True, past=True, hint="For example, 16 4 2025"),
                 Field("child_died", "Does the incident relate to the death of a child?", "yesno", required=True),
                 Field("date_of_death", "Date of death", "date", past=True, show_if=("child_died", "yes")),
+                Field("death_unexpected", "Was the child's death unexpected?", "yesnodk", show_if=("child_died", "yes"), hint="The partners cannot close the referral without a review, unless they record why, when the death was unexpected."),
                 Field("staff_conduct", "Does the alleged incident involve the conduct of a member of staff?", "yesnodk", required=True),
                 Field("reported_to", "Who have you reported this to?", "text", hint="Name and role, for example the designated nurse"),
                 Field("copied_to", "Who else has been told (cc)?", "text"),
@@ -184,6 +185,18 @@ SECTIONS: dict[str, Section] = {
                 Field("cpp_categories", "Child protection category", "checkboxes", choices=_choices(CP_CATEGORIES)),
                 Field("siblings_cpp_at_time", "Were any siblings on a child protection plan at the time of the incident?", "yesno"),
                 Field("siblings_cpp_before", "Were any siblings on a child protection plan before the incident?", "yesno"),
+                # 000 Appendix 1 item 32: each sibling's plan.
+                Table(
+                    "siblings_cpp", "Siblings' child protection plans",
+                    (
+                        Field("name", "Name of sibling", "text", required=True),
+                        Field("start", "Date the plan started", "date", past=True),
+                        Field("end", "Date the plan ended", "date", past=True),
+                        Field("category", "Category of abuse", "text", hint="Physical, sexual, emotional or neglect"),
+                    ),
+                    row_noun="sibling's plan",
+                    hint="Only if a sibling was on a child protection plan at the time of the incident or before it.",
+                ),
             ),
         ),
         Section(
@@ -380,9 +393,21 @@ def validate_referral_config(profile_data: dict[str, Any]) -> None:
         return
     if not isinstance(config, dict):
         raise ValueError("'referral' must be a mapping")
-    unknown = set(config) - {"form", "labels", "feedback_template", "learning_approval_by_partners", "note"}
+    unknown = set(config) - {
+        "form",
+        "labels",
+        "feedback_template",
+        "learning_approval_by_partners",
+        "learning_decided_by",
+        "name",
+        "note",
+    }
     if unknown:
         raise ValueError(f"'referral' has unknown keys: {', '.join(sorted(unknown))}")
+    if not isinstance(config.get("name", ""), str):
+        raise ValueError("'referral.name' must be text, for example 'SCSI-1 notification'")
+    if config.get("learning_decided_by", "subgroup_chair") != "subgroup_chair":
+        raise ValueError("'referral.learning_decided_by' can only be 'subgroup_chair'")
     if config.get("form", "core") not in VARIANTS:
         raise ValueError(f"'referral.form' must be one of: {', '.join(VARIANTS)}")
     labels = config.get("labels") or {}

@@ -156,6 +156,11 @@ def referral_view(request: HttpRequest, slug: str, referral_id: int) -> HttpResp
     )
     can_acknowledge = referral.status == Referral.Status.AUTHORISED and standing.has(Role.BUSINESS_UNIT)
     done = sum(1 for s in spec.referrer_sections if referral.section_state.get(s.key) == "completed")
+    comments = list(referral.comments.select_related("author"))
+    # Only a referral that is back with its referrer leads with why it was returned; once it has been
+    # sent again, the earlier comments are history, below the referral.
+    returned = [c for c in comments if c.kind == "returned"]
+    banner = returned[-1] if returned and referral.status == Referral.Status.RETURNED else None
     return render(
         request,
         "cases/referrals/view.html",
@@ -168,7 +173,8 @@ def referral_view(request: HttpRequest, slug: str, referral_id: int) -> HttpResp
             "done": done,
             "total": len(spec.referrer_sections),
             "sections": sections,
-            "comments": referral.comments.select_related("author"),
+            "banner": banner,
+            "history": [c for c in comments if c is not banner],
             "can_authorise": can_authorise,
             "can_acknowledge": can_acknowledge,
             "case_visible": referral.case_id

@@ -56,11 +56,11 @@ def _actions(case: Any, standing: Any) -> list[dict[str, str]]:
                 "url": url("case_panel_summary"),
             }
         )
-    if case.stage == stages.LEARNING_CONSIDERATION and standing.has(Role.BUSINESS_UNIT, Role.SUBGROUP_CHAIR):
+    if case.stage == stages.LEARNING_CONSIDERATION and standing.roles & access.learning_deciders(case):
         out.append({"label": "Record the learning decision", "url": url("case_learning")})
     if case.stage == stages.LEARNING_PENDING_APPROVAL and rep:
         out.append({"label": "Approve the learning decision", "url": url("case_learning_approval")})
-    if bu and not fed_back and hasattr(case, "notification_decision"):
+    if (bu or la_rep) and not fed_back and hasattr(case, "notification_decision"):
         out.append({"label": "Send feedback to the referrer", "url": url("case_feedback")})
     return out
 

@@ -214,6 +214,9 @@ class Rule:
     rag_amber_working_days: int | None = None
     responsible_agency: Agency | None = None
     warning: str = ""
+    # "previous_working_day": a month, week or calendar-day date that falls on a weekend, bank
+    # holiday or closure day moves back to the working day before it (the seed says "by"/"within").
+    roll: str = ""
 
 
 @dataclass(frozen=True)

@@ -150,8 +150,11 @@ def _shift(anchor_date: date, n: int, rule: Rule, calendar: WorkingCalendar) -> 
 
 
 def compute_due(rule: Rule, anchor_date: date, calendar: WorkingCalendar) -> DueDates:
-    """The due date (and, for a window, the window's first day) of ``rule`` counted from ``anchor_date``."""
+    """The due date (and, for a window, the window's first day) of ``rule`` counted from ``anchor_date``.
+    A rule that ``roll``s to the previous working day moves a non-working due date back."""
     due = _shift(anchor_date, rule.offset, rule, calendar)
+    if rule.roll == "previous_working_day" and not calendar.is_working_day(due):
+        due = calendar.working_days_before(due, 1)
     start = None if rule.window_start is None else _shift(anchor_date, rule.window_start, rule, calendar)
     return DueDates(due=due, window_start=start)
 
@@ -364,7 +367,18 @@ _RULE_FIELDS: Final = (
     "note",
     "warning",
     "rag_amber_working_days",
+    "roll",
 )
+
+
+def _parse_roll(value: object, unit: str, where: str) -> str:
+    if value is None:
+        return ""
+    if value != "previous_working_day":
+        fail(where, f"'roll' {value!r} is not one of: previous_working_day")
+    if unit == "working_days":
+        fail(where, "'roll' is for a date counted in months, weeks or calendar days, not working days")
+    return "previous_working_day"
 
 
 def _parse_applies_when(value: object, where: str) -> dict[str, tuple[FactValue, ...]]:
@@ -516,6 +530,7 @@ def _parse_rule(
         rag_amber_working_days=rag_amber,
         responsible_agency=responsible_agency,
         warning=field_text(data, "warning", where, required=False),
+        roll=_parse_roll(data.get("roll"), unit, where),
     )
 
 

@@ -6,6 +6,7 @@ red/amber/green status — for the date the page is shown."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,37 @@ class DeadlineView:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.deadline.kind, self.deadline.kind.replace("_", " ").capitalize())
+
+    @property
+    def subject_label(self) -> str:
+        """The subject in words ("information request 6"), never its key ("request:6")."""
+        return subject_words(self.deadline.subject)
+
+    @property
+    def warning(self) -> str:
+        """The rule's warning from the profile (Bradford's Day 20 is later than 15 working days, AS-29)."""
+        from deadlines.services import _profile
+
+        profile = _profile(self.deadline.case.profile_id)
+        rule = next((r for r in profile.rules if r.key == self.deadline.rule_key), None)
+        return rule.warning if rule is not None else ""
+
+    @property
+    def note_text(self) -> str:
+        """The rule's note for people: without the catalogue's internal references (T10, AS-29)."""
+        text = re.sub(r"^T\d+[a-z]?\.\s*", "", self.deadline.note or "")
+        text = re.sub(r"\s*\(?\bAS-\d+(?:\s*(?:,|and|to)\s*AS-\d+)*\)?\.?", "", text)
+        return text.strip()
+
+
+SUBJECT_WORDS = {"request": "information request", "action": "action", "attendance": "attendance"}
+
+
+def subject_words(subject: str) -> str:
+    kind, _, ident = subject.partition(":")
+    if not ident:
+        return subject.replace("_", " ")
+    return f"{SUBJECT_WORDS.get(kind, kind.replace('_', ' '))} {ident}"
 
 
 KIND_LABELS = {
@@ -110,7 +142,7 @@ def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineV
 def deadlines_for_case(case: Any, on: dt.date | None = None) -> list[DeadlineView]:
     on = on or today()
     cal = calendar_for(case.partnership_id)
-    rows = Deadline.objects.filter(case=case).order_by("due", "rule_key", "subject")
+    rows = Deadline.objects.filter(case=case).select_related("case").order_by("due", "rule_key", "subject")
     return [describe(d, cal, on) for d in rows]
 
 

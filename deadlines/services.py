@@ -142,8 +142,41 @@ class ScheduleResult:
         return bool(self.created or self.moved or self.status_changed)
 
 
+# A rule's condition in words people read (never "notification_decision is notify").
+FACT_WORDS = {
+    "case_kind": "the case is",
+    "notification_decision": "the safeguarding partners decide",
+    "review_route": "the rapid review decides on",
+    "learning_option": "the learning route is",
+}
+VALUE_WORDS = {
+    "serious_incident": "a serious incident",
+    "learning_request": "a request for learning",
+    "looked_after_child_death": "the death of a looked-after child",
+    "care_leaver_death": "the death of a care leaver",
+    "notify": "to notify the Panel",
+    "learning": "on learning without a notification",
+    "no_further_action": "no further action",
+    "local_cspr": "a local child safeguarding practice review",
+    "national_review": "a national review",
+    "national_cspr": "a national child safeguarding practice review",
+    "alternative_learning_review": "another form of learning review",
+    "no_review": "no review",
+}
+
+
+def _words(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return VALUE_WORDS.get(text, text.replace("_", " "))
+
+
 def _condition_text(rule: Rule) -> str:
-    parts = [f"{fact} is {' or '.join(str(v) for v in values)}" for fact, values in rule.applies_when.items()]
+    parts = [
+        f"{FACT_WORDS.get(fact, fact.replace('_', ' '))} {' or '.join(_words(v) for v in values)}"
+        for fact, values in rule.applies_when.items()
+    ]
     return "Applies when " + " and ".join(parts) if parts else ""
 
 

@@ -131,7 +131,7 @@ def _meeting_out(review: RapidReview, user: Any) -> dict[str, Any]:
     if vote_mode(review) and not access.is_author_at_meeting(user, review):
         result = vote_result(review, meeting)
         out["meeting"]["votes"] = {
-            "tally": tally_rule(),
+            "tally": tally_rule(review),
             "cspr": {str(k): v for k, v in result.practice_review.items()},
             "alternative": {str(k): v for k, v in result.alternative.items()},
             "complete": result.complete,
@@ -204,6 +204,12 @@ class RapidReviewDecisionSerializer(StrictSerializer):
     next_steps = Text(label="Next steps", max_length=10_000, required=False)
     national_importance = Text(label="Factors of national importance", max_length=10_000, required=False)
     change_reason = Text(label="Why the decision is changing", max_length=2000, required=False)
+    unexpected_death_reason = Text(
+        label="Why no review although the incident relates to the unexpected death of a child",
+        max_length=10_000,
+        required=False,
+        help_text="Needed for 'no_review' where the procedure asks for it (Darlington 000 §7.5).",
+    )
 
 
 def _refused(exc: RapidReviewError) -> Response:
@@ -362,6 +368,7 @@ class DecisionViewSet(DoorViewSet):
                 outcome=data["outcome"],
                 learning_type=data.get("learning_type", ""),
                 change_reason=data.get("change_reason", ""),
+                unexpected_death_reason=data.get("unexpected_death_reason", ""),
                 **{k: data.get(k, "") for k in TEXT_FIELDS},
             )
         except RapidReviewError as exc:

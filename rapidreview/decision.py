@@ -23,22 +23,32 @@ from partnerships.roles import Role
 from rapidreview.errors import RapidReviewError, clean_text
 from rapidreview.models import Decision, RapidReview
 from rapidreview.selectors import (
+    NO_REVIEW,
     RECORD_TYPE,
     TEXT_FIELDS,
     decision_blockers,
     decision_editable,
     learning_choices,
+    majority_signs,
     outcome_choices,
+    signed_by_rule,
+    unexpected_death_guard,
     vote_mode,
     vote_result,
 )
 from rapidreview.services import anchor_if_known, business_unit
 from rapidreview.transitions import locked_review, rapid_review_transition
-from signoffs.services import SignoffError, signoff_request_create
+from signoffs.services import SignoffError, signoff_request_create, signoff_status
+
+UNEXPECTED_DEATH_PREFIX = "Why no review although the incident relates to the unexpected death of a child: "
 
 
 def _validated(
-    review: RapidReview, outcome: str, learning_type: str, texts: Mapping[str, Any]
+    review: RapidReview,
+    outcome: str,
+    learning_type: str,
+    texts: Mapping[str, Any],
+    unexpected_death_reason: str = "",
 ) -> dict[str, str]:
     outcomes = dict(outcome_choices(review))
     if outcome not in outcomes:
@@ -58,11 +68,20 @@ def _validated(
                 f"The statutory partners voted for “{outcomes.get(result.outcome, result.outcome)}”: the decision "
                 "must be what they voted for."
             )
+    reason = clean_text(unexpected_death_reason, "The reason for no review")
+    rationale = clean_text(texts.get("rationale"), "The rationale for the decision", required=True)
+    if outcome == NO_REVIEW and unexpected_death_guard(review) and UNEXPECTED_DEATH_PREFIX not in rationale:
+        if not reason:
+            raise RapidReviewError(
+                "The incident relates to the unexpected death of a child: the referral can only be closed "
+                "without a review if you record why."
+            )
+        rationale = f"{rationale}\n\n{UNEXPECTED_DEATH_PREFIX}{reason}"
     clean = {
         "outcome": outcome,
         "learning_type": learning_type,
         "recommendation": clean_text(texts.get("recommendation"), "The recommendation"),
-        "rationale": clean_text(texts.get("rationale"), "The rationale for the decision", required=True),
+        "rationale": rationale,
         "next_steps": clean_text(texts.get("next_steps"), "The next steps"),
         "national_importance": clean_text(
             texts.get("national_importance"), "The factors of national importance"
@@ -136,6 +155,7 @@ def decision_save(
     learning_type: str = "",
     change_reason: str = "",
     on: dt.date | None = None,
+    unexpected_death_reason: str = "",
     **texts: Any,
 ) -> Decision:
     """Record the decision (000 App 5 "recommendations: decision, rationale, next steps"; 004
@@ -153,7 +173,7 @@ def decision_save(
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise RapidReviewError("The decision record has no such part.")
-    clean = _validated(locked, outcome, learning_type, texts)
+    clean = _validated(locked, outcome, learning_type, texts, unexpected_death_reason)
     latest = Decision.objects.select_for_update().filter(review=locked).order_by("-version").first()
     on = on or timezone.localdate()
     if latest is not None and not latest.put_for_signoff:
@@ -244,7 +264,11 @@ def on_signoff_completed(sender: Any, record_type: str, request: Any, **kwargs: 
     review = decision.review
     case = review.case
     on = timezone.localtime(request.completed_at or timezone.now()).date()
-    agreed = request.outcome == "all_agree"
+    # Where the partners decide by majority vote (001), a majority of agreeing signatures signs it.
+    agreed = request.outcome == "all_agree" or (
+        majority_signs(review)
+        and signed_by_rule(signoff_status(RECORD_TYPE, review.pk, partnership=review.partnership), True)
+    )
     if agreed:
         anchor_if_known(
             case,

@@ -107,6 +107,7 @@ def decision_edit(request: AuthenticatedHttpRequest, slug: str, case_id: int) ->
         outcomes=outcomes,
         learning=selectors.learning_choices(review),
         needs_reason=frozen,
+        death_guard=selectors.unexpected_death_guard(review),
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -118,6 +119,7 @@ def decision_edit(request: AuthenticatedHttpRequest, slug: str, case_id: int) ->
                 outcome=data["outcome"],
                 learning_type=data.get("learning_type") or "",
                 change_reason=data.get("change_reason", ""),
+                unexpected_death_reason=data.get("unexpected_death_reason") or "",
                 **{k: data.get(k, "") for k in selectors.TEXT_FIELDS},
             )
         except RapidReviewError as exc:

@@ -284,6 +284,13 @@ class DecisionForm(GovukForm):
         help_text="Including decisions as to whether to undertake a child safeguarding practice review",
     )
     national_importance = _textarea("Factors of national importance", max_length=10_000, rows=3)
+    unexpected_death_reason = _textarea(
+        "Why close without a review although the child's death was unexpected?",
+        max_length=10_000,
+        rows=4,
+        help_text="Only for “no review”: your procedure closes a referral without a review only where the "
+        "incident does not relate to the unexpected death of a child, unless you record why.",
+    )
     change_reason = conditional(
         _textarea(
             "Why is the decision changing?",
@@ -299,10 +306,13 @@ class DecisionForm(GovukForm):
         outcomes: Sequence[tuple[str, str]],
         learning: Sequence[tuple[str, str]],
         needs_reason: bool,
+        death_guard: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.learning_count = len(learning)
+        if not death_guard:
+            del self.fields["unexpected_death_reason"]
         cast(forms.ChoiceField, self.fields["outcome"]).choices = list(outcomes)
         self.fields["rationale"].error_messages["required"] = "Enter the rationale for the decision"
         if learning:
@@ -321,6 +331,16 @@ class DecisionForm(GovukForm):
             and not cleaned.get("learning_type")
         ):
             self.add_error("learning_type", "Select which kind of learning review")
+        if (
+            "unexpected_death_reason" in self.fields
+            and cleaned.get("outcome") == "no_review"
+            and not cleaned.get("unexpected_death_reason")
+            and "Why no review although" not in (cleaned.get("rationale") or "")
+        ):
+            self.add_error(
+                "unexpected_death_reason",
+                "The incident relates to the unexpected death of a child: say why there is no review",
+            )
         if "change_reason" in self.fields and not cleaned.get("change_reason"):
             self.add_error("change_reason", "Say why the decision is changing")
         return cleaned

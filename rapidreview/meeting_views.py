@@ -79,7 +79,7 @@ def meeting(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpR
             quorum=selectors.quorum(review, m),
             votes=selectors.vote_result(review, m) if selectors.vote_mode(review) else None,
             vote_mode=selectors.vote_mode(review),
-            tally=selectors.tally_description(),
+            tally=selectors.tally_description(review),
             outcomes=dict(selectors.outcome_choices(review)),
             is_author=author,
             authors_leave=bool(selectors.rr_config(review).get("authors_leave_before_deliberation")),
@@ -285,7 +285,7 @@ def meeting_votes(request: AuthenticatedHttpRequest, slug: str, case_id: int) ->
             form=form,
             meeting=m,
             quorum=selectors.quorum(review, m),
-            tally=selectors.tally_description(),
+            tally=selectors.tally_description(review),
             partners=[
                 {
                     "agency": a,

@@ -51,6 +51,8 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
             "return_form",
             "lookback_months",
             "lookback_includes_suspected_perpetrator",
+            "no_review_needs_reason_after_unexpected_death",
+            "vote_tally",
             "outcomes",
             "citation",
             "note",
@@ -66,6 +68,9 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
     field_boolean(data, "authors_leave_before_deliberation", where)
     field_boolean(data, "second_vote_alternative_learning_review", where, False)
     field_boolean(data, "lookback_includes_suspected_perpetrator", where, False)
+    field_boolean(data, "no_review_needs_reason_after_unexpected_death", where, False)
+    if data.get("vote_tally") is not None:
+        as_choice(data.get("vote_tally"), ("majority", "unanimous"), where, "vote_tally")
     if data.get("second_vote_alternative_learning_review") and mode != "vote":
         fail(where, "'second_vote_alternative_learning_review' needs decision_mode 'vote'")
     as_choice(data.get("return_form"), RETURN_FORMS, where, "return_form")

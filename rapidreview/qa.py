@@ -1,8 +1,7 @@
-"""The quality-assurance checks of 000 Appendix 5, computed from the case's recorded dates (AS-13):
-a profile's own ``qa_checks`` (Darlington) when it has them; otherwise notification within 5 working
-days of the incident (or of the local authority becoming aware when the incident date is not
-recorded), the meeting within 15 working days of the notification, and the decision sent within the
-profile's ``rapid_review_to_panel`` rule (its own anchor and days)."""
+"""The quality-assurance checks of the Panel submission, computed from the case's recorded dates
+(AS-13): a profile's own ``qa_checks`` (Darlington's Appendix 5) when it has them; otherwise the
+profile's own rules for the Panel notification, the rapid review meeting and the submission to the
+Panel, each counted from the anchor that rule names and labelled in the partnership's words."""
 
 from __future__ import annotations
 
@@ -49,20 +48,17 @@ class QACheck:
         }
 
 
-DEFAULT_QA = (
-    (
-        "qa_notification_within_5_working_days_of_incident",
-        "Was the date of initial notification to the Child Safeguarding Practice Review Panel within 5 working days of the incident?",
-    ),
-    (
-        "qa_rr_within_15_working_days_of_notification",
-        "Was the Rapid Review held within 15 working days of the notification to the Child Safeguarding Practice Review Panel?",
-    ),
-    (
-        "qa_decision_within_15_working_days",
-        "Were the decision and minutes of the Rapid Review meeting forwarded to the Panel within 15 working days?",
-    ),
-)
+# Without a profile's own qa_checks, the checks are the profile's own rules for these three steps,
+# each counted from the anchor that rule names (Dorset: the local authority became aware; NEL: the
+# SCSI-1 received), in the partnership's words.
+RULE_CHECKS = ("panel_notification", "rr_meeting", "rapid_review_to_panel")
+
+
+def _within(rule: Any) -> str:
+    unit = {"working_days": "working day", "calendar_days": "day", "months": "month", "weeks": "week"}.get(
+        rule.unit, rule.unit.replace("_", " ")
+    )
+    return f"{rule.offset} {unit}{'' if rule.offset == 1 else 's'}"
 
 
 def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[QACheck]:
@@ -115,54 +111,25 @@ def qa_checks(review: RapidReview, submitted_on: dt.date | None = None) -> list[
                 )
             )
         return checks
-    key, start, note = start_of("incident_occurred")
-    checks.append(
-        QACheck(
-            DEFAULT_QA[0][0],
-            DEFAULT_QA[0][1],
-            label(key),
-            start,
-            cal.working_days_after(start, 5) if start else None,
-            label("sin_submitted"),
-            recorded.get("sin_submitted"),
-            note,
+    by_key = {r.key: r for r in profile.rules}
+    for rule_key in RULE_CHECKS:
+        found = by_key.get(rule_key)
+        if found is None:
+            continue
+        rule = found
+        key, start, note = start_of(rule.anchor)
+        limit = compute_due(rule, start, cal).due if start else None
+        done = rule.completed_by
+        checks.append(
+            QACheck(
+                f"qa_{rule_key}",
+                f"{rule.label}: done within {_within(rule)}?",
+                label(key),
+                start,
+                limit,
+                label(done),
+                recorded.get(done),
+                note,
+            )
         )
-    )
-    start = recorded.get("sin_submitted")
-    checks.append(
-        QACheck(
-            DEFAULT_QA[1][0],
-            DEFAULT_QA[1][1],
-            label("sin_submitted"),
-            start,
-            cal.working_days_after(start, 15) if start else None,
-            label("rr_meeting_held"),
-            recorded.get("rr_meeting_held"),
-        )
-    )
-    # The decision's clock is the profile's own rapid_review_to_panel rule (Bradford's Day 20);
-    # without one, 15 working days from the notification.
-    panel_rule = next((r for r in profile.rules if r.key == "rapid_review_to_panel"), None)
-    anchor = panel_rule.anchor if panel_rule is not None else "sin_submitted"
-    start = recorded.get(anchor)
-    if panel_rule is not None:
-        limit = compute_due(panel_rule, start, cal).due if start else None
-        text = (
-            f"Were the decision and minutes of the Rapid Review meeting forwarded to the Panel within "
-            f"{panel_rule.offset} working days ({panel_rule.label.lower()})?"
-        )
-    else:
-        limit = cal.working_days_after(start, 15) if start else None
-        text = DEFAULT_QA[2][1]
-    checks.append(
-        QACheck(
-            DEFAULT_QA[2][0],
-            text,
-            label(anchor),
-            start,
-            limit,
-            "Sent to the Panel",
-            recorded.get("rr_submitted_to_panel"),
-        )
-    )
     return checks

@@ -43,13 +43,50 @@ SECTIONS: dict[str, Section] = {
             Field("nature", "The nature of your agency's involvement, and any safeguarding issues you knew of", "longtext", required=True),
             Field("facts", "What your agency knows about the incident at this time", "longtext", required=True),
         )),
-        # 002 Information Gathering Tool
+        # 002 Information Gathering Tool (catalogue §4.10)
+        Section("igt_child", "Child or children subject of the review", (
+            Field("name", "Name of the child", "text", required=True),
+            Field("date_of_birth", "Date of birth", "date", past=True),
+            Field("address", "Home address", "text"),
+            Field("ethnicity", "Ethnic origin", "text"),
+            Field("faith", "Faith or religion", "text"),
+            Field("disability", "Disability", "text"),
+            Field("cpp", "Is the child or young person subject to a child protection plan, or have they been previously?", "text"),
+            Field("cpp_details", "If so: when, for what and for how long?", "longtext"),
+        )),
+        Section("igt_family", "Family details", (
+            Table(
+                "family", "Family details",
+                (
+                    Field("name_address", "Name and address", "text", required=True),
+                    Field("relationship", "Relationship to the child", "text"),
+                    Field("date_of_birth", "Date of birth", "date", past=True),
+                    Field("legal_status", "Legal status", "text"),
+                    Field("ethnicity", "Ethnic origin", "text"),
+                ),
+                row_noun="family member",
+            ),
+        )),
         Section("igt_incident", "Incident details", (
+            Field("incident_date", "Date of the incident", "date", past=True),
+            Field("incident_address", "Address of the location of the incident", "text"),
+            Field("carer", "Carer at the time of the incident, if known", "text"),
             Field("criminal_investigation", "Is the case known to be the subject of a criminal investigation? If so, who is the lead investigator?", "text"),
             Field("coroner", "Is the case known to be the subject of a coroner's inquiry? If so, who is the key contact?", "text"),
             Field("open_now", "Is the child, parent or family open to your agency now? Give the capacity and the lead practitioner's name", "longtext"),
             Field("open_before", "Were they open to your agency before? Give the capacity and the lead practitioner", "longtext"),
             Field("adult_concerns", "Are there adult safeguarding concerns, and have they been shared through a safeguarding adult referral? Key contact", "longtext"),
+        )),
+        Section("igt_agencies", "Other agencies known to be involved", (
+            Table(
+                "other_agencies", "Other agencies known to be involved",
+                (
+                    Field("agency", "Agency", "text", required=True),
+                    Field("contact", "Contact details: address, telephone and e-mail", "text"),
+                    Field("reason", "Reason for involvement (say whether it is current or not)", "text"),
+                ),
+                row_noun="agency",
+            ),
         )),
         Section("igt_synopsis", "Brief synopsis of the case", (
             Field("trigger", "The information that triggered the review, and which agency provided it", "longtext", required=True),
@@ -99,7 +136,15 @@ SECTIONS: dict[str, Section] = {
 
 VARIANTS: dict[str, tuple[str, ...]] = {
     "darlington_app4": ("app4_involvement", "chronology"),
-    "bradford_igt": ("igt_incident", "igt_synopsis", "chronology", "igt_recommendation"),
+    "bradford_igt": (
+        "igt_child",
+        "igt_family",
+        "igt_incident",
+        "igt_agencies",
+        "igt_synopsis",
+        "chronology",
+        "igt_recommendation",
+    ),
     "dorset_app_b": ("appb_personal", "chronology", "appb_summary", "appb_analysis", "appb_safety"),
     "cap_scoping": ("core_involvement", "chronology"),
     "nel_scsi5": ("core_involvement", "chronology"),

@@ -5,14 +5,17 @@ what blocks the next step. No writes here.
 Choices the seeds leave open, made here and shown on the pages:
 
 * **Vote tally** (001 "Rapid Review Meeting" says each statutory partner has one vote but not how
-  they are counted, seed-requirements §10.5): a question passes when a **majority** of the
-  partnership's statutory partners vote in favour (2 of 3). A deployment may set
-  ``RAPID_REVIEW_VOTE_TALLY = "unanimous"`` in its settings instead. The second vote, on an
-  alternative learning review, is asked only when the vote on a child safeguarding practice review
-  fails.
+  they are counted, seed-requirements §10.5): the profile's ``rapid_review.vote_tally`` says
+  (Cambridgeshire and Peterborough: ``majority``, 2 of 3); without it, the deployment's
+  ``RAPID_REVIEW_VOTE_TALLY`` setting (default majority). The second vote, on an alternative
+  learning review, is asked only when the vote on a child safeguarding practice review fails.
 * **Sign-off**: the partners sign the exact decision version; the decision is *signed* when every
   statutory partner has signed and all agree. A disagreement completes the sign-off but leaves the
   decision unsigned: the business unit revises it (a new version, signed again).
+  **Except where the partners decide by majority vote** (001): the decision is what the majority
+  voted for, so it is *signed* when every statutory partner has signed and a majority of them agree;
+  an outvoted partner who signs "disagree" is recorded as dissenting ("2 agree, 1 disagrees") and
+  does not block the Panel submission. A majority disagreeing sends it back for revision as above.
 """
 
 from __future__ import annotations
@@ -56,6 +59,20 @@ def rr_config(review: RapidReview) -> Mapping[str, Any]:
     return review.case.profile.data.get("rapid_review") or {}
 
 
+NO_REVIEW = "no_review"
+
+
+def unexpected_death_guard(review: RapidReview) -> bool:
+    """Whether "no review" needs a recorded reason (000 §7.5, AS-15): the procedure says so and the
+    referral says the incident relates to a child's death not marked as expected ("no")."""
+    if not rr_config(review).get("no_review_needs_reason_after_unexpected_death"):
+        return False
+    referral = review.case.referrals.order_by("created_at").first()
+    if referral is None or referral.answer("reporting", "child_died") != "yes":
+        return False
+    return bool(referral.answer("reporting", "death_unexpected") != "no")
+
+
 def outcome_choices(review: RapidReview) -> list[tuple[str, str]]:
     """The partnership's own decision outcomes (profile ``rapid_review.outcomes``)."""
     return [(str(o["key"]), str(o["label"])) for o in rr_config(review).get("outcomes") or []]
@@ -74,22 +91,44 @@ def vote_mode(review: RapidReview) -> bool:
     return rr_config(review).get("decision_mode") == "vote"
 
 
-def tally_rule() -> str:
+def tally_rule(review: RapidReview | None = None) -> str:
+    """How votes are counted: the profile's ``vote_tally``, else the deployment's setting."""
+    configured = rr_config(review).get("vote_tally") if review is not None else None
+    rule = configured or getattr(settings, "RAPID_REVIEW_VOTE_TALLY", "majority")
+    return "unanimous" if rule == "unanimous" else "majority"
+
+
+def tally_description(review: RapidReview | None = None) -> str:
+    if tally_rule(review) == "unanimous":
+        return "A question passes only when every statutory partner votes in favour."
     return (
-        "unanimous" if getattr(settings, "RAPID_REVIEW_VOTE_TALLY", "majority") == "unanimous" else "majority"
+        "A question passes when a majority of the statutory partners vote in favour (2 of 3). The decision "
+        "is what the majority voted for: a partner who was outvoted may sign it as disagreeing, and that is "
+        "recorded without stopping it going to the Panel."
     )
 
 
-def tally_description() -> str:
-    if tally_rule() == "unanimous":
-        return "A question passes only when every statutory partner votes in favour."
-    return "A question passes when a majority of the statutory partners vote in favour (2 of 3)."
-
-
-def passes(in_favour: int, total: int) -> bool:
+def passes(in_favour: int, total: int, rule: str = "majority") -> bool:
     if total <= 0:
         return False
-    return in_favour == total if tally_rule() == "unanimous" else in_favour * 2 > total
+    return in_favour == total if rule == "unanimous" else in_favour * 2 > total
+
+
+def majority_signs(review: RapidReview) -> bool:
+    """Whether a majority of agreeing signatures signs the decision (majority vote, 001)."""
+    return vote_mode(review) and tally_rule(review) == "majority"
+
+
+def signed_by_rule(status: Any, majority: bool) -> bool:
+    """Every statutory partner has signed and all agree, or (``majority``) most of them agree."""
+    if status is None or not status.is_complete:
+        return False
+    if status.all_agree:
+        return True
+    if not majority:
+        return False
+    agree = sum(1 for s in status.signatures if s.decision == "agree")
+    return agree * 2 > len(status.signatures)
 
 
 def statutory_agencies(review: RapidReview) -> list[Agency]:
@@ -201,6 +240,7 @@ class VoteResult:
     practice_review: Mapping[int, bool]
     alternative: Mapping[int, bool]
     second_vote: bool
+    rule: str = "majority"
 
     @property
     def practice_review_complete(self) -> bool:
@@ -209,7 +249,7 @@ class VoteResult:
     @property
     def practice_review_passed(self) -> bool:
         return self.practice_review_complete and passes(
-            sum(1 for v in self.practice_review.values() if v), len(self.partners)
+            sum(1 for v in self.practice_review.values() if v), len(self.partners), self.rule
         )
 
     @property
@@ -223,7 +263,7 @@ class VoteResult:
     @property
     def alternative_passed(self) -> bool:
         return self.alternative_complete and passes(
-            sum(1 for v in self.alternative.values() if v), len(self.partners)
+            sum(1 for v in self.alternative.values() if v), len(self.partners), self.rule
         )
 
     @property
@@ -255,6 +295,7 @@ def vote_result(review: RapidReview, meeting: Meeting | None = None) -> VoteResu
         },
         alternative={v.agency_id: v.in_favour for v in votes if v.question == Vote.Question.ALTERNATIVE},
         second_vote=bool(rr_config(review).get("second_vote_alternative_learning_review")),
+        rule=tally_rule(review),
     )
 
 
@@ -329,6 +370,7 @@ class DecisionSignoff:
 
     decision: Decision
     status: Any  # signoffs.services.SignoffStatus | None
+    majority: bool = False  # a majority of agreeing signatures signs it (majority vote, 001)
 
     @property
     def current(self) -> bool:
@@ -337,11 +379,16 @@ class DecisionSignoff:
 
     @property
     def signed(self) -> bool:
-        return self.current and self.status.is_complete and self.status.all_agree
+        return self.current and signed_by_rule(self.status, self.majority)
 
     @property
     def disagreed(self) -> bool:
-        return self.current and self.status.is_complete and not self.status.all_agree
+        return self.current and self.status.is_complete and not self.signed
+
+    @property
+    def dissent(self) -> bool:
+        """Signed by the majority rule with a partner recorded as disagreeing."""
+        return self.signed and not self.status.all_agree
 
     @property
     def signed_on(self) -> dt.date | None:
@@ -360,7 +407,7 @@ def decision_signoff(review: RapidReview, decision: Decision | None = None) -> D
         if decision.put_for_signoff
         else None
     )
-    return DecisionSignoff(decision, status)
+    return DecisionSignoff(decision, status, majority_signs(review))
 
 
 def submission_blockers(review: RapidReview) -> list[str]:

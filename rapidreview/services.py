@@ -134,14 +134,24 @@ def rapid_review_start(*, case: Case, by: User) -> RapidReview:
     return review
 
 
-def default_period(case: Case) -> tuple[dt.date, dt.date]:
+def default_period(case: Case) -> tuple[dt.date | None, dt.date]:
     """The look-back agencies cover: the profile's months before the incident (000 §6.5: 3 years;
-    004 F2: 12 months), ending today."""
-    months = (case.profile.data.get("rapid_review") or {}).get("lookback_months") or 36
+    004 F2: 12 months), ending today. Where the seed sets no look-back (``lookback_months`` null),
+    the start is None: the business unit chooses it when issuing the requests, and what it chose
+    (the earliest start already requested) is the period from then on."""
+    months = (case.profile.data.get("rapid_review") or {}).get("lookback_months")
+    end = timezone.localdate()
+    if not months:
+        chosen = (
+            InformationRequest.objects.filter(review__case=case)
+            .order_by("period_from")
+            .values_list("period_from", flat=True)
+            .first()
+        )
+        return chosen, end
     incident = (
         case.anchors.filter(key="incident_occurred", subject="").values_list("value", flat=True).first()
     )
-    end = timezone.localdate()
     return add_months(incident or end, -int(months)), end
 
 

@@ -125,6 +125,12 @@ def requests_new(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> 
             "period_to": period_to,
         },
     )
+    if not rr.get("lookback_months"):
+        form.fields[
+            "period_from"
+        ].help_text = (
+            "Your procedure does not set a look-back period: choose the date agencies should start from"
+        )
     if request.method == "POST" and form.is_valid():
         chosen = [
             a

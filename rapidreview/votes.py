@@ -94,7 +94,7 @@ def votes_record(
         action="rapidreview.meeting.votes",
         obj=locked.case,
         changes={"votes": [before, after]},
-        reason=f"Tally: {tally_rule()}",
+        reason=f"Tally: {tally_rule(locked)}",
     )
     case_event(
         case=locked.case,

@@ -68,11 +68,26 @@ def _confirm_url(next_url: str, method: str | None = None) -> str:
     return f"{reverse('reauth_confirm')}?{urlencode(params)}"
 
 
-def _status_tag(req: SignoffRequest) -> dict[str, str]:
+def tally(decisions: list[str]) -> str:
+    """What the signatures say, in words: "2 agree, 1 disagrees" (empty when nobody has signed)."""
+    agree, disagree = decisions.count("agree"), decisions.count("disagree")
+    parts = []
+    if agree:
+        parts.append(f"{agree} agree{'s' if agree == 1 else ''}")
+    if disagree:
+        parts.append(f"{disagree} disagree{'s' if disagree == 1 else ''}")
+    return ", ".join(parts)
+
+
+def _status_tag(req: SignoffRequest, decisions: list[str] | None = None) -> dict[str, str]:
     colour = {Status.OPEN: "blue", Status.COMPLETE: "green", Status.SUPERSEDED: "grey"}[Status(req.status)]
-    label = {Status.OPEN: "Waiting for signatures", Status.COMPLETE: "Signed", Status.SUPERSEDED: "Replaced"}[
-        Status(req.status)
-    ]
+    if req.status == Status.COMPLETE and decisions and "disagree" in decisions:
+        colour = "yellow"
+    label = {
+        Status.OPEN: "Waiting for signatures",
+        Status.COMPLETE: tally(decisions or []) or "Signed",
+        Status.SUPERSEDED: "Replaced",
+    }[Status(req.status)]
     return {"label": label, "colour": colour}
 
 
@@ -95,10 +110,12 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         required.setdefault(request_id, set()).add(agency_id)
     signed: dict[int, set[int]] = {}
-    for request_id, agency_id in Signature.objects.filter(request_id__in=ids).values_list(
-        "request_id", "agency_id"
+    decisions: dict[int, list[str]] = {}
+    for request_id, agency_id, decision in Signature.objects.filter(request_id__in=ids).values_list(
+        "request_id", "agency_id", "decision"
     ):
         signed.setdefault(request_id, set()).add(agency_id)
+        decisions.setdefault(request_id, []).append(decision)
     mine = standing.agencies_with("partner_rep")
     rows = []
     for r in page.object_list:
@@ -107,7 +124,8 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
         rows.append(
             {
                 "request": r,
-                "tag": _status_tag(r),
+                "tag": _status_tag(r, decisions.get(r.pk)),
+                "tally": tally(decisions.get(r.pk, [])),
                 "signed": len(need & done),
                 "required": len(need),
                 "yours": r.status == Status.OPEN and bool((mine & need) - done),
@@ -203,7 +221,7 @@ def _render_detail(
         {
             "standing": standing,
             "req": req,
-            "tag": _status_tag(req),
+            "tag": _status_tag(req, list(req.signatures.values_list("decision", flat=True))),
             "parties": parties,
             "versions": [{"request": v, "tag": _status_tag(v)} for v in versions],
             "latest": latest,

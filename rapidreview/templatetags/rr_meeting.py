@@ -60,3 +60,16 @@ def rr_decision_hidden(context: Any, signoff_request: SignoffRequest | None) -> 
         return False
     decision = Decision.objects.filter(signoff_request_id=signoff_request.pk).select_related("review").first()
     return decision is not None and is_author_at_meeting(user, decision.review)
+
+
+@register.filter
+def iso_date(value: Any) -> Any:
+    """A date kept as ISO text in a signed snapshot, written out ("4 December 2026")."""
+    import datetime as dt
+
+    from django.utils.dateformat import format as date_format
+
+    try:
+        return date_format(dt.date.fromisoformat(str(value)), "j F Y")
+    except ValueError:
+        return value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,35 @@ def axe_violations(page) -> list[dict]:
     return result["violations"]
 
 
+# Words people read: no internal codes on any page (issue 10). A rule key, fact or stage code is
+# lower_snake_case ("notification_decision", "rapid_review"); a subject is "request:6"; a date is
+# written out ("4 December 2026"), never ISO.
+RAW_PATTERNS = (
+    ("ISO date", re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+)?\b")),
+    ("code", re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])")),
+    ("subject key", re.compile(r"\b(?:request|action|case|agency|attendance|review):\d+\b")),
+    ("stage code", re.compile(r"\b(?:lcspr|rapid_review|panel_notified|closed_nfa)\b")),
+)
+
+
+def raw_codes(text: str) -> list[str]:
+    """Internal codes found in a page's visible text (empty list = plain words only)."""
+    found = []
+    for what, pattern in RAW_PATTERNS:
+        found += [f"{what}: {m.group(0)}" for m in pattern.finditer(text)]
+    return found
+
+
+def assert_plain_words(page, name: str) -> None:
+    """The visible text of the page (main content, navigation and banners) shows no rule key, stage
+    code, subject key or ISO date."""
+    text = page.locator("body").inner_text()
+    found = raw_codes(text)
+    assert not found, f"internal codes shown on {name} ({page.url}): {found[:10]}"
+
+
 def assert_accessible(page, name: str) -> None:
+    assert_plain_words(page, name)
     violations = axe_violations(page)
     if violations:
         RESULTS.mkdir(exist_ok=True)

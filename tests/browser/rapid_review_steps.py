@@ -81,7 +81,15 @@ def case_in_its_rapid_review():
 
 
 def sign_as(
-    page: Page, base: str, who: str, agency: str, title: str, version: int, *, password: bool = True
+    page: Page,
+    base: str,
+    who: str,
+    agency: str,
+    title: str,
+    version: int,
+    *,
+    password: bool = True,
+    disagree: bool = False,
 ) -> None:
     page.context.clear_cookies()
     sign_in(page, base, demo_data.demo_email(who, SLUG))
@@ -89,7 +97,11 @@ def sign_as(
     page.get_by_role("link", name=f"Sign: {title}").click()
     check(page, f"signoff-{who}-v{version}")
     expect(page.locator("#signed-decision")).to_be_visible()
-    page.get_by_label("Yes, I agree").check()
+    if disagree:
+        page.get_by_label("No, I disagree").check()
+        page.get_by_label("Comment").fill("We voted against a review at the meeting.")
+    else:
+        page.get_by_label("Yes, I agree").check()
     if password:
         page.get_by_role("button", name="Continue").click()
         expect(page.get_by_role("heading", name="Confirm it’s you")).to_be_visible()
@@ -101,10 +113,14 @@ def sign_as(
     check(page, f"signed-{who}-v{version}")
 
 
-def meeting_decision_and_panel(page: Page, base: str, case, meeting_day: dt.date) -> None:
+def meeting_decision_and_panel(
+    page: Page, base: str, case, meeting_day: dt.date, *, outvoted_disagrees: bool = False
+) -> None:
     """The second half of the rapid review journey (test_rapid_review_journey.py runs it after the
     agencies' returns and the pack): meeting with quorum and votes, the record, the decision signed
-    by the three partners (one after a change), the Panel submission before the 15th working day."""
+    by the three partners (one after a change), the Panel submission before the 15th working day.
+    ``outvoted_disagrees``: health, outvoted at the meeting, signs "disagree": recorded as dissent,
+    it does not stop the Panel submission (majority vote, 001)."""
     from deadlines.models import Deadline
     from deadlines.services import calendar_for
     from rapidreview.models import Decision, PanelSubmission
@@ -232,8 +248,12 @@ def meeting_decision_and_panel(page: Page, base: str, case, meeting_day: dt.date
 
     sign_as(page, base, "partner-la", LA, title, 2)
     sign_as(page, base, "partner-police", POLICE, title, 2)
-    sign_as(page, base, "partner-health", HEALTH, title, 2)
+    sign_as(page, base, "partner-health", HEALTH, title, 2, disagree=outvoted_disagrees)
     expect(page.get_by_text("Signed by every partner")).to_be_visible()
+    if outvoted_disagrees:
+        page.goto(f"{base}/p/{SLUG}/signoffs/")
+        expect(page.locator("main")).to_contain_text("2 agree, 1 disagrees")
+        check(page, "signoffs-dissent")
 
     # 8. The Panel submission, with the QA checks worked out, before the 15th working day.
     page.context.clear_cookies()

@@ -103,6 +103,9 @@ def test_rapid_review_end_to_end(demo, live_server, page: Page):
     check(page, "requests-new")
     for name in [provider.name, school.name, probation.name]:
         page.get_by_label(name).check()
+    # 001 sets no look-back period: the business unit chooses where agencies start.
+    expect(page.get_by_text("Your procedure does not set a look-back period")).to_be_visible()
+    fill_date(page, "period_from", dt.date.today().replace(year=dt.date.today().year - 2, day=1))
     page.get_by_role("button", name="Send the requests").click()
     expect(page.get_by_text(re.compile("Information requested from"))).to_be_visible()
     requests = {r.agency_id: r for r in InformationRequest.objects.filter(review__case=case)}

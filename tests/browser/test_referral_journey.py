@@ -202,6 +202,8 @@ def test_referral_from_practitioner_to_panel_notification(demo, live_server, pag
     page.goto(f"{base}/p/{SLUG}/cases/{case.pk}/")
     page.get_by_role("link", name="See the copy-ready summary for the Panel notification").click()
     check(page, "panel-summary")
+    # The Panel's form asks for the local authority, not the partnership.
+    expect(page.locator(".app-copy-list .govuk-summary-list__row").first).to_contain_text("Dorset Council")
     page.go_back()
     page.get_by_role("link", name=re.compile("Record the notification to the Child Safeguarding")).click()
     check(page, "panel-notification")

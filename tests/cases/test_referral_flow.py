@@ -50,6 +50,10 @@ def test_whole_referral_journey_reaches_a_case_with_the_profiles_deadlines(clien
     )
     client.post(url("referral_check", draft))
     client.force_login(people.lead)
+    # Sent again: the page no longer leads with the old comment; it is kept as history below.
+    page = client.get(url("referral_view", draft)).content.decode()
+    assert 'aria-labelledby="returned-' not in page
+    assert page.index("referral-history") > page.index("<h1") and "Add the school&#x27;s details." in page
     client.post(url("referral_authorise", draft), {"decision": "authorise", "officer": "A Lead, Named nurse"})
     draft.refresh_from_db()
     assert draft.status == Referral.Status.AUTHORISED

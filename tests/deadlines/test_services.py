@@ -214,14 +214,17 @@ def test_conditional_row_then_waived_when_the_fact_turns_false_then_reopened(pro
     anchor_record(case=case, key="became_aware", value=D, by=bu)
     panel = rows(case)["panel_notification"]
     assert (panel.status, panel.conditional) == (S.OPEN, True)
-    assert panel.condition == "Applies when notification_decision is notify"
+    assert panel.condition == "Applies when the safeguarding partners decide to notify the Panel"
 
     case_set_facts(
         case=case, by=bu, reason="Partners decided not to notify", notification_decision="learning"
     )
     panel.refresh_from_db()
     assert panel.status == S.WAIVED
-    assert panel.status_reason == "No longer applies: Applies when notification_decision is notify"
+    assert (
+        panel.status_reason
+        == "No longer applies: Applies when the safeguarding partners decide to notify the Panel"
+    )
     waived = audits("deadlines.deadline.waived", case).get(changes__rule__0="panel_notification")
     assert waived.changes["rule"] == ["panel_notification", "panel_notification"]
     assert rows(case)["delegated_partners_meeting"].status == S.OPEN  # unconditional: untouched

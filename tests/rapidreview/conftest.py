@@ -35,6 +35,7 @@ VALID_RETURN: dict[str, dict[str, object]] = {
         "nature": "Health visiting contacts.",
         "facts": "Seen in A&E on the day.",
     },
+    "igt_child": {"name": "Sam Example"},
     "igt_incident": {},
     "igt_synopsis": {
         "trigger": "Police referral.",

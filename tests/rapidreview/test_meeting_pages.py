@@ -304,15 +304,13 @@ def test_panel_submit_page_shows_the_checks_and_needs_a_comment_to_count_one_as_
         page = bu.get(url(dorset, "rr_panel_submit")).content.decode()
         assert "Quality assurance checks for this date" in page
         late = date_fields("submitted_on", dt.date(2025, 5, 13))
-        r = bu.post(
-            url(dorset, "rr_panel_submit"), {**late, "override_qa_decision_within_15_working_days": "on"}
-        )
+        r = bu.post(url(dorset, "rr_panel_submit"), {**late, "override_qa_rapid_review_to_panel": "on"})
         page = r.content.decode()
         assert r.status_code == 400 and "Say why a check the dates do not show as met" in page
         assert "Not met" in page and 'value="13"' in page
         r = bu.post(
             url(dorset, "rr_panel_submit"),
-            {**late, "override_qa_decision_within_15_working_days": "on", "qa_comment": "Panel portal down."},
+            {**late, "override_qa_rapid_review_to_panel": "on", "qa_comment": "Panel portal down."},
             follow=True,
         )
     page = r.content.decode()

@@ -312,6 +312,10 @@ def test_as23_every_partner_must_vote_and_only_partners_vote(world, people, prof
 def test_unanimous_tally_can_be_configured(world, people, profiled_as, settings):
     settings.RAPID_REVIEW_VOTE_TALLY = "unanimous"
     review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
+    # A profile that does not name its tally takes the deployment's setting.
+    profile = review.case.profile
+    profile.data = {**profile.data, "rapid_review": {**profile.data["rapid_review"], "vote_tally": None}}
+    profile.save(update_fields=["data"])
     _cap_quorate(review, world, people)
     result = votes_record(
         review=review,

@@ -22,7 +22,8 @@ from rapidreview.services import (
     return_send_back,
     return_submit,
 )
-from tests.rapidreview.conftest import complete_return
+from tests.cases.helpers import d
+from tests.rapidreview.conftest import VALID_RETURN, complete_return
 
 
 def issue(review, people, agencies, on=dt.date(2025, 4, 22)):
@@ -184,6 +185,58 @@ def test_as14_default_period_is_three_years_before_the_incident_in_darlington(
 
 
 @pytest.mark.django_db
+def test_as14_an_entry_before_the_period_is_allowed_but_flagged_outside_the_standard_range(
+    client, world, people, review_for
+):
+    review = review_for("darlington")
+    [request] = issue(review, people, [world.provider])  # period from Thu 14 Apr 2022
+    client.force_login(world.user(Role.PRACTITIONER))
+    complete_return(client, request)
+    old = {k.replace("x", "chronology-2-date"): v for k, v in d("x", dt.date(2021, 1, 11)).items()}
+    url = reverse("request_section", args=[world.partnership.slug, request.pk, "chronology"])
+    r = client.post(
+        url,
+        {**VALID_RETURN["chronology"], "chronology-rows": "3", "chronology-2-event": "Old referral", **old}
+        | {"action": "continue"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    client.post(reverse("request_submit", args=[world.partnership.slug, request.pk]), {"nil": "no"})
+    client.force_login(people.lead)
+    client.post(
+        reverse("request_authorise", args=[world.partnership.slug, request.pk]),
+        {"authoriser_name": "A Lead", "authoriser_role": "Named nurse", "confirm": "on"},
+    )
+    client.force_login(people.bu)
+    page = client.get(reverse("rapid_review", args=[world.partnership.slug, review.case_id])).content.decode()
+    assert "Old referral" in page and page.count("Before the standard period") == 1
+
+
+@pytest.mark.django_db
+def test_look_back_is_chosen_by_the_business_unit_where_the_procedure_sets_none(
+    client, world, people, review_for
+):
+    review = review_for("dorset")  # 003 sets no look-back period
+    client.force_login(people.bu)
+    url = reverse("requests_new", args=[world.partnership.slug, review.case_id])
+    page = client.get(url).content.decode()
+    assert "does not set a look-back period" in page
+    assert 'name="period_from_year" type="text" inputmode="numeric" value=""' in page  # no silent 36 months
+    assert 'name="period_to_year" type="text" inputmode="numeric" value=' in page
+    r = client.post(url, {"agencies": [str(world.provider.pk)], **d("period_to", dt.date(2025, 4, 16))})
+    assert r.status_code == 400 and not InformationRequest.objects.exists()
+    r = client.post(
+        url,
+        {
+            "agencies": [str(world.provider.pk)],
+            **d("period_from", dt.date(2023, 1, 1)),
+            **d("period_to", dt.date(2025, 4, 16)),
+        },
+    )
+    assert r.status_code == 302
+    assert InformationRequest.objects.get().period_from == dt.date(2023, 1, 1)
+
+
+@pytest.mark.django_db
 def test_agencies_see_only_their_own_request_and_return(client, world, people, review_for):
     review = review_for("dorset")
     mine, theirs = issue(review, people, [world.provider, world.school])
@@ -243,3 +296,44 @@ def test_pack_contains_every_return_and_the_integrated_chronology(client, world,
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_bradford_information_gathering_tool_has_its_child_family_incident_and_agencies_sections(
+    client, world, people, review_for
+):
+    review = review_for("bradford")
+    [request] = issue(review, people, [world.provider])
+    client.force_login(world.user(Role.PRACTITIONER))
+    complete_return(client, request)
+    slug = world.partnership.slug
+    r = client.post(
+        reverse("request_section", args=[slug, request.pk, "igt_family"]),
+        {
+            "family-rows": "1",
+            "family-0-name_address": "Alex Example, 1 Synthetic Street",
+            "family-0-relationship": "Mother",
+            "action": "continue",
+        },
+    )
+    assert r.status_code == 302
+    r = client.post(
+        reverse("request_section", args=[slug, request.pk, "igt_agencies"]),
+        {
+            "other_agencies-rows": "1",
+            "other_agencies-0-agency": "Example housing association",
+            "other_agencies-0-reason": "Current tenancy support",
+            "action": "continue",
+        },
+    )
+    assert r.status_code == 302
+    page = client.get(detail(request)).content.decode()
+    for title in (
+        "Child or children subject of the review",
+        "Family details",
+        "Incident details",
+        "Other agencies known to be involved",
+    ):
+        assert title in page, title
+    page = client.get(reverse("request_section", args=[slug, request.pk, "igt_incident"])).content.decode()
+    assert "Date of the incident" in page and "Carer at the time of the incident, if known" in page

@@ -384,3 +384,23 @@ def test_signing_after_confirming_with_a_code_records_the_method(world, reps, cl
         == 302
     )
     assert Signature.objects.get().reauth_method == "otp"
+
+
+def test_list_says_who_agrees_and_who_disagrees_not_just_signed(world, reps, client, make_request):
+    req = make_request()
+    signoff_sign(request_id=req.pk, by=reps.la, agency_id=world.la.pk, decision="agree", reauth=fresh())
+    signoff_sign(
+        request_id=req.pk, by=reps.police, agency_id=world.police.pk, decision="agree", reauth=fresh()
+    )
+    signoff_sign(
+        request_id=req.pk,
+        by=reps.health,
+        agency_id=world.health.pk,
+        decision="disagree",
+        comment="A rapid review was enough.",
+        reauth=fresh(),
+    )
+    client.force_login(reps.la)
+    page = client.get("/p/testshire/signoffs/").content.decode()
+    assert "2 agree, 1 disagrees" in page and ">Signed<" not in page
+    assert "2 agree, 1 disagrees" in client.get(detail_url(req)).content.decode()
