@@ -18,7 +18,7 @@ from cspr.engagement import engagement_of
 from cspr.governance import OWNER_KIND, REPORT_KIND, document_of
 from cspr.models import FactualAccuracy, PracticeReview
 from cspr.profile_section import config_for
-from cspr.services import audit, locked_review, require
+from cspr.services import PracticeReviewError, audit, locked_review, require
 from documents.models import Document, DocumentVersion, Recommendation, VersionComment
 from documents.services import UploadRefused, add_comment, add_recommendation, add_version, create_document
 from partnerships.models import Agency, User
@@ -47,7 +47,10 @@ def report_version_add(*, review: PracticeReview, by: User, uploaded: Any, note:
         owner_kind=OWNER_KIND,
         owner_id=locked.pk,
     )
-    version = add_version(document=document, by=by, uploaded=uploaded, note=note.strip())
+    try:
+        version = add_version(document=document, by=by, uploaded=uploaded, note=note.strip())
+    except UploadRefused as exc:
+        raise PracticeReviewError(str(exc)) from exc
     audit(by, "cspr.report.version_added", locked, {"number": version.number})
     return version
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from cspr.models import PanelMember, PracticeReview
 from cspr.profile_section import config_for
-from cspr.services import audit, locked_review, require
+from cspr.services import PracticeReviewError, audit, locked_review, require
 from documents.models import Document, DocumentVersion
-from documents.services import add_version, create_document
+from documents.services import UploadRefused, add_version, create_document
 from partnerships.models import Agency, User
 
 OWNER_KIND = "practice_review"
@@ -101,7 +101,10 @@ def _document(review: PracticeReview, kind: str, title: str, by: User) -> Docume
 def tor_version_add(*, review: PracticeReview, by: User, uploaded: Any, note: str = "") -> DocumentVersion:
     locked = locked_review(review)
     document = _document(locked, TOR_KIND, f"Terms of reference, case {locked.case.reference}", by)
-    version = add_version(document=document, by=by, uploaded=uploaded, note=note.strip())
+    try:
+        version = add_version(document=document, by=by, uploaded=uploaded, note=note.strip())
+    except UploadRefused as exc:
+        raise PracticeReviewError(str(exc)) from exc
     audit(by, "cspr.tor.version_added", locked, {"number": version.number})
     return version
 

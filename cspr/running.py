@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from cspr.governance import OWNER_KIND
 from cspr.models import AgencyReport, Escalation, Notice, PracticeReview, ProgressRequest, ReviewRequest
-from cspr.services import audit, locked_review, require
+from cspr.services import PracticeReviewError, audit, locked_review, require
 from deadlines.models import Deadline
 from deadlines.services import DeadlineError, deadline_pause
 from documents import sniff
-from documents.services import store_upload
+from documents.services import UploadRefused, store_upload
 from partnerships.models import Agency, User
 
 PHASES: dict[str, list[tuple[str, str]]] = {
@@ -172,16 +172,19 @@ def agency_report_add(
         bool(chief_officer_name.strip()) == bool(signed_off_on),
         "Give both the chief officer who signed the report off and the date, or neither.",
     )
-    stored = store_upload(
-        partnership=locked.partnership,
-        case=locked.case,
-        uploaded=uploaded,
-        by=by,
-        purpose="agency_report",
-        owner_kind=OWNER_KIND,
-        owner_id=locked.pk,
-        allowed=sniff.DOCUMENTS,
-    )
+    try:
+        stored = store_upload(
+            partnership=locked.partnership,
+            case=locked.case,
+            uploaded=uploaded,
+            by=by,
+            purpose="agency_report",
+            owner_kind=OWNER_KIND,
+            owner_id=locked.pk,
+            allowed=sniff.DOCUMENTS,
+        )
+    except UploadRefused as exc:
+        raise PracticeReviewError(str(exc)) from exc
     report = AgencyReport.objects.create(
         review=locked,
         agency=agency,
