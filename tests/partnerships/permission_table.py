@@ -86,6 +86,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<request>": "info_request",
     "<person>": "person",
     "<file>": "stored_file",
+    "<review>": "practice_review",
 }
 
 
@@ -181,4 +182,18 @@ def signoff(world):
         content={"decision": "No review"},
         title="Test decision",
         by=None,
+    )
+
+
+@pytest.fixture
+def practice_review(world, open_case):
+    """A practice review of the open case, being commissioned (``<review>``): no reviewer has a grant."""
+    import datetime as dt
+
+    from cspr.services import practice_review_open
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    return practice_review_open(
+        case=open_case, kind="lcspr", learning_type="", decided_on=dt.date(2025, 5, 9), by=bu, reason="Test"
     )

@@ -5,6 +5,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     info_request,
     open_case_deadline,
     person,
+    practice_review,
     referral,
     signoff,
     stored_file,
