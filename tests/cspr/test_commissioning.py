@@ -136,3 +136,29 @@ def test_appointing_someone_without_the_reviewer_role_is_refused(practice, world
             review=practice, by=people.bu, candidate_id=candidate.pk, account=people.bu, on=timezone.localdate()
         )
     assert not Notice.objects.exists()
+
+
+def test_a_reviewer_of_one_review_gets_404_on_every_url_and_api_operation_of_another(
+    practice, world, people, client
+):
+    """Every row of docs/permissions.md naming a practice review, for another case's review."""
+    from tests.partnerships.permission_table import TABLE
+
+    reviewer = a_reviewer_with_a_contract(practice, world, people)
+    other = practice_review_open(
+        case=a_referred_case(world, people), kind="lcspr", learning_type="", decided_on=timezone.localdate(),
+        by=people.bu, reason="x",
+    )  # fmt: skip
+    client.force_login(reviewer)
+    rows = [r for r in TABLE if "<review>" in r.path]
+    assert len(rows) > 60
+    for row in rows:
+        url = row.path.replace("<slug>", practice.partnership.slug).replace("<review>", str(other.pk))
+        if row.path.startswith("/api/"):
+            response = client.generic(row.method, url, "{}" if row.method != "GET" else "", "application/json")
+        else:
+            response = client.post(url, {}) if row.method == "POST" else client.get(url)
+        assert response.status_code == 404, f"{row.method} {row.name}: {response.status_code}"
+        own = url.replace(f"/{other.pk}/", f"/{practice.pk}/")
+        if row.method == "GET":
+            assert client.get(own).status_code in (200, 403), own
