@@ -55,3 +55,13 @@ def test_dorset_local_cspr_on_the_learning_route_enters_the_practice_review_with
     assert (practice.kind, practice.decided_on) == ("lcspr", dt.date(2025, 4, 30))
     deadline = Deadline.objects.get(case=case, rule_key="cspr_publication")
     assert deadline.due == dt.date(2025, 10, 30)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_partnership_names_its_reviewer_route_vetting_and_one_default_methodology(slug):
+    section = read_seed_profile(slug)["practice_review"]
+    assert section["sourcing_route"] and section["appointed_by"] and section["tor_agreed_by"]
+    assert [m["key"] for m in section["methodologies"] if m.get("default")] != []
+    assert sum(1 for m in section["methodologies"] if m.get("default")) == 1
+    assert all("default:" not in m["label"] for m in section["methodologies"])
+    assert {"recommended_improvements", "systemic_analysis"} <= {c["key"] for c in section["content"]}
