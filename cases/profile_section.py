@@ -83,7 +83,17 @@ def validate_learning_options(value: object, context: SectionContext) -> tuple[M
         seen.add(key)
         check_keys(
             data,
-            ("key", "label", "lead_role", "lead", "governance", "timescale_rule", "timescale", "citation", "opens"),
+            (
+                "key",
+                "label",
+                "lead_role",
+                "lead",
+                "governance",
+                "timescale_rule",
+                "timescale",
+                "citation",
+                "opens",
+            ),
             owhere,
         )
         if "opens" in data:

@@ -22,9 +22,9 @@ from partnerships.models import Partnership
 from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
 
 
-def granted_review_ids(user: Any, partnership: Partnership) -> QuerySet[ReviewerGrant]:
+def granted_review_ids(user: Any, partnership: Partnership) -> QuerySet[ReviewerGrant, int]:
     return ReviewerGrant.objects.filter(
-        user_id=getattr(user, "pk", None), revoked_at__isnull=True, review__partnership=partnership
+        user_id=getattr(user, "pk", 0) or 0, revoked_at__isnull=True, review__partnership=partnership
     ).values_list("review_id", flat=True)
 
 
@@ -78,9 +78,7 @@ def access_practice_review_for_change(
     return review, standing
 
 
-def access_practice_review_for_work(
-    user: Any, slug: str, review_id: int
-) -> tuple[PracticeReview, Standing]:
+def access_practice_review_for_work(user: Any, slug: str, review_id: int) -> tuple[PracticeReview, Standing]:
     """The business unit and the granted reviewer run the review; others who see it get 403."""
     review, standing = access_practice_review_for_view(user, slug, review_id)
     if not (standing.has(Role.BUSINESS_UNIT) or is_granted_reviewer(user, review)):

@@ -62,7 +62,11 @@ def _detail(review: PracticeReview) -> dict[str, Any]:
         "methodology": review.methodology,
         "reviewer": None
         if appointed is None
-        else {"name": appointed.name, "appointed_on": appointed.appointed_on, "contract_agreed_on": appointed.contract_agreed_on},
+        else {
+            "name": appointed.name,
+            "appointed_on": appointed.appointed_on,
+            "contract_agreed_on": appointed.contract_agreed_on,
+        },
         "terms_of_reference_agreed_on": review.tor_agreed_on,
         "family_involvement": family.status if family else "",
         "report_versions": [
@@ -71,7 +75,12 @@ def _detail(review: PracticeReview) -> dict[str, Any]:
         ],
         "report_completed_at": review.report_completed_at,
         "recommendations": [
-            {"reference": r.reference, "text": r.text, "owner": r.owner_agency.name if r.owner_agency else r.owner_description, "due_on": r.due_on}
+            {
+                "reference": r.reference,
+                "text": r.text,
+                "owner": r.owner_agency.name if r.owner_agency else r.owner_description,
+                "due_on": r.due_on,
+            }
             for r in recommendations_for(review.case, source="practice_review").filter(source_id=review.pk)
         ],
     }
@@ -82,7 +91,9 @@ class EntrySerializer(serializers.Serializer[object]):
     happened_on = serializers.DateField()
     time = serializers.TimeField(required=False, allow_null=True)
     event = serializers.CharField(max_length=10_000)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    records = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", help_text="Whose professional records."
+    )
     people = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     outcome = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
     child_seen = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -122,7 +133,9 @@ ROW = inline_serializer(
         "decided_on": serializers.DateField(),
     },
 )
-DETAIL = inline_serializer("PracticeReviewDetail", {"id": serializers.IntegerField(), "detail": serializers.JSONField()})
+DETAIL = inline_serializer(
+    "PracticeReviewDetail", {"id": serializers.IntegerField(), "detail": serializers.JSONField()}
+)
 CHRONOLOGY = inline_serializer(
     "PracticeReviewChronology", {"entries": serializers.ListField(child=serializers.DictField())}
 )
@@ -131,20 +144,38 @@ WRITE = {400: R400, 403: R403, 404: R404}
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Practice reviews you may see", parameters=[SLUG], responses={200: ROW, **READ}),
-    retrieve=extend_schema(summary="One practice review", parameters=[SLUG, ID], responses={200: DETAIL, **READ}),
-    chronology=extend_schema(summary="The integrated chronology", parameters=[SLUG, ID], responses={200: CHRONOLOGY, **READ}),
+    list=extend_schema(
+        summary="Practice reviews you may see", parameters=[SLUG], responses={200: ROW, **READ}
+    ),
+    retrieve=extend_schema(
+        summary="One practice review", parameters=[SLUG, ID], responses={200: DETAIL, **READ}
+    ),
+    chronology=extend_schema(
+        summary="The integrated chronology", parameters=[SLUG, ID], responses={200: CHRONOLOGY, **READ}
+    ),
     chronology_entries=extend_schema(
-        summary="Add a chronology entry", parameters=[SLUG, ID], request=EntrySerializer, responses={201: DETAIL, **WRITE}
+        summary="Add a chronology entry",
+        parameters=[SLUG, ID],
+        request=EntrySerializer,
+        responses={201: DETAIL, **WRITE},
     ),
     information_requests=extend_schema(
-        summary="Ask an agency for information", parameters=[SLUG, ID], request=RequestSerializer, responses={201: DETAIL, **WRITE}
+        summary="Ask an agency for information",
+        parameters=[SLUG, ID],
+        request=RequestSerializer,
+        responses={201: DETAIL, **WRITE},
     ),
     escalate=extend_schema(
-        summary="Escalate an overdue information request one step", parameters=[SLUG, ID], request=EscalateSerializer, responses={200: DETAIL, **WRITE}
+        summary="Escalate an overdue information request one step",
+        parameters=[SLUG, ID],
+        request=EscalateSerializer,
+        responses={200: DETAIL, **WRITE},
     ),
     recommendations=extend_schema(
-        summary="Add a SMART recommendation", parameters=[SLUG, ID], request=RecommendationSerializer, responses={201: DETAIL, **WRITE}
+        summary="Add a SMART recommendation",
+        parameters=[SLUG, ID],
+        request=RecommendationSerializer,
+        responses={201: DETAIL, **WRITE},
     ),
 )
 class PracticeReviewViewSet(DoorViewSet):
@@ -173,6 +204,11 @@ class PracticeReviewViewSet(DoorViewSet):
             raise serializers.ValidationError({"agency": ["Choose one of the partnership's agencies."]})
         return agency
 
+    def _required_agency(self, review: PracticeReview, agency_id: int) -> Agency:
+        agency = self._agency(review, agency_id)
+        assert agency is not None
+        return agency
+
     def _run(self, review: PracticeReview, call: Any, code: int = status.HTTP_201_CREATED) -> Response:
         try:
             call()
@@ -182,7 +218,9 @@ class PracticeReviewViewSet(DoorViewSet):
         return Response(_detail(review), status=code)
 
     def list(self, request: Request, slug: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-decided_on", "-id"))
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("-decided_on", "-id")
+        )
         return self.get_paginated_response([_row(r) for r in page or []])
 
     def retrieve(self, request: Request, slug: str, pk: str) -> Response:
@@ -193,7 +231,9 @@ class PracticeReviewViewSet(DoorViewSet):
     @action(detail=True, methods=["get"])
     def chronology(self, request: Request, slug: str, pk: str) -> Response:
         review = self.get_object()
-        access_record(user=request.user, obj=review.case, detail=f"Practice review {review.pk} chronology (API)")
+        access_record(
+            user=request.user, obj=review.case, detail=f"Practice review {review.pk} chronology (API)"
+        )
         raw = str(request.query_params.get("agency", ""))
         agency_id = int(raw) if raw.isdigit() and len(raw) < 12 else None
         person = str(request.query_params.get("person", ""))[:100].replace("\x00", "")
@@ -220,8 +260,11 @@ class PracticeReviewViewSet(DoorViewSet):
         body = EntrySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        agency = self._agency(review, data.pop("agency"))
-        return self._run(review, lambda: chronology.entry_add(review=review, by=_person(request), agency=agency, **data))
+        agency = self._required_agency(review, data.pop("agency"))
+        data["source"] = data.pop("records")
+        return self._run(
+            review, lambda: chronology.entry_add(review=review, by=_person(request), agency=agency, **data)
+        )
 
     @action(detail=True, methods=["post"], url_path="information-requests")
     def information_requests(self, request: Request, slug: str, pk: str) -> Response:
@@ -229,10 +272,12 @@ class PracticeReviewViewSet(DoorViewSet):
         body = RequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        agency = self._agency(review, d["agency"])
+        agency = self._required_agency(review, d["agency"])
         return self._run(
             review,
-            lambda: running.information_request_add(review=review, by=_person(request), agency=agency, what=d["what"], due_on=d["due_on"]),
+            lambda: running.information_request_add(
+                review=review, by=_person(request), agency=agency, what=d["what"], due_on=d["due_on"]
+            ),
         )
 
     @action(detail=True, methods=["post"])
@@ -243,7 +288,9 @@ class PracticeReviewViewSet(DoorViewSet):
         d = body.validated_data
         return self._run(
             review,
-            lambda: running.information_request_escalate(review=review, by=_person(request), request_id=d["request"], note=d["note"]),
+            lambda: running.information_request_escalate(
+                review=review, by=_person(request), request_id=d["request"], note=d["note"]
+            ),
             status.HTTP_200_OK,
         )
 
@@ -269,4 +316,8 @@ class PracticeReviewViewSet(DoorViewSet):
 
 
 def register(router: Any) -> None:
-    router.register(r"partnerships/(?P<slug>[^/.]+)/practice-reviews", PracticeReviewViewSet, basename="api-practice-review")
+    router.register(
+        r"partnerships/(?P<slug>[^/.]+)/practice-reviews",
+        PracticeReviewViewSet,
+        basename="api-practice-review",
+    )

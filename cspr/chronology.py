@@ -220,11 +220,18 @@ def chronology_import(*, review: PracticeReview, by: User, agency: Agency, uploa
         ChronologyEntry.objects.bulk_create(kept)
         batch.rows_kept, batch.errors = len(kept), errors
         batch.save(update_fields=["rows_kept", "errors"])
-        audit(by, "cspr.chronology.imported", locked, {"import": batch.pk, "kept": len(kept), "errors": len(errors)})
+        audit(
+            by,
+            "cspr.chronology.imported",
+            locked,
+            {"import": batch.pk, "kept": len(kept), "errors": len(errors)},
+        )
     return batch
 
 
-def integrated(review: PracticeReview, *, agency_id: int | None = None, person: str = "") -> QuerySet[ChronologyEntry]:
+def integrated(
+    review: PracticeReview, *, agency_id: int | None = None, person: str = ""
+) -> QuerySet[ChronologyEntry]:
     qs = ChronologyEntry.objects.filter(review=review).select_related("agency")
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
@@ -247,12 +254,16 @@ PDF_STUCK_AFTER = dt.timedelta(minutes=2)
 
 def pdf_request(*, review: PracticeReview, by: User) -> bool:
     """Queue the PDF (after commit). False, changing nothing, while an earlier request is queued."""
+    # cspr.tasks imports this module for the task's body (pdf_build): reached lazily to break the cycle.
     from cspr.tasks import build_chronology_pdf
 
     with transaction.atomic():
         locked = locked_review(review)
         require(locked.chronology.exists(), "Add chronology entries first.")
-        recent = locked.chronology_pdf_requested_at and timezone.now() - locked.chronology_pdf_requested_at < PDF_STUCK_AFTER
+        recent = (
+            locked.chronology_pdf_requested_at
+            and timezone.now() - locked.chronology_pdf_requested_at < PDF_STUCK_AFTER
+        )
         if locked.chronology_pdf_status == PracticeReview.PdfStatus.QUEUED and recent:
             return False
         locked.chronology_pdf_status = PracticeReview.PdfStatus.QUEUED
@@ -264,11 +275,13 @@ def pdf_request(*, review: PracticeReview, by: User) -> bool:
 
 
 def render_pdf(review: PracticeReview) -> bytes:
+    # Not a cycle: WeasyPrint loads native libraries (seconds), so only a PDF build pays for it.
     from weasyprint import HTML
 
     styles = agency_styles(review)
-    entries = [{"entry": e, "style": styles.get(e.agency_id, STYLES[0])} for e in integrated(review)]
-    agencies = {e["entry"].agency for e in entries}
+    rows = list(integrated(review))
+    entries = [{"entry": e, "style": styles.get(e.agency_id, STYLES[0])} for e in rows]
+    agencies = {e.agency for e in rows}
     html = render_to_string(
         "cspr/pdf/chronology.html",
         {
@@ -290,8 +303,15 @@ def pdf_build(review_id: int) -> None:
         pdf = render_pdf(review)
     except Exception as exc:
         log.exception("practice review chronology %s failed", review_id)
-        PracticeReview.objects.filter(pk=review_id).update(chronology_pdf_status=PracticeReview.PdfStatus.FAILED)
-        audit_record(actor=None, action="cspr.chronology.pdf_failed", obj=review.case, changes={"error": type(exc).__name__})
+        PracticeReview.objects.filter(pk=review_id).update(
+            chronology_pdf_status=PracticeReview.PdfStatus.FAILED
+        )
+        audit_record(
+            actor=None,
+            action="cspr.chronology.pdf_failed",
+            obj=review.case,
+            changes={"error": type(exc).__name__},
+        )
         return
     with transaction.atomic():
         locked = PracticeReview.objects.select_for_update().get(pk=review_id)
@@ -309,4 +329,6 @@ def pdf_build(review_id: int) -> None:
         locked.chronology_pdf = stored
         locked.chronology_pdf_status = PracticeReview.PdfStatus.READY
         locked.save(update_fields=["chronology_pdf", "chronology_pdf_status"])
-        audit_record(actor=None, action="cspr.chronology.pdf_generated", obj=review.case, changes={"file": stored.pk})
+        audit_record(
+            actor=None, action="cspr.chronology.pdf_generated", obj=review.case, changes={"file": stored.pk}
+        )

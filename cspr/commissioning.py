@@ -16,6 +16,7 @@ from django.utils import timezone
 from cspr.models import Candidate, Notice, PracticeReview, ReviewerGrant
 from cspr.profile_section import SELECTION_CRITERIA, config_for
 from cspr.services import audit, locked_review, require
+from partnerships.access import standing_in
 from partnerships.models import User
 from partnerships.roles import Role
 
@@ -38,7 +39,12 @@ def missing_for_contract(candidate: Candidate) -> list[str]:
 
 @transaction.atomic
 def candidate_add(
-    *, review: PracticeReview, by: User, name: str, sourced_through: str = "", criteria: dict[str, str] | None = None
+    *,
+    review: PracticeReview,
+    by: User,
+    name: str,
+    sourced_through: str = "",
+    criteria: dict[str, str] | None = None,
 ) -> Candidate:
     locked = locked_review(review)
     require(name.strip(), "Enter the candidate's name.")
@@ -75,7 +81,6 @@ def candidate_appoint(
         "A reviewer has already been appointed to this review.",
     )
     require(on <= timezone.localdate(), "The appointment date cannot be in the future.")
-    from partnerships.access import standing_in
 
     require(
         standing_in(account, locked.partnership).has(Role.INDEPENDENT_REVIEWER),

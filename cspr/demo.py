@@ -45,29 +45,43 @@ def _one(partnership: Partnership) -> bool:
     cal = calendar_for(partnership)
     decided = cal.working_days_before(on, 25)
     case = case_open(
-        partnership=partnership, by=bu, kind=CaseKind.SERIOUS_INCIDENT, facts={DEMO_FACT: True, "notification_decision": "notify"}
+        partnership=partnership,
+        by=bu,
+        kind=CaseKind.SERIOUS_INCIDENT,
+        facts={DEMO_FACT: True, "notification_decision": "notify"},
     )
     case_event(case=case, by=bu, code="cases.demo", summary="Synthetic demo case: no real child or family")
     anchor_record(case=case, key="became_aware", value=cal.working_days_before(on, 45), reason="Demo data")
-    case_transition(case=case, to=stages.AWAITING_PANEL_NOTIFICATION, by=bu, summary="Demo: partners decided to notify")
+    case_transition(
+        case=case, to=stages.AWAITING_PANEL_NOTIFICATION, by=bu, summary="Demo: partners decided to notify"
+    )
     case_transition(case=case, to=stages.PANEL_NOTIFIED, by=bu, summary="Demo: Panel notified")
     rapid_review_start(case=case, by=bu)
     case_set_facts(case=case, by=bu, reason="Demo data", review_route="local_cspr")
     anchor_record(case=case, key="review_decision", value=decided, by=bu, reason="Demo data")
     case_transition(
-        case=case, to="lcspr", by=bu, summary="Demo: the partners decided on a local CSPR", outcome="local_cspr", on=decided
+        case=case,
+        to="lcspr",
+        by=bu,
+        summary="Demo: the partners decided on a local CSPR",
+        outcome="local_cspr",
+        on=decided,
     )
     review = PracticeReview.objects.get(case=case)
     candidate = commissioning.candidate_add(
         review=review, by=bu, name="Alex Morgan (synthetic)", sourced_through="Demo: CVs considered by the sub-group",
         criteria={"research": "Published on neglect", "conflict": "None declared"},
     )  # fmt: skip
-    commissioning.candidate_appoint(review=review, by=bu, candidate_id=candidate.pk, account=reviewer, on=decided)
+    commissioning.candidate_appoint(
+        review=review, by=bu, candidate_id=candidate.pk, account=reviewer, on=decided
+    )
     commissioning.vetting_record(
         review=review, by=bu, candidate_id=candidate.pk, items=[k for k, _ in commissioning.vetting_items(review)],
         conflicts="None", confidentiality_signed=True,
     )  # fmt: skip
-    commissioning.contract_agree(review=review, by=bu, candidate_id=candidate.pk, on=cal.working_days_before(on, 20))
+    commissioning.contract_agree(
+        review=review, by=bu, candidate_id=candidate.pk, on=cal.working_days_before(on, 20)
+    )
     agencies = {a.kind: a for a in Agency.objects.filter(partnership=partnership, is_statutory_partner=True)}
     police, la = agencies.get(AgencyKind.POLICE), agencies.get(AgencyKind.LOCAL_AUTHORITY)
     governance.panel_member_add(
@@ -75,7 +89,9 @@ def _one(partnership: Partnership) -> bool:
         confidentiality_signed=True,
     )  # fmt: skip
     governance.methodology_choose(review=review, by=bu, methodology=governance.default_methodology(review))
-    version = governance.tor_version_add(review=review, by=bu, uploaded=_pdf("terms-of-reference"), note="First draft")
+    version = governance.tor_version_add(
+        review=review, by=bu, uploaded=_pdf("terms-of-reference"), note="First draft"
+    )
     governance.tor_agree(review=review, by=bu, version_id=version.pk, on=cal.working_days_before(on, 15))
     for agency, days, event in (
         (la, 200, "Home visit: the family had moved house"),

@@ -70,7 +70,9 @@ def report_comment(
     locked = locked_review(review)
     version = _version(locked, version_id)
     try:
-        comment = add_comment(version=version, by=by, text=text, role_label=LEGAL_SERVICES if legal_services else "")
+        comment = add_comment(
+            version=version, by=by, text=text, role_label=LEGAL_SERVICES if legal_services else ""
+        )
     except UploadRefused as exc:
         require(False, str(exc))
         raise
@@ -114,7 +116,10 @@ def recommendation_add(
     require(due_on > timezone.localdate(), "The date it is due must be in the future.")
     require(
         not Recommendation.objects.filter(
-            case=locked.case, source=Recommendation.Source.PRACTICE_REVIEW, source_id=locked.pk, reference=reference.strip()
+            case=locked.case,
+            source=Recommendation.Source.PRACTICE_REVIEW,
+            source_id=locked.pk,
+            reference=reference.strip(),
         ).exists(),
         f"There is already a recommendation {reference.strip()}.",
     )
@@ -146,7 +151,12 @@ def accuracy_record(
     row = FactualAccuracy.objects.create(
         review=locked, version=version, agency=agency, confirmed=confirmed, note=note.strip(), recorded_by=by
     )
-    audit(by, "cspr.report.accuracy", locked, {"version": version.number, "agency": agency.pk, "confirmed": confirmed})
+    audit(
+        by,
+        "cspr.report.accuracy",
+        locked,
+        {"version": version.number, "agency": agency.pk, "confirmed": confirmed},
+    )
     return row
 
 

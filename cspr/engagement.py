@@ -40,7 +40,9 @@ def event_add(
     locked = locked_review(review)
     require(kind in PractitionerEvent.Kind.values, "Choose the kind of event.")
     require(held_on >= locked.decided_on, "The event cannot be before the review was decided.")
-    require(not invitations_sent or _lines(invitees), "Say who is invited before recording invitations as sent.")
+    require(
+        not invitations_sent or _lines(invitees), "Say who is invited before recording invitations as sent."
+    )
     event = PractitionerEvent.objects.create(
         review=locked,
         kind=kind,
@@ -118,7 +120,9 @@ def family_engagement_record(
     row.non_involvement_reason = non_involvement_reason.strip()
     row.updated_by, row.updated_at = by, timezone.now()
     row.save()
-    audit(by, "cspr.family.recorded", locked, {"consent": [before[0], consent], "status": [before[1], status]})
+    audit(
+        by, "cspr.family.recorded", locked, {"consent": [before[0], consent], "status": [before[1], status]}
+    )
     return row
 
 
@@ -134,7 +138,10 @@ def family_member_add(
 ) -> FamilyMember:
     locked = locked_review(review)
     require(label.strip(), "Say how the review refers to the family member, for example Mother.")
-    require(invited_on is None or invited_on <= timezone.localdate(), "The invitation date cannot be in the future.")
+    require(
+        invited_on is None or invited_on <= timezone.localdate(),
+        "The invitation date cannot be in the future.",
+    )
     member = FamilyMember.objects.create(
         review=locked,
         label=label.strip()[:200],
@@ -204,7 +211,10 @@ def parallel_process_add(
     may place a legal hold on the case (000 §13.4)."""
     locked = locked_review(review)
     require(kind in ParallelProcess.Kind.values, "Choose the kind of process.")
-    require(not disclosure_request.strip() or legal_advice.strip(), "Record the legal advice on the disclosure request.")
+    require(
+        not disclosure_request.strip() or legal_advice.strip(),
+        "Record the legal advice on the disclosure request.",
+    )
     legal_hold = None
     if hold:
         hold_kind = {

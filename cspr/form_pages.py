@@ -5,12 +5,14 @@ nothing changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from cspr import chronology, commissioning, drafts, engagement, forms, governance, running
 from cspr.models import PracticeReview
+from cspr.services import PracticeReviewError, practice_review_close, require
 from partnerships.models import User
 
 CHANGE, WORK = "change", "work"
@@ -40,7 +42,6 @@ def _user(form: Any) -> User:
 
 
 def _time(value: str) -> Any:
-    import datetime as dt
 
     if not value.strip():
         return None
@@ -48,8 +49,6 @@ def _time(value: str) -> Any:
         hours, minutes = value.replace(".", ":").split(":")
         return dt.time(int(hours), int(minutes))
     except ValueError:
-        from cspr.services import PracticeReviewError
-
         raise PracticeReviewError("Enter the time on the 24-hour clock, for example 14:30.") from None
 
 
@@ -58,9 +57,15 @@ def _seen(value: str) -> bool | None:
 
 
 def _candidate(f: Any, r: PracticeReview, u: User) -> str:
-    criteria = {k.removeprefix("criterion_"): v for k, v in f.cleaned_data.items() if k.startswith("criterion_")}
+    criteria = {
+        k.removeprefix("criterion_"): v for k, v in f.cleaned_data.items() if k.startswith("criterion_")
+    }
     commissioning.candidate_add(
-        review=r, by=u, name=f.cleaned_data["name"], sourced_through=f.cleaned_data["sourced_through"], criteria=criteria
+        review=r,
+        by=u,
+        name=f.cleaned_data["name"],
+        sourced_through=f.cleaned_data["sourced_through"],
+        criteria=criteria,
     )
     return "Candidate added."
 
@@ -85,7 +90,9 @@ def _vetting(f: Any, r: PracticeReview, u: User) -> str:
 
 
 def _contract(f: Any, r: PracticeReview, u: User) -> str:
-    commissioning.contract_agree(review=r, by=u, candidate_id=_id(f, "candidate"), on=f.cleaned_data["agreed_on"])
+    commissioning.contract_agree(
+        review=r, by=u, candidate_id=_id(f, "candidate"), on=f.cleaned_data["agreed_on"]
+    )
     return "Contract agreed. The reviewer can now see this review and its case, and nothing else."
 
 
@@ -110,7 +117,9 @@ def _panel(f: Any, r: PracticeReview, u: User) -> str:
 
 
 def _tor_upload(f: Any, r: PracticeReview, u: User) -> str:
-    version = governance.tor_version_add(review=r, by=u, uploaded=f.cleaned_data["file"], note=f.cleaned_data["note"])
+    version = governance.tor_version_add(
+        review=r, by=u, uploaded=f.cleaned_data["file"], note=f.cleaned_data["note"]
+    )
     return f"Terms of reference version {version.number} uploaded."
 
 
@@ -121,7 +130,10 @@ def _tor_agree(f: Any, r: PracticeReview, u: User) -> str:
 
 def _methodology(f: Any, r: PracticeReview, u: User) -> str:
     governance.methodology_choose(
-        review=r, by=u, methodology=f.cleaned_data["methodology"], quality_framework=f.cleaned_data["quality_framework"]
+        review=r,
+        by=u,
+        methodology=f.cleaned_data["methodology"],
+        quality_framework=f.cleaned_data["quality_framework"],
     )
     return "Methodology saved."
 
@@ -132,7 +144,9 @@ def _checklist(f: Any, r: PracticeReview, u: User) -> str:
 
 
 def _progress(f: Any, r: PracticeReview, u: User) -> str:
-    running.progress_request_add(review=r, by=u, text=f.cleaned_data["text"], asked_on=f.cleaned_data["asked_on"])
+    running.progress_request_add(
+        review=r, by=u, text=f.cleaned_data["text"], asked_on=f.cleaned_data["asked_on"]
+    )
     return "Request for progress logged."
 
 
@@ -143,20 +157,25 @@ def _progress_answer(f: Any, r: PracticeReview, u: User) -> str:
 
 def _request(f: Any, r: PracticeReview, u: User) -> str:
     agency = f.agency_obj()
-    running.information_request_add(review=r, by=u, agency=agency, what=f.cleaned_data["what"], due_on=f.cleaned_data["due_on"])
+    running.information_request_add(
+        review=r, by=u, agency=agency, what=f.cleaned_data["what"], due_on=f.cleaned_data["due_on"]
+    )
     return "Information request recorded."
 
 
 def _escalate(f: Any, r: PracticeReview, u: User) -> str:
-    step = running.information_request_escalate(review=r, by=u, request_id=_id(f, "request"), note=f.cleaned_data["note"])
+    step = running.information_request_escalate(
+        review=r, by=u, request_id=_id(f, "request"), note=f.cleaned_data["note"]
+    )
     return f"Escalated to: {step.get_level_display()}."
 
 
 def _supplied(f: Any, r: PracticeReview, u: User) -> str:
-    from cspr.services import require
 
     require(f.cleaned_data.get("supplied_on"), "Enter the date the information was supplied.")
-    running.information_request_supplied(review=r, by=u, request_id=_id(f, "request"), on=f.cleaned_data["supplied_on"])
+    running.information_request_supplied(
+        review=r, by=u, request_id=_id(f, "request"), on=f.cleaned_data["supplied_on"]
+    )
     return "Recorded as supplied."
 
 
@@ -176,7 +195,9 @@ def _agency_report(f: Any, r: PracticeReview, u: User) -> str:
 
 def _delay(f: Any, r: PracticeReview, u: User) -> str:
     d = f.cleaned_data
-    running.delay_record(review=r, by=u, reason=d["reason"], authorised_by=d["authorised_by"], pause=d["pause"])
+    running.delay_record(
+        review=r, by=u, reason=d["reason"], authorised_by=d["authorised_by"], pause=d["pause"]
+    )
     return "Delay recorded. Tell the Panel and the Secretary of State (see Notices)."
 
 
@@ -197,12 +218,14 @@ def _event(f: Any, r: PracticeReview, u: User) -> str:
 
 def _event_record(f: Any, r: PracticeReview, u: User) -> str:
     d = f.cleaned_data
-    engagement.event_record(review=r, by=u, event_id=_id(f, "event"), attended=d["attended"], notes=d["notes"])
+    engagement.event_record(
+        review=r, by=u, event_id=_id(f, "event"), attended=d["attended"], notes=d["notes"]
+    )
     return "Attendance and notes recorded."
 
 
 def _family(f: Any, r: PracticeReview, u: User) -> str:
-    engagement.family_engagement_record(review=r, by=u, **{k: v for k, v in f.cleaned_data.items()})
+    engagement.family_engagement_record(review=r, by=u, **dict(f.cleaned_data))
     return "Family engagement saved."
 
 
@@ -214,7 +237,12 @@ def _family_member(f: Any, r: PracticeReview, u: User) -> str:
 def _share(f: Any, r: PracticeReview, u: User) -> str:
     d = f.cleaned_data
     engagement.family_share(
-        review=r, by=u, shared_with=d["shared_with"], what=d["what"], reason=d["reason"], share=d["share"] == "yes"
+        review=r,
+        by=u,
+        shared_with=d["shared_with"],
+        what=d["what"],
+        reason=d["reason"],
+        share=d["share"] == "yes",
     )
     return "Sharing decision logged."
 
@@ -244,26 +272,37 @@ def _entry(f: Any, r: PracticeReview, u: User) -> str:
 
 
 def _import(f: Any, r: PracticeReview, u: User) -> str:
-    batch = chronology.chronology_import(review=r, by=u, agency=f.agency_obj(), uploaded=f.cleaned_data["file"])
+    batch = chronology.chronology_import(
+        review=r, by=u, agency=f.agency_obj(), uploaded=f.cleaned_data["file"]
+    )
     bad = len(batch.errors)
     return f"{batch.rows_kept} rows imported." + (f" {bad} rows were not imported: see below." if bad else "")
 
 
 def _report_upload(f: Any, r: PracticeReview, u: User) -> str:
-    version = drafts.report_version_add(review=r, by=u, uploaded=f.cleaned_data["file"], note=f.cleaned_data["note"])
+    version = drafts.report_version_add(
+        review=r, by=u, uploaded=f.cleaned_data["file"], note=f.cleaned_data["note"]
+    )
     return f"Report version {version.number} uploaded."
 
 
 def _comment(f: Any, r: PracticeReview, u: User) -> str:
     d = f.cleaned_data
-    drafts.report_comment(review=r, by=u, version_id=_id(f, "version"), text=d["text"], legal_services=d["legal_services"])
+    drafts.report_comment(
+        review=r, by=u, version_id=_id(f, "version"), text=d["text"], legal_services=d["legal_services"]
+    )
     return "Comment added."
 
 
 def _accuracy(f: Any, r: PracticeReview, u: User) -> str:
     d = f.cleaned_data
     drafts.accuracy_record(
-        review=r, by=u, version_id=_id(f, "version"), agency=f.agency_obj(), confirmed=d["confirmed"] == "yes", note=d["text"]
+        review=r,
+        by=u,
+        version_id=_id(f, "version"),
+        agency=f.agency_obj(),
+        confirmed=d["confirmed"] == "yes",
+        note=d["text"],
     )
     return "Factual accuracy recorded."
 
@@ -288,7 +327,6 @@ def _recommendation(f: Any, r: PracticeReview, u: User) -> str:
 
 
 def _close(f: Any, r: PracticeReview, u: User) -> str:
-    from cspr.services import practice_review_close
 
     practice_review_close(review=r, by=u, reason=f.cleaned_data["reason"])
     return "Review closed. The reviewer's access has been removed."

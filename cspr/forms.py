@@ -9,12 +9,17 @@ from typing import Any
 
 from django import forms
 
+from cspr.commissioning import vetting_items
+from cspr.drafts import content_items, report_of
+from cspr.governance import TOR_KIND, document_of, methodologies
 from cspr.models import Candidate, FamilyEngagement, ParallelProcess, PracticeReview, PractitionerEvent
 from cspr.profile_section import SELECTION_CRITERIA
+from cspr.running import PHASES
 from documents import sniff
 from documents.forms import CheckedFileField
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
-from partnerships.models import Agency
+from partnerships.models import Agency, Membership
+from partnerships.roles import Role
 
 
 def short(label: str, *, required: bool = True, max_length: int = 200, help_text: str = "") -> GovukCharField:
@@ -23,11 +28,17 @@ def short(label: str, *, required: bool = True, max_length: int = 200, help_text
 
 def area(label: str, *, required: bool = False, help_text: str = "", rows: int = 4) -> GovukCharField:
     return GovukCharField(
-        label=label, required=required, max_length=10_000, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows})
+        label=label,
+        required=required,
+        max_length=10_000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
-def choice(label: str, message: str, *, radios: bool = True, choices: Sequence[tuple[str, str]] = ()) -> forms.ChoiceField:
+def choice(
+    label: str, message: str, *, radios: bool = True, choices: Sequence[tuple[str, str]] = ()
+) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
         choices=list(choices),
@@ -36,7 +47,9 @@ def choice(label: str, message: str, *, radios: bool = True, choices: Sequence[t
     )
 
 
-def many(label: str, *, required: bool = False, message: str = "Choose at least one") -> forms.MultipleChoiceField:
+def many(
+    label: str, *, required: bool = False, message: str = "Choose at least one"
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label,
         required=required,
@@ -51,7 +64,10 @@ class ReviewForm(GovukForm):
     def __init__(self, *args: Any, review: PracticeReview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.review = review
-        agencies = [(str(a.pk), a.name) for a in Agency.objects.filter(partnership=review.partnership).order_by("name")]
+        agencies = [
+            (str(a.pk), a.name)
+            for a in Agency.objects.filter(partnership=review.partnership).order_by("name")
+        ]
         for name in ("agency", "owner_agency"):
             if name in self.fields:
                 field = self.fields[name]
@@ -92,11 +108,11 @@ class AppointForm(ReviewForm):
         return self.review.candidates.filter(status=Candidate.Status.CANDIDATE)
 
     def setup(self) -> None:
-        from partnerships.models import Membership
-        from partnerships.roles import Role
 
         people = (
-            Membership.objects.filter(agency__partnership=self.review.partnership, role=Role.INDEPENDENT_REVIEWER)
+            Membership.objects.filter(
+                agency__partnership=self.review.partnership, role=Role.INDEPENDENT_REVIEWER
+            )
             .select_related("user")
             .order_by("user__full_name")
         )
@@ -109,13 +125,14 @@ class VettingForm(ReviewForm):
     candidate = choice("Reviewer", "Choose the reviewer")
     items = many("Vetting items received")
     conflicts = area("Conflict of interest declaration", help_text="What the reviewer declared, or “None”.")
-    confidentiality_signed = forms.BooleanField(label="The confidentiality agreement is signed", required=False)
+    confidentiality_signed = forms.BooleanField(
+        label="The confidentiality agreement is signed", required=False
+    )
 
     def candidates(self) -> Any:
         return self.review.candidates.filter(status=Candidate.Status.APPOINTED)
 
     def setup(self) -> None:
-        from cspr.commissioning import vetting_items
 
         self.fields["items"].choices = vetting_items(self.review)  # type: ignore[attr-defined]
 
@@ -125,7 +142,9 @@ class ContractForm(ReviewForm):
     agreed_on = GovukDateField(label="Date the contract was agreed", past=True)
 
     def candidates(self) -> Any:
-        return self.review.candidates.filter(status=Candidate.Status.APPOINTED, contract_agreed_on__isnull=True)
+        return self.review.candidates.filter(
+            status=Candidate.Status.APPOINTED, contract_agreed_on__isnull=True
+        )
 
 
 class NoticeSentForm(ReviewForm):
@@ -134,25 +153,36 @@ class NoticeSentForm(ReviewForm):
 
     def setup(self) -> None:
         self.fields["notice"].choices = [  # type: ignore[attr-defined]
-            (str(n.pk), f"{n.get_kind_display()} ({n.recipients})") for n in self.review.notices.filter(sent_on__isnull=True)
+            (str(n.pk), f"{n.get_kind_display()} ({n.recipients})")
+            for n in self.review.notices.filter(sent_on__isnull=True)
         ]
 
 
 class PanelMemberForm(ReviewForm):
     name = short("Member's name")
     agency = forms.ChoiceField(label="Agency", required=False)
-    panel_role = short("Role on the panel", help_text="For example Chair, police representative, subject expert.")
+    panel_role = short(
+        "Role on the panel", help_text="For example Chair, police representative, subject expert."
+    )
     conflicts = area("Conflicts of interest declared")
     no_line_management = forms.BooleanField(
         label="Had no immediate line management of, or significant involvement in, the case",
         required=True,
-        error_messages={"required": "Confirm the member had no line management of the case, or choose someone else"},
+        error_messages={
+            "required": "Confirm the member had no line management of the case, or choose someone else"
+        },
     )
-    confidentiality_signed = forms.BooleanField(label="Has signed the confidentiality agreement", required=False)
+    confidentiality_signed = forms.BooleanField(
+        label="Has signed the confidentiality agreement", required=False
+    )
 
 
 class UploadForm(ReviewForm):
-    file = CheckedFileField(label="Upload a file (Word or PDF)", allowed=sniff.DOCUMENTS, error_messages={"required": "Choose a file to upload"})
+    file = CheckedFileField(
+        label="Upload a file (Word or PDF)",
+        allowed=sniff.DOCUMENTS,
+        error_messages={"required": "Choose a file to upload"},
+    )
     note = area("What changed in this version", rows=2)
 
 
@@ -161,7 +191,6 @@ class TorAgreeForm(ReviewForm):
     agreed_on = GovukDateField(label="Date agreed", past=True)
 
     def setup(self) -> None:
-        from cspr.governance import TOR_KIND, document_of
 
         document = document_of(self.review, TOR_KIND)
         versions = document.versions.order_by("-number") if document else []
@@ -175,20 +204,22 @@ class MethodologyForm(ReviewForm):
     )
 
     def setup(self) -> None:
-        from cspr.governance import methodologies
 
         self.fields["methodology"].choices = methodologies(self.review)  # type: ignore[attr-defined]
 
 
 class ChecklistForm(ReviewForm):
     items = many("Done")
-    phase = choice("Stage of the review", "Choose the stage of the review", choices=PracticeReview.Phase.choices)
+    phase = choice(
+        "Stage of the review", "Choose the stage of the review", choices=PracticeReview.Phase.choices
+    )
 
     def setup(self) -> None:
-        from cspr.running import PHASES
 
         self.fields["items"].choices = [  # type: ignore[attr-defined]
-            (k, f"{PracticeReview.Phase(p).label}: {label}") for p, rows in PHASES.items() for k, label in rows
+            (k, f"{PracticeReview.Phase(p).label}: {label}")
+            for p, rows in PHASES.items()
+            for k, label in rows
         ]
 
 
@@ -203,12 +234,15 @@ class ProgressAnswerForm(ReviewForm):
 
     def setup(self) -> None:
         self.fields["request"].choices = [  # type: ignore[attr-defined]
-            (str(p.pk), f"Asked on {p.asked_on:%-d %B %Y}") for p in self.review.progress.filter(answered_on__isnull=True)
+            (str(p.pk), f"Asked on {p.asked_on:%-d %B %Y}")
+            for p in self.review.progress.filter(answered_on__isnull=True)
         ]
 
 
 class InfoRequestForm(ReviewForm):
-    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"})
+    agency = forms.ChoiceField(
+        label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"}
+    )
     what = area("What the agency is asked for", required=True)
     due_on = GovukDateField(label="Due date", future=True)
 
@@ -226,15 +260,25 @@ class RequestStepForm(ReviewForm):
 
 
 class AgencyReportForm(ReviewForm):
-    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"})
-    file = CheckedFileField(label="The report (Word or PDF)", allowed=sniff.DOCUMENTS, error_messages={"required": "Choose a file to upload"})
+    agency = forms.ChoiceField(
+        label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"}
+    )
+    file = CheckedFileField(
+        label="The report (Word or PDF)",
+        allowed=sniff.DOCUMENTS,
+        error_messages={"required": "Choose a file to upload"},
+    )
     author_name = short("Author")
     chief_officer_name = short("Chief officer who signed it off", required=False)
     signed_off_on = GovukDateField(label="Date signed off", past=True, required=False)
 
 
 class DelayForm(ReviewForm):
-    reason = area("Why the six-month date is at risk", required=True, help_text="For example a criminal investigation, an inquest or a prosecution.")
+    reason = area(
+        "Why the six-month date is at risk",
+        required=True,
+        help_text="For example a criminal investigation, an inquest or a prosecution.",
+    )
     authorised_by = short("Who agreed the delay")
     pause = forms.BooleanField(label="Pause the six-month deadline", required=False, initial=True)
 
@@ -263,13 +307,18 @@ class FamilyForm(ReviewForm):
     who_engages = short("Who engages with the family", required=False)
     how = area("How (in person, letter, leaflet, telephone)")
     consent = choice(
-        "Consent to share information between organisations", "Choose what was decided about consent",
+        "Consent to share information between organisations",
+        "Choose what was decided about consent",
         choices=[c for c in FamilyEngagement.Consent.choices if c[0]],
     )
     consent_rationale = area("Rationale for not seeking consent")
     officer_agreement = area("Constraints agreed with the investigating officer")
-    cpia_review = forms.BooleanField(label="Notes of conversations need a CPIA 1996 disclosure review", required=False)
-    status = choice("The family's involvement", "Choose the family's involvement", choices=FamilyEngagement.Status.choices)
+    cpia_review = forms.BooleanField(
+        label="Notes of conversations need a CPIA 1996 disclosure review", required=False
+    )
+    status = choice(
+        "The family's involvement", "Choose the family's involvement", choices=FamilyEngagement.Status.choices
+    )
     non_involvement_reason = area("Reasons the family is not involved")
 
     def setup(self) -> None:
@@ -277,7 +326,9 @@ class FamilyForm(ReviewForm):
 
 
 class FamilyMemberForm(ReviewForm):
-    label = short("How the review refers to them", help_text="For example Mother, or Sibling (surviving child).")
+    label = short(
+        "How the review refers to them", help_text="For example Mother, or Sibling (surviving child)."
+    )
     surviving_child = forms.BooleanField(label="A surviving child", required=False)
     invited_on = GovukDateField(label="Date invited", past=True, required=False)
     contact_method = short("How they were contacted", required=False)
@@ -291,7 +342,12 @@ class ShareForm(ReviewForm):
 
 
 class ParallelForm(ReviewForm):
-    kind = choice("Process", "Choose the process", radios=False, choices=[("", "Choose a process"), *ParallelProcess.Kind.choices])
+    kind = choice(
+        "Process",
+        "Choose the process",
+        radios=False,
+        choices=[("", "Choose a process"), *ParallelProcess.Kind.choices],
+    )
     contact = short("Chair or officer contacted", required=False, max_length=300)
     coordination = area("How the processes are coordinated")
     effect_on_timescales = area("Effect on timescales")
@@ -301,14 +357,18 @@ class ParallelForm(ReviewForm):
 
 
 class EntryForm(ReviewForm):
-    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"})
+    agency = forms.ChoiceField(
+        label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"}
+    )
     happened_on = GovukDateField(label="Date of the event", past=True)
     time = short("Time (24-hour clock)", required=False, max_length=5)
     event = area("Significant event", required=True)
     source = short("Whose professional or agency records", required=False, max_length=300)
     people = short("Who was involved", required=False, max_length=300)
     outcome = area("Decisions or outcome, including any actions taken")
-    child_seen = choice("Child seen or views sought", "Choose yes or no", choices=[("yes", "Yes"), ("no", "No")])
+    child_seen = choice(
+        "Child seen or views sought", "Choose yes or no", choices=[("yes", "Yes"), ("no", "No")]
+    )
     child_views = area("The child's views", rows=2)
     author_comments = area("Author comments", rows=2)
 
@@ -317,7 +377,9 @@ class EntryForm(ReviewForm):
 
 
 class ImportForm(ReviewForm):
-    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"})
+    agency = forms.ChoiceField(
+        label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"}
+    )
     file = CheckedFileField(
         label="Chronology file (CSV or Excel)",
         allowed=sniff.SPREADSHEETS,
@@ -333,7 +395,6 @@ class CommentForm(ReviewForm):
     legal_services = forms.BooleanField(label="This is Legal Services' comment", required=False)
 
     def setup(self) -> None:
-        from cspr.drafts import report_of
 
         document = report_of(self.review)
         versions = document.versions.order_by("-number") if document else []
@@ -341,8 +402,14 @@ class CommentForm(ReviewForm):
 
 
 class AccuracyForm(CommentForm):
-    agency = forms.ChoiceField(label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"})
-    confirmed = choice("Is the version factually accurate?", "Choose yes or no", choices=[("yes", "Yes"), ("no", "No: corrections needed")])
+    agency = forms.ChoiceField(
+        label="Agency", error_messages={"required": "Choose an agency", "invalid_choice": "Choose an agency"}
+    )
+    confirmed = choice(
+        "Is the version factually accurate?",
+        "Choose yes or no",
+        choices=[("yes", "Yes"), ("no", "No: corrections needed")],
+    )
 
     def setup(self) -> None:
         super().setup()
@@ -355,7 +422,6 @@ class ContentForm(ReviewForm):
     items = many("The report covers")
 
     def setup(self) -> None:
-        from cspr.drafts import content_items
 
         self.fields["items"].choices = content_items(self.review)  # type: ignore[attr-defined]
         self.initial["items"] = [k for k, v in self.review.content_checklist.items() if v]

@@ -94,7 +94,9 @@ def _document(review: PracticeReview, kind: str, title: str, by: User) -> Docume
     existing = document_of(review, kind)
     if existing is not None:
         return existing
-    return create_document(case=review.case, kind=kind, title=title, by=by, owner_kind=OWNER_KIND, owner_id=review.pk)
+    return create_document(
+        case=review.case, kind=kind, title=title, by=by, owner_kind=OWNER_KIND, owner_id=review.pk
+    )
 
 
 @transaction.atomic

@@ -86,7 +86,15 @@ def validate_practice_review(value: object, context: SectionContext) -> Mapping[
     data = as_mapping(value, where, "'practice_review'")
     check_keys(
         data,
-        ("sourcing_route", "appointed_by", "tor_agreed_by", "vetting", "methodologies", "content", "citation"),
+        (
+            "sourcing_route",
+            "appointed_by",
+            "tor_agreed_by",
+            "vetting",
+            "methodologies",
+            "content",
+            "citation",
+        ),
         where,
     )
     for field in ("sourcing_route", "appointed_by", "tor_agreed_by", "citation"):

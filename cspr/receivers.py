@@ -51,7 +51,12 @@ def _open(case: Case, stage: str, on: dt.date | None, by: User, reason: str) -> 
         )
         return
     practice_review_open(
-        case=case, kind=kind, learning_type="", decided_on=decided_on, by=by, reason=reason or "Rapid review decision"
+        case=case,
+        kind=kind,
+        learning_type="",
+        decided_on=decided_on,
+        by=by,
+        reason=reason or "Rapid review decision",
     )
 
 
@@ -74,7 +79,9 @@ def on_stage_entered(
     if previous in LEARNING_STAGES:
         # Chosen on the learning route: the six-month clock runs from the partners' decision (the
         # review_decision anchor the learning decision recorded) under the local CSPR rules.
-        case_set_facts(case=case, by=by, reason="Practice review chosen on the learning route", review_route="local_cspr")
+        case_set_facts(
+            case=case, by=by, reason="Practice review chosen on the learning route", review_route="local_cspr"
+        )
         _open(case, stage, on, by, "Learning route decision")
         return
     _open(case, stage, on, by, "")

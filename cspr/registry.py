@@ -9,18 +9,13 @@ from django.urls import reverse
 
 from cases import stages
 from cases.access import register_visibility_source
+from cases.models import Case
+from cases.signals import stage_entered
 from core.panels import CasePanel, register_case_panel
+from cspr import profile_section
 from cspr.access import file_door, reviewer_case_source, reviews_visible_to
 from cspr.governance import OWNER_KIND
 from cspr.models import Notice
-from documents.doors import register_owner_door
-from partnerships.access import Standing
-from partnerships.home import Task, TaskSource, register_task_source
-from partnerships.models import User
-from partnerships.roles import Role
-from cases.models import Case
-from cases.signals import stage_entered
-from cspr import profile_section
 from cspr.receivers import (
     LCSPR_STAGE,
     LEARNING_ROUTE_OUTCOMES,
@@ -29,19 +24,28 @@ from cspr.receivers import (
     on_outcome_revised,
     on_stage_entered,
 )
+from documents.doors import register_owner_door
+from partnerships.access import Standing
+from partnerships.home import Task, TaskSource, register_task_source
+from partnerships.models import User
+from partnerships.roles import Role
 from rapidreview.models import Decision, RapidReview
 from rapidreview.services import RAPID_REVIEW
 from rapidreview.signals import outcome_revised
 
+
 def _case_panel_context(request: HttpRequest, case: Case, standing: Standing) -> dict[str, object]:
     review = reviews_visible_to(request.user, case.partnership).filter(case=case).first()
-    return {"review": review, "url": reverse("practice_review", args=[case.partnership.slug, review.pk]) if review else ""}
+    return {
+        "review": review,
+        "url": reverse("practice_review", args=[case.partnership.slug, review.pk]) if review else "",
+    }
 
 
 def _notice_tasks(user: User, standing: Standing) -> list[Task]:
-    rows = Notice.objects.filter(review__partnership=standing.partnership, sent_on__isnull=True).select_related(
-        "review__case"
-    )[:100]
+    rows = Notice.objects.filter(
+        review__partnership=standing.partnership, sent_on__isnull=True
+    ).select_related("review__case")[:100]
     return [
         Task(
             f"{n.get_kind_display()}: case {n.review.case.reference}",
@@ -115,7 +119,9 @@ def register() -> None:
             frozenset({Role.BUSINESS_UNIT}),
             _notice_tasks,
             order=8,
-            description={Role.BUSINESS_UNIT: "Practice review notices to send to the Panel, Ofsted, the DfE or the Secretary of State."},
+            description={
+                Role.BUSINESS_UNIT: "Practice review notices to send to the Panel, Ofsted, the DfE or the Secretary of State."
+            },
         )
     )
     register_task_source(

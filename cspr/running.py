@@ -50,7 +50,9 @@ SIX_MONTH_RULE = "cspr_publication"
 
 
 @transaction.atomic
-def checklist_tick(*, review: PracticeReview, by: User, items: list[str], phase: str | None = None) -> PracticeReview:
+def checklist_tick(
+    *, review: PracticeReview, by: User, items: list[str], phase: str | None = None
+) -> PracticeReview:
     """Tick checklist items (each dated today) and, when asked, move to another phase."""
     locked = locked_review(review)
     known = {k for rows in PHASES.values() for k, _ in rows}
@@ -67,7 +69,9 @@ def checklist_tick(*, review: PracticeReview, by: User, items: list[str], phase:
 
 
 @transaction.atomic
-def progress_request_add(*, review: PracticeReview, by: User, text: str, asked_on: dt.date) -> ProgressRequest:
+def progress_request_add(
+    *, review: PracticeReview, by: User, text: str, asked_on: dt.date
+) -> ProgressRequest:
     locked = locked_review(review)
     require(text.strip(), "Enter what the partners asked the reviewer.")
     require(asked_on <= timezone.localdate(), "The date cannot be in the future.")
@@ -101,7 +105,12 @@ def information_request_add(
     row = ReviewRequest.objects.create(
         review=locked, agency=agency, what=what.strip(), asked_on=today, due_on=due_on, created_by=by
     )
-    audit(by, "cspr.request.issued", locked, {"request": row.pk, "agency": agency.pk, "due_on": due_on.isoformat()})
+    audit(
+        by,
+        "cspr.request.issued",
+        locked,
+        {"request": row.pk, "agency": agency.pk, "due_on": due_on.isoformat()},
+    )
     return row
 
 
@@ -215,10 +224,15 @@ def delay_record(
     require(authorised_by.strip(), "Say who agreed the delay.")
     deadline = six_month_deadline(locked)
     if pause:
-        require(deadline is not None and deadline.is_live, "The six-month deadline is not open, so it cannot be paused.")
+        require(
+            deadline is not None and deadline.is_live,
+            "The six-month deadline is not open, so it cannot be paused.",
+        )
         assert deadline is not None
         try:
-            deadline_pause(case=locked.case, deadline_id=deadline.pk, by=by, authorised_by=authorised_by, reason=reason)
+            deadline_pause(
+                case=locked.case, deadline_id=deadline.pk, by=by, authorised_by=authorised_by, reason=reason
+            )
         except DeadlineError as exc:
             require(False, str(exc))
     due = f" (due {deadline.due:%-d %B %Y})" if deadline is not None else ""

@@ -20,6 +20,7 @@ from cspr.engagement import engagement_of
 from cspr.form_pages import BY_NAME, CHANGE
 from cspr.models import Candidate, ChronologyImport, PracticeReview
 from cspr.services import PracticeReviewError
+from documents.selectors import recommendations_for
 from partnerships.access import AuthenticatedHttpRequest, Standing
 from partnerships.models import Agency
 from partnerships.roles import Role
@@ -51,8 +52,12 @@ def overview(request: AuthenticatedHttpRequest, slug: str, review_id: int) -> Ht
         candidates.append(
             {
                 "candidate": c,
-                "vetting": [(label, c.vetting.get(key)) for key, label in commissioning.vetting_items(review)],
-                "missing": commissioning.missing_for_contract(c) if c.status == Candidate.Status.APPOINTED else [],
+                "vetting": [
+                    (label, c.vetting.get(key)) for key, label in commissioning.vetting_items(review)
+                ],
+                "missing": commissioning.missing_for_contract(c)
+                if c.status == Candidate.Status.APPOINTED
+                else [],
             }
         )
     tor = governance.document_of(review, governance.TOR_KIND)
@@ -72,7 +77,9 @@ def overview(request: AuthenticatedHttpRequest, slug: str, review_id: int) -> Ht
             panel=review.panel.select_related("agency"),
             tor_versions=tor.versions.select_related("created_by", "file") if tor else [],
             methodology=dict(governance.methodologies(review)).get(review.methodology, ""),
-            default_methodology=dict(governance.methodologies(review)).get(governance.default_methodology(review), ""),
+            default_methodology=dict(governance.methodologies(review)).get(
+                governance.default_methodology(review), ""
+            ),
             checklist=checklist,
             progress=review.progress.all(),
             requests=review.requests.select_related("agency").prefetch_related("escalations"),
@@ -99,7 +106,10 @@ def chronology_page(request: AuthenticatedHttpRequest, slug: str, review_id: int
             messages.error(request, str(exc))
         else:
             messages.success(
-                request, "The PDF is being generated. Refresh this page in a moment." if queued else "The PDF is already being generated."
+                request,
+                "The PDF is being generated. Refresh this page in a moment."
+                if queued
+                else "The PDF is already being generated.",
             )
         return redirect(review_url("pr_chronology", review))
     review, standing = access.access_practice_review_for_view(request.user, slug, review_id)
@@ -108,7 +118,10 @@ def chronology_page(request: AuthenticatedHttpRequest, slug: str, review_id: int
     agency_id = int(raw_agency) if raw_agency.isdigit() and len(raw_agency) < 12 else None
     person = request.GET.get("person", "")[:100].replace("\x00", "")
     styles = chronology.agency_styles(review)
-    rows = [{"entry": e, "style": styles.get(e.agency_id, chronology.STYLES[0])} for e in chronology.integrated(review, agency_id=agency_id, person=person)]
+    rows = [
+        {"entry": e, "style": styles.get(e.agency_id, chronology.STYLES[0])}
+        for e in chronology.integrated(review, agency_id=agency_id, person=person)
+    ]
     agencies = Agency.objects.filter(pk__in=styles).order_by("name")
     return render(
         request,
@@ -133,7 +146,6 @@ def report(request: AuthenticatedHttpRequest, slug: str, review_id: int) -> Http
     review, standing = access.access_practice_review_for_view(request.user, slug, review_id)
     access_record(user=request.user, obj=review.case, detail="Practice review report")
     document = drafts.report_of(review)
-    from documents.selectors import recommendations_for
 
     return render(
         request,
@@ -142,9 +154,18 @@ def report(request: AuthenticatedHttpRequest, slug: str, review_id: int) -> Http
             review,
             standing,
             request.user,
-            versions=document.versions.select_related("created_by", "file").prefetch_related("comments__author").order_by("-number") if document else [],
-            content=[(label, review.content_checklist.get(key, False)) for key, label in drafts.content_items(review)],
-            recommendations=recommendations_for(review.case, source="practice_review").filter(source_id=review.pk),
+            versions=document.versions.select_related("created_by", "file")
+            .prefetch_related("comments__author")
+            .order_by("-number")
+            if document
+            else [],
+            content=[
+                (label, review.content_checklist.get(key, False))
+                for key, label in drafts.content_items(review)
+            ],
+            recommendations=recommendations_for(review.case, source="practice_review").filter(
+                source_id=review.pk
+            ),
             accuracy=review.accuracy_checks.select_related("agency", "version"),
             family=engagement_of(review),
         ),
@@ -170,7 +191,11 @@ def form_page(name: str) -> Any:
     @login_required
     @require_http_methods(["GET", "POST"])
     def view(request: AuthenticatedHttpRequest, slug: str, review_id: int) -> HttpResponse:
-        door = access.access_practice_review_for_change if page.door == CHANGE else access.access_practice_review_for_work
+        door = (
+            access.access_practice_review_for_change
+            if page.door == CHANGE
+            else access.access_practice_review_for_work
+        )
         review, standing = door(request.user, slug, review_id)
         if request.method == "POST":
             form = page.form(request.POST, request.FILES if page.files else None, review=review)
@@ -184,7 +209,9 @@ def form_page(name: str) -> Any:
                     return redirect(review_url(page.back, review))
         else:
             form = page.form(review=review)
-        context = _context(review, standing, request.user, form=form, page=page, back_url=review_url(page.back, review))
+        context = _context(
+            review, standing, request.user, form=form, page=page, back_url=review_url(page.back, review)
+        )
         return render(request, "cspr/form.html", context, status=400 if form.errors else 200)
 
     view.__name__ = name

@@ -240,11 +240,19 @@ def a_case_in_its_practice_review(world: Any, people: Any, profiled_as: Any, slu
     return PracticeReview.objects.get(case=review.case)
 
 
-def a_reviewer_with_a_contract(practice: Any, world: Any, people: Any, *, name: str = "Robin Reviewer") -> Any:
+def a_reviewer_with_a_contract(
+    practice: Any, world: Any, people: Any, *, name: str = "Robin Reviewer"
+) -> Any:
     """A candidate appointed (with ``world``'s independent reviewer account), every vetting item,
     the declaration and the confidentiality agreement recorded, and the contract agreed today.
     Returns the reviewer's account."""
-    from cspr.commissioning import candidate_add, candidate_appoint, contract_agree, vetting_items, vetting_record
+    from cspr.commissioning import (
+        candidate_add,
+        candidate_appoint,
+        contract_agree,
+        vetting_items,
+        vetting_record,
+    )
     from partnerships.roles import Role
 
     account = world.user(Role.INDEPENDENT_REVIEWER)

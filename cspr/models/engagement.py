@@ -29,6 +29,9 @@ class PractitionerEvent(models.Model):
     class Meta:
         ordering = ["review", "held_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_on}"
+
 
 class FamilyEngagement(models.Model):
     """How the family is engaged in the review; the report cannot be completed without a status."""
@@ -61,6 +64,9 @@ class FamilyEngagement(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"Family engagement in review {self.review_id}"
+
 
 class FamilyMember(models.Model):
     """A family member invited to take part (surviving children included)."""
@@ -76,6 +82,9 @@ class FamilyMember(models.Model):
 
     class Meta:
         ordering = ["review", "id"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ParallelProcess(models.Model):
@@ -108,3 +117,6 @@ class ParallelProcess(models.Model):
 
     class Meta:
         ordering = ["review", "id"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

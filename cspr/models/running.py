@@ -67,13 +67,14 @@ class ProgressRequest(models.Model):
     class Meta:
         ordering = ["review", "asked_on", "id"]
 
+    def __str__(self) -> str:
+        return f"Request for progress of {self.asked_on}"
+
 
 class AgencyReport(models.Model):
     """An individual management review or agency report, signed off by the agency's chief officer."""
 
-    review = models.ForeignKey(
-        "cspr.PracticeReview", on_delete=models.PROTECT, related_name="agency_reports"
-    )
+    review = models.ForeignKey("cspr.PracticeReview", on_delete=models.PROTECT, related_name="agency_reports")
     agency = models.ForeignKey("partnerships.Agency", on_delete=models.PROTECT, related_name="+")
     file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     author_name = models.CharField(max_length=200)
@@ -84,6 +85,9 @@ class AgencyReport(models.Model):
 
     class Meta:
         ordering = ["review", "agency__name", "id"]
+
+    def __str__(self) -> str:
+        return f"Agency report of {self.agency}"
 
 
 class ChronologyImport(models.Model):
@@ -101,6 +105,9 @@ class ChronologyImport(models.Model):
 
     class Meta:
         ordering = ["review", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Chronology import {self.pk}"
 
 
 class ChronologyEntry(models.Model):
@@ -126,6 +133,9 @@ class ChronologyEntry(models.Model):
     class Meta:
         ordering = ["review", "happened_on", "time", "id"]
 
+    def __str__(self) -> str:
+        return f"Chronology entry of {self.happened_on}"
+
 
 class FactualAccuracy(models.Model):
     """An agency's confirmation (or corrections) of a report version's factual accuracy (001)."""
@@ -142,3 +152,6 @@ class FactualAccuracy(models.Model):
 
     class Meta:
         ordering = ["review", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Factual accuracy of {self.agency}"

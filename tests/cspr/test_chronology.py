@@ -58,7 +58,9 @@ def test_a_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_bad_line(pract
         review=practice, by=people.bu, agency=world.la, uploaded=SimpleUploadedFile("chron.csv", CSV.encode())
     )
     assert batch.rows_kept == 2
-    assert batch.errors == [{"line": 3, "reason": "“31/02/2025” is not a date (use day/month/year, for example 14/03/2025)"}]
+    assert batch.errors == [
+        {"line": 3, "reason": "“31/02/2025” is not a date (use day/month/year, for example 14/03/2025)"}
+    ]
     entries = list(integrated(practice))
     assert [e.event for e in entries] == ["School reports child hungry", "Home visit"]  # sorted by date
     assert (entries[1].child_seen, entries[1].child_views) == (True, "wants to stay")
@@ -67,8 +69,16 @@ def test_a_csv_with_one_bad_row_keeps_the_good_rows_and_names_the_bad_line(pract
 
 
 def test_an_xlsx_import_reads_the_first_sheet(practice, world, people):
-    data = xlsx([["Date", "Significant event", "Who was involved"], ["01/02/2025", "GP appointment missed", "Child"], ["", "No date", ""]])
-    batch = chronology_import(review=practice, by=people.bu, agency=world.health, uploaded=SimpleUploadedFile("c.xlsx", data))
+    data = xlsx(
+        [
+            ["Date", "Significant event", "Who was involved"],
+            ["01/02/2025", "GP appointment missed", "Child"],
+            ["", "No date", ""],
+        ]
+    )
+    batch = chronology_import(
+        review=practice, by=people.bu, agency=world.health, uploaded=SimpleUploadedFile("c.xlsx", data)
+    )
     assert batch.rows_kept == 1 and batch.errors == [{"line": 3, "reason": "The date is missing"}]
 
 
@@ -85,12 +95,19 @@ def test_a_malformed_file_changes_nothing(practice, world, people, name, data, m
     if data == "broken-sheet":
         data = xlsx([["Date", "Significant event"]]).replace(b"</sheetData>", b"</sheetDatX>")
     with pytest.raises(PracticeReviewError, match=message):
-        chronology_import(review=practice, by=people.bu, agency=world.la, uploaded=SimpleUploadedFile(name, data))
-    assert not ChronologyEntry.objects.exists() and not StoredFile.objects.filter(purpose="chronology_import").exists()
+        chronology_import(
+            review=practice, by=people.bu, agency=world.la, uploaded=SimpleUploadedFile(name, data)
+        )
+    assert (
+        not ChronologyEntry.objects.exists()
+        and not StoredFile.objects.filter(purpose="chronology_import").exists()
+    )
 
 
 @override_settings(UPLOAD_MAX_BYTES=200)
-def test_an_oversized_or_malformed_upload_through_the_page_is_a_clear_message_not_a_500(practice, world, people, client):
+def test_an_oversized_or_malformed_upload_through_the_page_is_a_clear_message_not_a_500(
+    practice, world, people, client
+):
     client.force_login(people.bu)
     url = reverse("pr_chronology_import", args=[practice.partnership.slug, practice.pk])
     big = SimpleUploadedFile("big.csv", CSV.encode() * 5)
@@ -105,7 +122,9 @@ def test_an_oversized_or_malformed_upload_through_the_page_is_a_clear_message_no
 def test_the_import_page_shows_the_bad_row_and_keeps_the_good(practice, world, people, client):
     client.force_login(people.bu)
     url = reverse("pr_chronology_import", args=[practice.partnership.slug, practice.pk])
-    response = client.post(url, {"agency": world.la.pk, "file": SimpleUploadedFile("c.csv", CSV.encode())}, follow=True)
+    response = client.post(
+        url, {"agency": world.la.pk, "file": SimpleUploadedFile("c.csv", CSV.encode())}, follow=True
+    )
     page = response.content.decode()
     assert "2 rows imported. 1 rows were not imported" in page
     assert "Line 3: “31/02/2025” is not a date" in page
@@ -115,7 +134,9 @@ def test_the_import_page_shows_the_bad_row_and_keeps_the_good(practice, world, p
 def test_the_integrated_chronology_pdf_is_built_in_the_background_and_served_through_the_door(
     practice, world, people, client, django_capture_on_commit_callbacks
 ):
-    chronology_import(review=practice, by=people.bu, agency=world.la, uploaded=SimpleUploadedFile("c.csv", CSV.encode()))
+    chronology_import(
+        review=practice, by=people.bu, agency=world.la, uploaded=SimpleUploadedFile("c.csv", CSV.encode())
+    )
     with django_capture_on_commit_callbacks() as callbacks:
         assert pdf_request(review=practice, by=people.bu) is True
     assert len(callbacks) == 1
@@ -125,7 +146,14 @@ def test_the_integrated_chronology_pdf_is_built_in_the_background_and_served_thr
     practice.refresh_from_db()
     assert practice.chronology_pdf_status == PracticeReview.PdfStatus.READY
     client.force_login(people.bu)
-    response = client.get(reverse("file_download", args=[practice.partnership.slug, practice.chronology_pdf_id]))
+    response = client.get(
+        reverse("file_download", args=[practice.partnership.slug, practice.chronology_pdf_id])
+    )
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(world.outsider())
-    assert client.get(reverse("file_download", args=[practice.partnership.slug, practice.chronology_pdf_id])).status_code == 404
+    assert (
+        client.get(
+            reverse("file_download", args=[practice.partnership.slug, practice.chronology_pdf_id])
+        ).status_code
+        == 404
+    )

@@ -74,7 +74,12 @@ def test_the_reviewer_sees_only_the_case_of_their_review(practice, world, people
     reviewer = a_reviewer_with_a_contract(practice, world, people)
     other_case = a_referred_case(world, people)
     other = practice_review_open(
-        case=other_case, kind="lcspr", learning_type="", decided_on=timezone.localdate(), by=people.bu, reason="x"
+        case=other_case,
+        kind="lcspr",
+        learning_type="",
+        decided_on=timezone.localdate(),
+        by=people.bu,
+        reason="x",
     )
     client.force_login(reviewer)
     for url in _urls(other):
@@ -85,8 +90,13 @@ def test_the_reviewer_sees_only_the_case_of_their_review(practice, world, people
 
     assert list(cases_visible_to(reviewer, practice.partnership)) == [Case.objects.get(pk=practice.case_id)]
     # Work on the review is theirs; commissioning is the business unit's (403).
-    assert client.get(reverse("pr_chronology_import", args=[practice.partnership.slug, practice.pk])).status_code == 200
-    assert client.get(reverse("pr_contract", args=[practice.partnership.slug, practice.pk])).status_code == 403
+    assert (
+        client.get(reverse("pr_chronology_import", args=[practice.partnership.slug, practice.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("pr_contract", args=[practice.partnership.slug, practice.pk])).status_code == 403
+    )
 
 
 def test_closing_the_review_revokes_the_grant(practice, world, people, client):
@@ -95,7 +105,9 @@ def test_closing_the_review_revokes_the_grant(practice, world, people, client):
     assert client.get(_urls(practice)[0]).status_code == 200
     with pytest.raises(PracticeReviewError):
         practice_review_close(review=practice, by=people.bu, reason=" ")
-    practice_review_close(review=practice, by=people.bu, reason="Report published and the action plan agreed.")
+    practice_review_close(
+        review=practice, by=people.bu, reason="Report published and the action plan agreed."
+    )
     assert ReviewerGrant.objects.get().revoked_at is not None
     for url in _urls(practice):
         assert client.get(url).status_code == 404, url
@@ -106,11 +118,18 @@ def test_as_25_the_reviewers_name_goes_to_the_panel_ofsted_and_the_dfe_as_task_a
 ):
     a_reviewer_with_a_contract(practice, world, people, name="Robin Reviewer")
     notice = Notice.objects.get(review=practice, kind=Notice.Kind.REVIEWER_NAMED)
-    assert "Panel" in notice.recipients and "Ofsted" in notice.recipients and "Department for Education" in notice.recipients
+    assert (
+        "Panel" in notice.recipients
+        and "Ofsted" in notice.recipients
+        and "Department for Education" in notice.recipients
+    )
     assert "Robin Reviewer" in notice.body and "Robin Reviewer" not in notice.subject
     client.force_login(people.bu)
     home = client.get(reverse("partnership_home", args=[practice.partnership.slug])).content.decode()
-    assert "Reviewer&#x27;s name to the Panel, Ofsted and the DfE: case" in home or "name to the Panel, Ofsted and the DfE" in home
+    assert (
+        "Reviewer&#x27;s name to the Panel, Ofsted and the DfE: case" in home
+        or "name to the Panel, Ofsted and the DfE" in home
+    )
     response = client.post(
         reverse("pr_notice_sent", args=[practice.partnership.slug, practice.pk]),
         {"notice": notice.pk, "sent_on_day": "1", "sent_on_month": "1", "sent_on_year": "2100"},
@@ -121,7 +140,12 @@ def test_as_25_the_reviewers_name_goes_to_the_panel_ofsted_and_the_dfe_as_task_a
     today = timezone.localdate()
     client.post(
         reverse("pr_notice_sent", args=[practice.partnership.slug, practice.pk]),
-        {"notice": notice.pk, "sent_on_day": today.day, "sent_on_month": today.month, "sent_on_year": today.year},
+        {
+            "notice": notice.pk,
+            "sent_on_day": today.day,
+            "sent_on_month": today.month,
+            "sent_on_year": today.year,
+        },
     )
     notice.refresh_from_db()
     assert notice.sent_on == today and notice.sent_by == people.bu
@@ -133,7 +157,11 @@ def test_appointing_someone_without_the_reviewer_role_is_refused(practice, world
     candidate = candidate_add(review=practice, by=people.bu, name="A Candidate")
     with pytest.raises(PracticeReviewError, match="independent reviewer role"):
         candidate_appoint(
-            review=practice, by=people.bu, candidate_id=candidate.pk, account=people.bu, on=timezone.localdate()
+            review=practice,
+            by=people.bu,
+            candidate_id=candidate.pk,
+            account=people.bu,
+            on=timezone.localdate(),
         )
     assert not Notice.objects.exists()
 
@@ -155,7 +183,9 @@ def test_a_reviewer_of_one_review_gets_404_on_every_url_and_api_operation_of_ano
     for row in rows:
         url = row.path.replace("<slug>", practice.partnership.slug).replace("<review>", str(other.pk))
         if row.path.startswith("/api/"):
-            response = client.generic(row.method, url, "{}" if row.method != "GET" else "", "application/json")
+            response = client.generic(
+                row.method, url, "{}" if row.method != "GET" else "", "application/json"
+            )
         else:
             response = client.post(url, {}) if row.method == "POST" else client.get(url)
         assert response.status_code == 404, f"{row.method} {row.name}: {response.status_code}"

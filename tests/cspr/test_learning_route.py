@@ -43,7 +43,11 @@ def test_dorset_local_cspr_on_the_learning_route_enters_the_practice_review_with
     partners_decide(case, people, "learning")
     with travel(dt.date(2025, 4, 30)):
         learning_decide(
-            case=case, by=people.bu, option="local_cspr", rationale="Multi-agency learning", decided_on=dt.date(2025, 4, 30)
+            case=case,
+            by=people.bu,
+            option="local_cspr",
+            rationale="Multi-agency learning",
+            decided_on=dt.date(2025, 4, 30),
         )
     case.refresh_from_db()
     assert case.stage == stages.LEARNING_PENDING_APPROVAL  # Dorset: the partners approve (003 App A)

@@ -45,14 +45,20 @@ def pdf(name="report.pdf", body=b"draft"):
 def test_as_27_an_overdue_request_escalates_step_by_step_each_timestamped(practice, world, people):
     today = timezone.localdate()
     request = information_request_add(
-        review=practice, by=people.bu, agency=world.police, what="Custody records", due_on=today + dt.timedelta(days=5)
+        review=practice,
+        by=people.bu,
+        agency=world.police,
+        what="Custody records",
+        due_on=today + dt.timedelta(days=5),
     )
     with pytest.raises(PracticeReviewError, match="not overdue"):
         information_request_escalate(review=practice, by=people.bu, request_id=request.pk)
     levels = []
     for days in (6, 8, 10, 12):
         with travel(today + dt.timedelta(days=days)):
-            step = information_request_escalate(review=practice, by=people.bu, request_id=request.pk, note="Chased")
+            step = information_request_escalate(
+                review=practice, by=people.bu, request_id=request.pk, note="Chased"
+            )
             levels.append((step.get_level_display(), step.at.date()))
     assert levels == [
         ("Lead reviewer", today + dt.timedelta(days=6)),
@@ -76,7 +82,12 @@ def test_as_04_a_delay_pauses_the_six_month_deadline_with_its_reason_and_tells_p
     assert client.post(url, {"reason": "", "authorised_by": "Chair"}).status_code == 400
     assert not Notice.objects.filter(kind=Notice.Kind.DELAY).exists()
     response = client.post(
-        url, {"reason": "Criminal trial listed after the six months", "authorised_by": "Subgroup chair", "pause": "on"}
+        url,
+        {
+            "reason": "Criminal trial listed after the six months",
+            "authorised_by": "Subgroup chair",
+            "pause": "on",
+        },
     )
     assert response.status_code == 302
     deadline.refresh_from_db()
@@ -96,7 +107,9 @@ def test_as_48_family_material_is_shared_only_with_consent_or_a_rationale_and_ev
         family_share(review=practice, by=people.bu, shared_with="Reviewer", what="Notes", reason="Analysis")
     assert not SharingDecision.objects.exists()
     with pytest.raises(PracticeReviewError, match="rationale"):
-        family_engagement_record(review=practice, by=people.bu, who_engages="Reviewer", how="Letter", consent="not_sought")
+        family_engagement_record(
+            review=practice, by=people.bu, who_engages="Reviewer", how="Letter", consent="not_sought"
+        )
     family_engagement_record(
         review=practice,
         by=people.bu,
@@ -105,13 +118,17 @@ def test_as_48_family_material_is_shared_only_with_consent_or_a_rationale_and_ev
         consent="not_sought",
         consent_rationale="Seeking consent would prejudice the criminal investigation",
     )
-    shared = family_share(review=practice, by=people.bu, shared_with="Police", what="Notes", reason="Coordination")
+    shared = family_share(
+        review=practice, by=people.bu, shared_with="Police", what="Notes", reason="Coordination"
+    )
     refused = family_share(
         review=practice, by=people.bu, shared_with="Newspaper", what="Notes", reason="No basis", share=False
     )
     assert (shared.shared, shared.basis) == (True, "statutory")
     assert (refused.shared, refused.basis) == (False, "not_shared")
-    assert SharingDecision.objects.filter(case=practice.case, context__startswith="Practice review").count() == 2
+    assert (
+        SharingDecision.objects.filter(case=practice.case, context__startswith="Practice review").count() == 2
+    )
 
 
 def test_as_49_the_final_report_cannot_be_completed_without_a_family_involvement_status(practice, people):
@@ -122,7 +139,9 @@ def test_as_49_the_final_report_cannot_be_completed_without_a_family_involvement
     practice.refresh_from_db()
     assert practice.report_completed_at is None
     with pytest.raises(PracticeReviewError, match="reasons"):
-        family_engagement_record(review=practice, by=people.bu, who_engages="", how="", consent="refused", status="declined")
+        family_engagement_record(
+            review=practice, by=people.bu, who_engages="", how="", consent="refused", status="declined"
+        )
     family_engagement_record(
         review=practice,
         by=people.bu,
@@ -142,22 +161,48 @@ def test_every_report_version_is_kept_with_comments_and_smart_recommendations(pr
     two = report_version_add(review=practice, by=people.bu, uploaded=pdf(body=b"two"), note="After the panel")
     assert (one.number, two.number) == (1, 2) and one.sha256 != two.sha256
     report = report_of(practice)
-    assert (report.kind, report.owner_kind, report.owner_id) == ("practice_review_report", "practice_review", practice.pk)
-    report_comment(review=practice, by=people.bu, version_id=one.pk, text="See paragraph 4", legal_services=True)
+    assert (report.kind, report.owner_kind, report.owner_id) == (
+        "practice_review_report",
+        "practice_review",
+        practice.pk,
+    )
+    report_comment(
+        review=practice, by=people.bu, version_id=one.pk, text="See paragraph 4", legal_services=True
+    )
     assert one.comments.get().role_label == "Legal Services"
     with pytest.raises(PracticeReviewError):
-        report_version_add(review=practice, by=people.bu, uploaded=SimpleUploadedFile("x.pdf", b"MZ not a pdf"))
+        report_version_add(
+            review=practice, by=people.bu, uploaded=SimpleUploadedFile("x.pdf", b"MZ not a pdf")
+        )
     due = timezone.localdate() + dt.timedelta(days=90)
     with pytest.raises(PracticeReviewError, match="by when"):
-        recommendation_add(review=practice, by=people.bu, reference="R1", text="Train", owner_agency=world.police, owner_description="", due_on=None)
-    recommendation_add(review=practice, by=people.bu, reference="R1", text="Train call handlers", owner_agency=world.police, owner_description="", due_on=due)
+        recommendation_add(
+            review=practice,
+            by=people.bu,
+            reference="R1",
+            text="Train",
+            owner_agency=world.police,
+            owner_description="",
+            due_on=None,
+        )
+    recommendation_add(
+        review=practice,
+        by=people.bu,
+        reference="R1",
+        text="Train call handlers",
+        owner_agency=world.police,
+        owner_description="",
+        due_on=due,
+    )
     [rec] = recommendations_for(practice.case, source="practice_review")
     assert (rec.reference, rec.owner_agency, rec.due_on, rec.document) == ("R1", world.police, due, report)
 
 
 def test_a_coroners_disclosure_request_needs_legal_advice_and_places_a_legal_hold(practice, people):
     with pytest.raises(PracticeReviewError, match="legal advice"):
-        parallel_process_add(review=practice, by=people.bu, kind="coroner", disclosure_request="All agency reports")
+        parallel_process_add(
+            review=practice, by=people.bu, kind="coroner", disclosure_request="All agency reports"
+        )
     assert not is_on_hold(practice.case)
     parallel_process_add(
         review=practice,
