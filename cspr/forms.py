@@ -77,6 +77,8 @@ class ReviewForm(GovukForm):
             self.fields["candidate"].choices = [  # type: ignore[attr-defined]
                 (str(c.pk), c.name) for c in self.candidates()
             ]
+            if len(self.fields["candidate"].choices) == 1:  # type: ignore[attr-defined]
+                self.initial.setdefault("candidate", self.fields["candidate"].choices[0][0])  # type: ignore[attr-defined]
         self.setup()
 
     def candidates(self) -> Any:

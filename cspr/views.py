@@ -118,8 +118,11 @@ def chronology_page(request: AuthenticatedHttpRequest, slug: str, review_id: int
     agency_id = int(raw_agency) if raw_agency.isdigit() and len(raw_agency) < 12 else None
     person = request.GET.get("person", "")[:100].replace("\x00", "")
     styles = chronology.agency_styles(review)
+    # Each agency's colour and border pattern as a class (app.css: app-agency-0 … 7); the page's
+    # Content-Security-Policy refuses inline styles.
+    index = {agency: i % len(chronology.STYLES) for i, agency in enumerate(styles)}
     rows = [
-        {"entry": e, "style": styles.get(e.agency_id, chronology.STYLES[0])}
+        {"entry": e, "style": index.get(e.agency_id, 0)}
         for e in chronology.integrated(review, agency_id=agency_id, person=person)
     ]
     agencies = Agency.objects.filter(pk__in=styles).order_by("name")
@@ -131,7 +134,7 @@ def chronology_page(request: AuthenticatedHttpRequest, slug: str, review_id: int
             standing,
             request.user,
             rows=rows,
-            agencies=[(a, styles[a.pk]) for a in agencies],
+            agencies=[(a, index[a.pk]) for a in agencies],
             agency_id=agency_id,
             person=person,
             imports=ChronologyImport.objects.filter(review=review).select_related("agency")[:5],

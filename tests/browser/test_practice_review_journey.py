@@ -95,7 +95,7 @@ def test_practice_review_journey(page: Page, live_server, demo, slug):
     page.get_by_role("link", name="Upload the terms of reference").click()
     check(page, f"{slug}-tor-upload")
     page.get_by_label("Upload a file (Word or PDF)").set_input_files(str(files / "tor.pdf"))
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload", exact=True).click()
     expect(page.get_by_text("Terms of reference version 1 uploaded.")).to_be_visible()
     page.get_by_role("link", name="Record the terms of reference as agreed").click()
     check(page, f"{slug}-tor-agree")
@@ -145,7 +145,7 @@ def test_practice_review_journey(page: Page, live_server, demo, slug):
 
     # The PDF, built by the background task (run here as the worker would).
     page.get_by_role("button", name="Build the PDF").click()
-    expect(page.get_by_text("The PDF is being generated")).to_be_visible()
+    expect(page.get_by_text("The integrated chronology PDF is being generated")).to_be_visible()
     pdf_build(review.pk)
     page.reload()
     with page.expect_download() as download:
@@ -159,7 +159,7 @@ def test_practice_review_journey(page: Page, live_server, demo, slug):
         page.get_by_role("link", name="Upload a version").click()
         check(page, f"{slug}-report-upload-{n}")
         page.get_by_label("Upload a file (Word or PDF)").set_input_files(str(files / f"report-{n}.pdf"))
-        page.get_by_role("button", name="Upload").click()
+        page.get_by_role("button", name="Upload", exact=True).click()
         expect(page.get_by_text(f"Report version {n} uploaded.")).to_be_visible()
     expect(page.get_by_role("heading", name="Version 2")).to_be_visible()
     expect(page.get_by_role("heading", name="Version 1")).to_be_visible()
