@@ -469,13 +469,20 @@ def _learning_approved(case: Case, decision: LearningDecision, by: User) -> None
         by,
         f"Learning option: {options.get(decision.option, decision.option)}",
     )
-    target = stages.CLOSED if decision.option in ("no_further_action", "neither") else stages.LEARNING_REVIEW
+    # An option another stage registered a route for (a practice review: ``opens`` in the profile)
+    # leads there; the others to the learning review, or close the case.
+    routed = stages.stage_for_outcome(decision.option, case.stage)
+    target = routed or (
+        stages.CLOSED if decision.option in ("no_further_action", "neither") else stages.LEARNING_REVIEW
+    )
     case_transition(
         case=case,
         to=target,
         by=by,
         reason=decision.rationale,
         summary=f"Learning decision approved: {options.get(decision.option, decision.option)}",
+        outcome=decision.option if routed else "",
+        on=decision.decided_on if routed else None,
     )
 
 

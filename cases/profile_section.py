@@ -84,9 +84,22 @@ def validate_learning_options(value: object, context: SectionContext) -> tuple[M
         seen.add(key)
         check_keys(
             data,
-            ("key", "label", "lead_role", "lead", "governance", "timescale_rule", "timescale", "citation"),
+            (
+                "key",
+                "label",
+                "lead_role",
+                "lead",
+                "governance",
+                "timescale_rule",
+                "timescale",
+                "citation",
+                "opens",
+            ),
             owhere,
         )
+        if "opens" in data:
+            # The stage this option opens (a route the owning stage registers; checked in its tests).
+            as_key(data.get("opens"), owhere, "opens")
         field_text(data, "label", owhere)
         as_role(data.get("lead_role"), owhere, "lead_role")
         field_text(data, "governance", owhere)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("deadlines.urls")),
     path("", include("rapidreview.urls")),
+    path("", include("cspr.urls")),
     path("", include("notifications.urls")),
     path("", include("signoffs.urls")),
     path("", include("documents.urls")),

@@ -13,6 +13,7 @@ import datetime as dt
 from django.utils import timezone
 
 from cases import stages
+from cases.case_services import case_set_facts
 from cases.models import Case
 from cspr.models import PracticeReview
 from cspr.services import practice_review_open, practice_review_open_national
@@ -22,18 +23,22 @@ from rapidreview.models import Decision
 LCSPR_STAGE = "lcspr"
 NATIONAL_REVIEW_STAGE = "national_review"
 
-# The kind of practice review each stage entered opens.
+# The kind of practice review each stage entered opens. (Alternative learning reviews are the
+# ``learning`` app's: it opens its own records when a case enters the learning review stage.)
 KIND_FOR_STAGE: dict[str, str] = {
     LCSPR_STAGE: PracticeReview.Kind.LCSPR,
-    stages.LEARNING_REVIEW: PracticeReview.Kind.LEARNING_REVIEW,
     NATIONAL_REVIEW_STAGE: PracticeReview.Kind.NATIONAL,
 }
 # The rapid review outcomes that lead into cspr's stages (registered in cspr/registry.py).
 OUTCOME_FOR_STAGE: dict[str, str] = {
     LCSPR_STAGE: Decision.Outcome.LOCAL_CSPR,
-    stages.LEARNING_REVIEW: Decision.Outcome.ALTERNATIVE,
     NATIONAL_REVIEW_STAGE: Decision.Outcome.NATIONAL_REVIEW,
 }
+# The learning-route options that are a practice review (``opens: lcspr`` in the profiles'
+# learning_options: Dorset and Bradford "local CSPR", Bradford "national CSPR", North East
+# Lincolnshire "LCSPR pathway"); they enter the same stage with the six-month clock.
+LEARNING_ROUTE_OUTCOMES: tuple[str, ...] = ("local_cspr", "national_cspr", "lcspr_pathway")
+LEARNING_STAGES: tuple[str, ...] = (stages.LEARNING_CONSIDERATION, stages.LEARNING_PENDING_APPROVAL)
 NATIONAL_REVIEW_REASON = "The Panel will carry out a national review"
 
 
@@ -45,13 +50,10 @@ def _open(case: Case, stage: str, on: dt.date | None, by: User, reason: str) -> 
             case=case, on=decided_on, by=by, reason=reason or NATIONAL_REVIEW_REASON
         )
         return
-    learning_type = (
-        case.facts.get("learning_option", "") if kind == PracticeReview.Kind.LEARNING_REVIEW else ""
-    )
     practice_review_open(
         case=case,
         kind=kind,
-        learning_type=str(learning_type or ""),
+        learning_type="",
         decided_on=decided_on,
         by=by,
         reason=reason or "Rapid review decision",
@@ -73,6 +75,14 @@ def on_stage_entered(
     (a case that reaches the learning review stage by the learning route of ``cases`` opens nothing
     here), open its practice review."""
     if stage not in KIND_FOR_STAGE or not outcome or stages.stage_for_outcome(outcome, previous) != stage:
+        return
+    if previous in LEARNING_STAGES:
+        # Chosen on the learning route: the six-month clock runs from the partners' decision (the
+        # review_decision anchor the learning decision recorded) under the local CSPR rules.
+        case_set_facts(
+            case=case, by=by, reason="Practice review chosen on the learning route", review_route="local_cspr"
+        )
+        _open(case, stage, on, by, "Learning route decision")
         return
     _open(case, stage, on, by, "")
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from cases.models import Case
 from cases.services import CaseError
-from cspr.models import PracticeReview
+from cspr.models import PracticeReview, ReviewerGrant
 from partnerships.models import User
 
 
@@ -88,3 +89,51 @@ def practice_review_open_national(*, case: Case, on: dt.date, by: User, reason: 
         practice.kind = PracticeReview.Kind.NATIONAL
         practice.save(update_fields=["kind"])
     return practice
+
+
+# ------------------------------------------------------------------------------------------------
+# Shared helpers for the stage's services, and closing the review
+# ------------------------------------------------------------------------------------------------
+
+
+def require(condition: object, message: str) -> None:
+    """Refuse with ``message`` (nothing changed) unless ``condition`` holds."""
+    if not condition:
+        raise PracticeReviewError(message)
+
+
+def audit(
+    by: User | None,
+    action: str,
+    review: PracticeReview,
+    changes: dict[str, object] | None = None,
+    reason: str = "",
+) -> None:
+    """The review's audit event, on its case (the case's trail shows the review's history)."""
+    audit_record(actor=by, action=action, obj=review.case, changes=changes or {}, reason=reason)
+
+
+def locked_review(review: PracticeReview) -> PracticeReview:
+    locked = (
+        PracticeReview.objects.select_for_update().select_related("case", "partnership").get(pk=review.pk)
+    )
+    require(
+        locked.status != PracticeReview.Status.CLOSED, "This review is closed: nothing more can be recorded."
+    )
+    return locked
+
+
+@transaction.atomic
+def practice_review_close(*, review: PracticeReview, by: User, reason: str) -> PracticeReview:
+    """Close the review: every reviewer's grant is revoked (the reviewer no longer sees the case)."""
+
+    require(reason.strip(), "Say why the review is being closed.")
+    locked = locked_review(review)
+    locked.status = PracticeReview.Status.CLOSED
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["status", "closed_at"])
+    revoked = ReviewerGrant.objects.filter(review=locked, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    audit(by, "cspr.review.closed", locked, {"grants_revoked": revoked}, reason.strip())
+    return locked

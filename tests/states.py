@@ -216,3 +216,56 @@ def sign_all(decision: Decision, world: Any, people: Any, *, disagree: str = "")
             )
         else:
             sign(decision.signoff_request_id, user, getattr(world, key))
+
+
+# ------------------------------------------------------------------------------------------------
+# The practice review
+# ------------------------------------------------------------------------------------------------
+
+
+def a_case_in_its_practice_review(world: Any, people: Any, profiled_as: Any, slug: str) -> Any:
+    """A case of Testshire under ``slug``'s procedure whose rapid review decided on a local CSPR (meeting
+    on Tue 6 May 2025, signed Fri 9 May, sent to the Panel Mon 12 May): the case is at the ``lcspr``
+    stage with its PracticeReview being commissioned. Returns the PracticeReview."""
+    from cspr.models import PracticeReview
+    from rapidreview.panel import panel_submit
+
+    review = a_case_in_its_rapid_review(world, people, profiled_as, slug)
+    with travel(dt.date(2025, 5, 6)):
+        decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
+    with travel(dt.date(2025, 5, 9)):
+        sign_all(decision, world, people)
+    with travel(dt.date(2025, 5, 12)):
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+    return PracticeReview.objects.get(case=review.case)
+
+
+def a_reviewer_with_a_contract(
+    practice: Any, world: Any, people: Any, *, name: str = "Robin Reviewer"
+) -> Any:
+    """A candidate appointed (with ``world``'s independent reviewer account), every vetting item,
+    the declaration and the confidentiality agreement recorded, and the contract agreed today.
+    Returns the reviewer's account."""
+    from cspr.commissioning import (
+        candidate_add,
+        candidate_appoint,
+        contract_agree,
+        vetting_items,
+        vetting_record,
+    )
+    from partnerships.roles import Role
+
+    account = world.user(Role.INDEPENDENT_REVIEWER)
+    today = timezone.localdate()
+    candidate = candidate_add(review=practice, by=people.bu, name=name, sourced_through="CVs")
+    candidate_appoint(review=practice, by=people.bu, candidate_id=candidate.pk, account=account, on=today)
+    vetting_record(
+        review=practice,
+        by=people.bu,
+        candidate_id=candidate.pk,
+        items=[k for k, _ in vetting_items(practice)],
+        conflicts="None",
+        confidentiality_signed=True,
+    )
+    contract_agree(review=practice, by=people.bu, candidate_id=candidate.pk, on=today)
+    return account

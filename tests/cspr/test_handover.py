@@ -90,9 +90,10 @@ def test_deciding_on_a_practice_review_opens_one_through_the_stage_signal(world,
     assert opened.count() == 1 and opened.get().changes == {"kind": [None, "lcspr"]}
 
 
-def test_an_alternative_learning_review_is_opened_with_the_type_the_partners_chose(
+def test_an_alternative_learning_review_moves_the_case_and_opens_no_practice_review(
     world, people, profiled_as, heard
 ):
+    """The learning review stage belongs to the ``learning`` app, which opens its own records."""
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
@@ -107,8 +108,7 @@ def test_an_alternative_learning_review_is_opened_with_the_type_the_partners_cho
     assert heard == [
         (stages.LEARNING_REVIEW, "rapid_review", "alternative_learning_review", dt.date(2025, 5, 9))
     ]
-    practice = PracticeReview.objects.get(case=review.case)
-    assert (practice.kind, practice.learning_type) == ("learning_review", "practitioner_learning_brief")
+    assert not PracticeReview.objects.filter(case=review.case).exists()
 
 
 def test_with_the_receiver_disconnected_the_case_moves_and_no_practice_review_is_created(
@@ -128,18 +128,12 @@ def test_a_refusal_of_the_receiver_undoes_the_whole_submission(world, people, pr
     """A practice review under way cannot change kind: the Panel submission that would change it is
     refused with the receiver's message, and nothing of it is saved."""
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
-    signed(
-        review,
-        world,
-        people,
-        outcome="alternative_learning_review",
-        learning_type="practitioner_learning_brief",
-    )
+    signed(review, world, people, outcome="local_cspr")
     case = review.case
     PracticeReview.objects.create(
         case=case,
         partnership=case.partnership,
-        kind="lcspr",
+        kind="national_review",
         decided_on=dt.date(2025, 5, 1),
         status=PracticeReview.Status.IN_PROGRESS,
         created_by=people.bu,
@@ -150,4 +144,4 @@ def test_a_refusal_of_the_receiver_undoes_the_whole_submission(world, people, pr
     review.refresh_from_db()
     assert case.stage == "rapid_review" and review.status == "deciding"
     assert not review.panel_submissions.exists()
-    assert PracticeReview.objects.get(case=case).kind == "lcspr"
+    assert PracticeReview.objects.get(case=case).kind == "national_review"

@@ -6,6 +6,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     open_case_deadline,
     other_agency_return_file,
     person,
+    practice_review,
     referral,
     signoff,
     stored_file,

@@ -88,6 +88,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<file>": "stored_file",
     "<return_file>": "other_agency_return_file",
     "<membership>": "a_membership",
+    "<review>": "practice_review",
 }
 
 
@@ -221,4 +222,18 @@ def signoff(world):
         content={"decision": "No review"},
         title="Test decision",
         by=None,
+    )
+
+
+@pytest.fixture
+def practice_review(world, open_case):
+    """A practice review of the open case, being commissioned (``<review>``): no reviewer has a grant."""
+    import datetime as dt
+
+    from cspr.services import practice_review_open
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    return practice_review_open(
+        case=open_case, kind="lcspr", learning_type="", decided_on=dt.date(2025, 5, 9), by=bu, reason="Test"
     )

@@ -354,8 +354,8 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
     )
     with travel(dt.date(2025, 5, 12)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
-    practice = PracticeReview.objects.get(case=review.case)
-    assert (practice.kind, practice.learning_type) == ("learning_review", "practitioner_learning_brief")
+    # The learning review is the ``learning`` app's: the practice review opens nothing for it.
+    assert not PracticeReview.objects.filter(case=review.case).exists()
     assert due(review.case, "learning_brief_completion") == dt.date(2025, 6, 12)  # AS-42
     assert (
         not Deadline.objects.filter(case=review.case, rule_key="cspr_publication")
