@@ -216,3 +216,41 @@ def sign_all(decision: Decision, world: Any, people: Any, *, disagree: str = "")
             )
         else:
             sign(decision.signoff_request_id, user, getattr(world, key))
+
+
+# ------------------------------------------------------------------------------------------------
+# The practice review (publication builds on it)
+# ------------------------------------------------------------------------------------------------
+
+
+def a_case_in_its_practice_review(world: Any, people: Any, profiled_as: Any, slug: str) -> Case:
+    """A case of Testshire under ``slug``'s procedure whose rapid review decided on a local CSPR on
+    Tue 6 May 2025 (by a vote where the procedure says), signed by every partner on 9 May and sent to the Panel on 12 May: the case is in
+    the ``lcspr`` stage with its practice review opened by cspr's receiver."""
+    from rapidreview.panel import panel_submit
+    from rapidreview.votes import vote_mode, votes_record
+
+    review = a_case_in_its_rapid_review(world, people, profiled_as, slug)
+    on = dt.date(2025, 5, 6)
+    with travel(on):
+        a_rapid_review_with_meeting_held(review, world, people, on=on)
+        if vote_mode(review):  # Cambridgeshire and Peterborough decide by a vote of the partners
+            votes_record(
+                review=review,
+                by=people.bu,
+                practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: True},
+            )
+        decision = decision_save(
+            review=review,
+            by=people.bu,
+            outcome="local_cspr",
+            rationale="Agencies did not share what they knew.",
+        )
+        decision_put_for_signoff(review=review, by=people.bu, on=on)
+        decision.refresh_from_db()
+    with travel(dt.date(2025, 5, 9)):
+        sign_all(decision, world, people)
+    with travel(dt.date(2025, 5, 12)):
+        panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
+    review.case.refresh_from_db()
+    return review.case

@@ -1,0 +1,142 @@
+"""The anonymisation check: what to look for (built from what the case records) and where it is in
+the report's text. Pure Python, no Django.
+
+Each ``Term`` is a literal (names, an address's first line and postcode, a school, a date of birth in
+the spellings reports use); all terms go into one case-insensitive regular expression with word
+boundaries, longest first, so a 100-page report is scanned in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CONTEXT = 60
+MIN_LENGTH = 2
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.I)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+@dataclass(frozen=True)
+class Term:
+    category: str  # child, family, address, school, date_of_birth, practitioner
+    label: str  # in words: "The child's first name"
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    category: str
+    label: str
+    found: str
+    before: str
+    after: str
+    position: int
+
+
+def normalise(text: str) -> str:
+    """NFKC, curly apostrophes straight, non-breaking spaces as spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
+
+
+def _key(text: str) -> str:
+    return " ".join(normalise(text).casefold().split())
+
+
+def date_spellings(d: dt.date) -> list[str]:
+    month = MONTHS[d.month - 1]
+    day = d.day
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return [
+        f"{day} {month} {d.year}",
+        f"{day}{suffix} {month} {d.year}",
+        f"{day} {month[:3]} {d.year}",
+        f"{month} {day}, {d.year}",
+        f"{day:02d}/{d.month:02d}/{d.year}",
+        f"{day}/{d.month}/{d.year}",
+        f"{day:02d}.{d.month:02d}.{d.year}",
+        f"{day:02d}-{d.month:02d}-{d.year}",
+        f"{day:02d}/{d.month:02d}/{d.year % 100:02d}",
+        d.isoformat(),
+    ]
+
+
+def name_terms(category: str, who: str, parts: Iterable[str]) -> list[Term]:
+    """The full name and each part of it on its own (a surname alone identifies a family)."""
+    words = [p.strip() for p in parts if p and p.strip()]
+    terms: list[Term] = []
+    full = " ".join(words)
+    if len(words) > 1:
+        terms.append(Term(category, f"{who}'s full name", full))
+    for word in words:
+        for piece in word.split():
+            if len(piece) >= MIN_LENGTH:
+                terms.append(Term(category, f"{who}'s name", piece))
+    return terms
+
+
+def address_terms(category: str, who: str, address: str) -> list[Term]:
+    """The first line of an address (house and street) and its postcode."""
+    address = (address or "").strip()
+    if not address:
+        return []
+    terms: list[Term] = []
+    first = re.split(r"[,\n]", address)[0].strip()
+    if len(first) >= 4 and not POSTCODE.fullmatch(first):
+        terms.append(Term(category, f"{who}'s address", first))
+    for code in POSTCODE.findall(address):
+        terms.append(Term(category, f"{who}'s postcode", code.upper()))
+    return terms
+
+
+def _pattern(text: str) -> str:
+    parts = [re.escape(p) for p in normalise(text).split()]
+    body = r"\s+".join(parts)
+    # Word boundaries only where the term starts or ends with a word character.
+    start = r"(?<!\w)" if re.match(r"\w", text) else ""
+    end = r"(?!\w)" if re.search(r"\w$", text) else ""
+    return f"{start}{body}{end}"
+
+
+class Scanner:
+    """Compiled once per set of terms; ``scan(text)`` returns every hit in order."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.by_key: dict[str, Term] = {}
+        for term in terms:
+            text = " ".join(normalise(term.text).split())
+            if len(text) < MIN_LENGTH:
+                continue
+            # One label per spelling: the first (the most specific source) wins.
+            self.by_key.setdefault(_key(text), Term(term.category, term.label, text))
+        alternatives = sorted(self.by_key.values(), key=lambda t: -len(t.text))
+        self.regex = (
+            re.compile("|".join(_pattern(t.text) for t in alternatives), re.IGNORECASE)
+            if alternatives
+            else None
+        )
+
+    @property
+    def count(self) -> int:
+        return len(self.by_key)
+
+    def scan(self, text: str, *, limit: int = 2000) -> list[Hit]:
+        if self.regex is None:
+            return []
+        text = normalise(text)
+        hits: list[Hit] = []
+        for m in self.regex.finditer(text):
+            term = self.by_key.get(_key(m.group()))
+            if term is None:
+                continue
+            before = " ".join(text[max(0, m.start() - CONTEXT) : m.start()].split())
+            after = " ".join(text[m.end() : m.end() + CONTEXT].split())
+            hits.append(
+                Hit(term.category, term.label, m.group(), before[-CONTEXT:], after[:CONTEXT], m.start())
+            )
+            if len(hits) >= limit:
+                break
+        return hits
