@@ -66,15 +66,13 @@ def date_spellings(d: dt.date) -> list[str]:
 
 def name_terms(category: str, who: str, parts: Iterable[str]) -> list[Term]:
     """The full name and each part of it on its own (a surname alone identifies a family)."""
-    words = [p.strip() for p in parts if p and p.strip()]
+    words = [w for p in parts if p for w in p.split()]
     terms: list[Term] = []
-    full = " ".join(words)
     if len(words) > 1:
-        terms.append(Term(category, f"{who}'s full name", full))
+        terms.append(Term(category, f"{who}'s full name", " ".join(words)))
     for word in words:
-        for piece in word.split():
-            if len(piece) >= MIN_LENGTH:
-                terms.append(Term(category, f"{who}'s name", piece))
+        if len(word) >= MIN_LENGTH:
+            terms.append(Term(category, f"{who}'s name", word))
     return terms
 
 

@@ -238,7 +238,7 @@ class PrePublicationCopy(models.Model):
         ordering = ["publication", "recipient"]
         constraints = [
             models.UniqueConstraint(
-                fields=["publication", "recipient"], name="prepub_copy_once_per_recipient"
+                fields=["publication", "recipient", "version"], name="prepub_copy_once_per_recipient"
             )
         ]
 

@@ -61,7 +61,8 @@ def report(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
         ctx["needs_legal"] = page.current is not None and page.current.status == "blocked"
     if publication is not None:
         recipients = publishing.required_recipients(publication)
-        sent = {c.recipient: c for c in publication.copies.all()}
+        in_approval = page.approval.version_id if page.approval else None
+        sent = {c.recipient: c for c in publication.copies.filter(version_id=in_approval)}
         ctx["copies"] = [{"key": k, "label": label, "copy": sent.get(k)} for k, label in recipients]
         ctx["unsent"] = [(k, label) for k, label in recipients if k not in sent]
         ctx["copy_form"] = forms.CopyForm(recipients=ctx["unsent"])

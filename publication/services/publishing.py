@@ -156,9 +156,11 @@ def prepublication_copy_record(
         raise PublicationError("Copies are recorded while publication is being planned.")
     if sent_on > timezone.localdate():
         raise PublicationError("The date sent must be today or in the past.")
-    if PrePublicationCopy.objects.filter(publication=publication, recipient=recipient).exists():
-        raise PublicationError(f"The copy to {labels[recipient]} is already recorded.")
     approval = _approval(publication.document)
+    if PrePublicationCopy.objects.filter(
+        publication=publication, recipient=recipient, version=approval.version
+    ).exists():
+        raise PublicationError(f"The copy of this version to {labels[recipient]} is already recorded.")
     copy = PrePublicationCopy.objects.create(
         publication=publication,
         recipient=recipient,
@@ -177,17 +179,19 @@ def prepublication_copy_record(
     timeline(
         publication.case, by, "publication.copy.recorded", f"Pre-publication copy sent to {labels[recipient]}"
     )
-    sent = PrePublicationCopy.objects.filter(publication=publication)
+    sent = PrePublicationCopy.objects.filter(publication=publication, version=approval.version)
     if set(sent.values_list("recipient", flat=True)) >= set(labels):
         record_anchor(publication.case, "pre_publication_copy_sent", max(c.sent_on for c in sent), by)
     return copy
 
 
 def copies_late_or_missing(publication: Publication, published_on: dt.date) -> list[str]:
-    """The recipients whose copy was not sent by the deadline before ``published_on`` (AS-03)."""
+    """The recipients whose copy of the version to publish was not sent by the deadline before
+    ``published_on`` (AS-03): a copy of an earlier version does not count."""
     deadline = rules.copy_deadline(publication.case, published_on)
+    version = _approval(publication.document).version
     sent = dict(
-        PrePublicationCopy.objects.filter(publication=publication).values_list("recipient", "sent_on")
+        PrePublicationCopy.objects.filter(publication=publication, version=version).values_list("recipient", "sent_on")
     )
     return [
         label for key, label in required_recipients(publication) if key not in sent or sent[key] > deadline

@@ -65,3 +65,36 @@ def sign_step(approval: Approval, world: Any, people: Any, decision: str = "agre
     step.refresh_from_db()
     approval.refresh_from_db()
     return step
+
+
+def an_approved_report(world: Any, people: Any, profiled_as: Any, slug: str) -> Any:
+    """A case in its practice review under ``slug``'s procedure with its report through every
+    approval step (Legal Services' comment and the scrutineer's signature where the profile needs
+    them) and an anonymisation check with nothing found. Returns the Document."""
+    from partnerships.roles import Role
+    from publication.services.anonymisation import anonymisation_run
+    from publication.services.approval import (
+        approval_legal_comment,
+        approval_scrutineer_confirm,
+        approval_start,
+    )
+    from tests.states import a_case_in_its_practice_review, fresh
+
+    case = a_case_in_its_practice_review(world, people, profiled_as, slug)
+    document = a_report(case, people)
+    approval = approval_start(document=document, by=people.bu)
+    while approval.status != Approval.Status.APPROVED:
+        step = current_step(approval)
+        assert step is not None
+        if step.status == ApprovalStep.Status.BLOCKED:
+            approval_legal_comment(document=document, by=people.bu, text="No legal concerns.")
+            continue
+        step = sign_step(approval, world, people)
+        if step.status == ApprovalStep.Status.SCRUTINEER:
+            approval_scrutineer_confirm(
+                document=document, by=world.user(Role.INDEPENDENT_SCRUTINEER), reauth=fresh()
+            )
+        approval.refresh_from_db()
+    check = anonymisation_run(document=document, by=people.bu)
+    assert check.hits.count() == 0, [h.found for h in check.hits.all()]
+    return document
