@@ -191,7 +191,9 @@ def copies_late_or_missing(publication: Publication, published_on: dt.date) -> l
     deadline = rules.copy_deadline(publication.case, published_on)
     version = _approval(publication.document).version
     sent = dict(
-        PrePublicationCopy.objects.filter(publication=publication, version=version).values_list("recipient", "sent_on")
+        PrePublicationCopy.objects.filter(publication=publication, version=version).values_list(
+            "recipient", "sent_on"
+        )
     )
     return [
         label for key, label in required_recipients(publication) if key not in sent or sent[key] > deadline

@@ -5,6 +5,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     open_case_deadline,
     person,
     referral,
+    report_document,
     signoff,
     stored_file,
 )

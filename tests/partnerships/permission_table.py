@@ -86,6 +86,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<request>": "info_request",
     "<person>": "person",
     "<file>": "stored_file",
+    "<document>": "report_document",
 }
 
 
@@ -182,3 +183,18 @@ def signoff(world):
         title="Test decision",
         by=None,
     )
+
+
+@pytest.fixture
+def report_document(world, open_case):
+    """A practice review report of the open case with one version (``<document>``; publication)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.services import add_version, create_document
+    from publication.samples import docx
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    document = create_document(case=open_case, kind="practice_review_report", title="Report", by=bu)
+    add_version(document=document, by=bu, uploaded=SimpleUploadedFile("r.docx", docx(["Child A."])))
+    return document

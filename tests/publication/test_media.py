@@ -31,7 +31,12 @@ def test_as_50_every_media_entry_is_logged_and_copied_to_the_head_of_service(wor
     ]
     for kind in ("partner_tells_comms", "communication"):
         media_log_add(
-            case=case, by=people.bu, on=dt.date(2025, 5, 2), kind=kind, outlet="Local paper", summary="Enquiry answered"
+            case=case,
+            by=people.bu,
+            on=dt.date(2025, 5, 2),
+            kind=kind,
+            outlet="Local paper",
+            summary="Enquiry answered",
         )
     entries = list(MediaLogEntry.objects.filter(case=case))
     assert len(entries) == 2
@@ -40,10 +45,14 @@ def test_as_50_every_media_entry_is_logged_and_copied_to_the_head_of_service(wor
     assert AuditEvent.objects.filter(action="publication.media.logged").count() == 2
 
 
-def test_a_partnership_without_the_rule_copies_nobody_and_bad_input_changes_nothing(world, people, profiled_as):
+def test_a_partnership_without_the_rule_copies_nobody_and_bad_input_changes_nothing(
+    world, people, profiled_as
+):
     case = a_case_with_panel_notified(world, people, profiled_as, "darlington")
     world.user(Role.HEAD_OF_SERVICE, world.business_unit_agency)
-    entry = media_log_add(case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="communication", summary="Statement")
+    entry = media_log_add(
+        case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="communication", summary="Statement"
+    )
     assert entry.copied_to == []
     with pytest.raises(PublicationError, match="kind of media contact"):
         media_log_add(case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="media_leads_meet", summary="x")
