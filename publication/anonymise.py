@@ -113,41 +113,55 @@ def _pattern(text: str) -> str:
 
 
 class Scanner:
-    """Compiled once per set of terms; ``scan(text)`` returns every hit in order."""
+    """Built once per set of terms; ``scan(text)`` returns every hit in order.
+
+    One pass over the words of the text (``\\w+``, in C): a word that starts some term (case-folded)
+    is tried against that term's expression at that place, longest term first; a hit skips the words
+    it covers. A hundred-page report is a few tens of thousands of words, so the scan costs about as
+    much as reading the file."""
+
+    WORD = re.compile(r"\w+")
 
     def __init__(self, terms: Iterable[Term]) -> None:
         self.by_key: dict[str, Term] = {}
         for term in terms:
             text = " ".join(normalise(term.text).split())
-            if len(text) < MIN_LENGTH:
+            if len(text) < MIN_LENGTH or not self.WORD.search(text):
                 continue
             # One label per spelling: the first (the most specific source) wins.
             self.by_key.setdefault(_key(text), Term(term.category, term.label, text))
-        alternatives = sorted(self.by_key.values(), key=lambda t: -len(t.text))
-        self.regex = (
-            re.compile("|".join(_pattern(t.text) for t in alternatives), re.IGNORECASE)
-            if alternatives
-            else None
-        )
+        self.starts: dict[str, list[tuple[re.Pattern[str], Term]]] = {}
+        for term in sorted(self.by_key.values(), key=lambda t: -len(t.text)):
+            first = self.WORD.search(term.text)
+            assert first is not None
+            compiled = re.compile(_pattern(term.text), re.IGNORECASE)
+            self.starts.setdefault(first.group().casefold(), []).append((compiled, term))
 
     @property
     def count(self) -> int:
         return len(self.by_key)
 
     def scan(self, text: str, *, limit: int = 2000) -> list[Hit]:
-        if self.regex is None:
-            return []
         text = normalise(text)
         hits: list[Hit] = []
-        for m in self.regex.finditer(text):
-            term = self.by_key.get(_key(m.group()))
-            if term is None:
+        covered = 0
+        starts = self.starts
+        for word in self.WORD.finditer(text):
+            at = word.start()
+            if at < covered:
                 continue
-            before = " ".join(text[max(0, m.start() - CONTEXT) : m.start()].split())
-            after = " ".join(text[m.end() : m.end() + CONTEXT].split())
-            hits.append(
-                Hit(term.category, term.label, m.group(), before[-CONTEXT:], after[:CONTEXT], m.start())
-            )
+            candidates = starts.get(word.group().casefold())
+            if not candidates:
+                continue
+            for compiled, term in candidates:
+                m = compiled.match(text, at)
+                if m is None:
+                    continue
+                before = " ".join(text[max(0, at - CONTEXT) : at].split())
+                after = " ".join(text[m.end() : m.end() + CONTEXT].split())
+                hits.append(Hit(term.category, term.label, m.group(), before[-CONTEXT:], after[:CONTEXT], at))
+                covered = m.end()
+                break
             if len(hits) >= limit:
                 break
         return hits
