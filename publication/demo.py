@@ -130,7 +130,9 @@ def _case_in_practice_review(partnership: Partnership) -> Case | None:
     )
     decision_put_for_signoff(review=review, by=bu, on=today)
     decision.refresh_from_db()
+    assert decision.signoff_request_id is not None
     for kind, user in reps.items():
+        assert user is not None
         signoff_sign(
             request_id=decision.signoff_request_id,
             by=user,

@@ -47,7 +47,7 @@ class StepView:
     colour: str = "grey"
 
 
-COLOURS = {
+COLOURS: dict[str, str] = {
     ApprovalStep.Status.DONE: "green",
     ApprovalStep.Status.OPEN: "blue",
     ApprovalStep.Status.SCRUTINEER: "blue",
