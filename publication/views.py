@@ -22,7 +22,13 @@ from partnerships.access import Standing
 from partnerships.roles import Role
 from publication import access, forms, rules, selectors
 from publication.errors import PublicationError
-from publication.models import AnonymisationHit, Publication, PublicationTask
+from publication.models import (
+    AnonymisationHit,
+    MediaLogEntry,
+    MediaStrategy,
+    Publication,
+    PublicationTask,
+)
 from publication.services import anonymisation, approval, media, publishing
 from signoffs.reauth import fresh_reauth
 
@@ -410,8 +416,6 @@ def media_page(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
                 return redirect(reverse("publication_media", args=[slug, case.pk]))
         except PublicationError as exc:
             (strategy_form if request.POST.get("form") == "strategy" else log_form).add_error(None, str(exc))
-    from publication.models import MediaLogEntry, MediaStrategy
-
     settings = rules.media(case)
     return render(
         request,
