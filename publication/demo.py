@@ -25,6 +25,7 @@ from partnerships.models import Agency, Membership, Partnership, User
 from partnerships.roles import AgencyKind, Role
 from publication import samples
 from publication.models import Approval
+from publication.services.anonymisation import extra_term_add
 from publication.services.approval import approval_start
 from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.meeting import attendance_add, meeting_held, meeting_schedule
@@ -37,11 +38,12 @@ from signoffs.services import signoff_sign
 DEMO_SLUGS = ("dorset", "darlington")
 MARK = "publication_demo"
 CHILD = {"first_name": "Rowan", "last_name": "Demoford"}
+PRACTITIONER = "Priya Testwell"
 REPORT = [
     "Local child safeguarding practice review: overview report (synthetic demo).",
     "Why this review was carried out: a child was seriously harmed and several agencies were involved.",
     "Rowan Demoford lived with their mother and two younger siblings.",
-    "The health visitor, Priya Testwell, visited the family three times in the year before the incident.",
+    f"The health visitor, {PRACTITIONER}, visited the family three times in the year before the incident.",
     "What should change: agencies share concerns at the first sign, and assessments bring together "
     "what each agency holds.",
 ]
@@ -176,5 +178,7 @@ def load_demo_publication() -> int:
         )
         if not Approval.objects.filter(document=document).exists():
             approval_start(document=document, by=bu)
+        # The practitioner named in the report, recorded for the check (Dorset anonymises practitioners).
+        extra_term_add(case=case, by=bu, category="practitioner", text=PRACTITIONER)
         made += 1
     return made
