@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "cases",
     "rapidreview",
     "cspr",
+    "publication",
     "actions",
     "reporting",
 ]

@@ -89,6 +89,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<return_file>": "other_agency_return_file",
     "<membership>": "a_membership",
     "<review>": "practice_review",
+    "<document>": "report_document",
 }
 
 
@@ -237,3 +238,15 @@ def practice_review(world, open_case):
     return practice_review_open(
         case=open_case, kind="lcspr", learning_type="", decided_on=dt.date(2025, 5, 9), by=bu, reason="Test"
     )
+def report_document(world, open_case):
+    """A practice review report of the open case with one version (``<document>``; publication)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from documents.services import add_version, create_document
+    from publication.samples import docx
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    document = create_document(case=open_case, kind="practice_review_report", title="Report", by=bu)
+    add_version(document=document, by=bu, uploaded=SimpleUploadedFile("r.docx", docx(["Child A."])))
+    return document

@@ -9,6 +9,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     person,
     practice_review,
     referral,
+    report_document,
     signoff,
     stored_file,
 )

@@ -14,6 +14,7 @@ from cases.demo import load_demo_cases
 from cspr.demo import load_demo_cspr
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
+from publication.demo import load_demo_publication
 
 
 class Command(BaseCommand):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             created_users = demo.load_partnerships(published_credentials=demo_installation)
             created_cases = load_demo_cases()
             created_cases += load_demo_cspr()
+            created_cases += load_demo_publication()
         if options["quiet"]:
             return
         summary = (

@@ -1,0 +1,210 @@
+"""The publication REST API, through the permission door (``core.api.DoorViewSet``).
+
+Routes (every path starts ``/api/partnerships/<slug>/``):
+
+    GET   reports/                    review reports of the cases you may see
+    GET   reports/<id>/               one report: versions, approval steps, check, publication
+    POST  reports/<id>/approval/      send the latest version for approval (business unit)
+    POST  reports/<id>/anonymisation/ run the anonymisation check on the latest version (business unit)
+    POST  reports/<id>/decision/      record the publication decision (business unit)
+    POST  reports/<id>/publish/       record publication (business unit)
+
+Errors as in ``core.api``: 404 for what you may not see, 403 with the door's reason, 400 with
+messages for bad input (nothing written), 409 when the report's state does not allow the action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.services import access_record
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, refused
+from documents.models import Document
+from publication import access, selectors
+from publication.errors import PublicationError
+from publication.models import Publication
+from publication.services import anonymisation, approval, publishing
+
+
+class PublicationDecisionSerializer(serializers.Serializer[object]):
+    decision = serializers.ChoiceField(choices=Publication.Decision.choices)
+    decided_on = serializers.DateField()
+    planned_on = serializers.DateField(required=False, allow_null=True)
+    justification = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    criminal_proceedings = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class PublicationPublishSerializer(serializers.Serializer[object]):
+    published_on = serializers.DateField()
+    link = serializers.URLField(max_length=500)
+    reviewer_name = serializers.CharField(max_length=200)
+    override_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    delay_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+DETAIL = inline_serializer(
+    "ReviewReport",
+    {
+        "id": serializers.IntegerField(),
+        "case": serializers.CharField(),
+        "title": serializers.CharField(),
+        "kind": serializers.CharField(),
+        "versions": serializers.ListField(child=serializers.DictField()),
+        "approval": serializers.DictField(allow_null=True),
+        "anonymisation": serializers.DictField(allow_null=True),
+        "publication": serializers.DictField(allow_null=True),
+    },
+)
+
+
+def _detail(document: Document) -> dict[str, Any]:
+    page = selectors.report_page(document)
+    p = page.publication
+    return {
+        "id": document.pk,
+        "case": document.case.reference,
+        "title": document.title,
+        "kind": document.kind,
+        "versions": [
+            {"number": v.number, "sha256": v.sha256, "note": v.note} for v in reversed(page.versions)
+        ],
+        "approval": None
+        if page.approval is None
+        else {
+            "status": page.approval.status,
+            "version": page.approval.version.number,
+            "file_intact": page.intact,
+            "steps": [
+                {
+                    "key": s.key,
+                    "label": s.label,
+                    "status": s.status,
+                    "signed": s.signed,
+                    "version": s.version_number,
+                }
+                for s in page.steps
+            ],
+        },
+        "anonymisation": None
+        if page.check is None
+        else {
+            "version": page.check.version.number,
+            "hits": page.check.hits.count(),
+            "open": page.check.hits.filter(resolution="open").count(),
+        },
+        "publication": None
+        if p is None
+        else {
+            "decision": p.decision,
+            "status": p.status,
+            "planned_on": p.planned_on,
+            "published_on": p.published_on,
+            "link": p.link,
+            "reviewer_name": p.reviewer_name,
+            "keep_until": p.keep_until,
+        },
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Review reports you may see", parameters=[SLUG], responses={200: DETAIL, **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One review report", parameters=[SLUG], responses={200: DETAIL, **READ_ERRORS}
+    ),
+    approval=extend_schema(
+        summary="Send the latest version for approval",
+        parameters=[SLUG],
+        request=None,
+        responses={200: DETAIL, **WRITE_ERRORS},
+    ),
+    anonymisation=extend_schema(
+        summary="Run the anonymisation check on the latest version",
+        parameters=[SLUG],
+        request=None,
+        responses={200: DETAIL, **WRITE_ERRORS},
+    ),
+    decision=extend_schema(
+        summary="Record the publication decision",
+        parameters=[SLUG],
+        request=PublicationDecisionSerializer,
+        responses={200: DETAIL, **WRITE_ERRORS},
+    ),
+    publish=extend_schema(
+        summary="Record the report as published",
+        parameters=[SLUG],
+        request=PublicationPublishSerializer,
+        responses={200: DETAIL, **WRITE_ERRORS},
+    ),
+)
+class ReportViewSet(DoorViewSet):
+    queryset = Document.objects.select_related("case", "partnership")
+    doors = {"view": access.access_document_for_view, "change": access.access_document_for_change}
+    door_rights = {
+        "retrieve": "view",
+        "approval": "change",
+        "anonymisation": "change",
+        "decision": "change",
+        "publish": "change",
+    }
+
+    def visible_to(self, user: Any, partnership: Any) -> Any:
+        return access.documents_visible_to(user, partnership).filter(kind__in=selectors.PUBLISHABLE_KINDS)
+
+    def list(self, request: Request, slug: str) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("id"))
+        return self.get_paginated_response([_detail(d) for d in page or []])
+
+    def retrieve(self, request: Request, slug: str, pk: str) -> Response:
+        document = self.get_object()
+        access_record(
+            user=request.user, obj=document, partnership=document.partnership, detail="review report (API)"
+        )
+        return Response(_detail(document))
+
+    def _run(self, fn: Any) -> Response:
+        document = self.get_object()
+        try:
+            fn(document)
+        except PublicationError as exc:
+            return refused(exc, still_fits=False)
+        return Response(_detail(document))
+
+    @action(detail=True, methods=["post"])
+    def approval(self, request: Request, slug: str, pk: str) -> Response:
+        return self._run(lambda d: approval.approval_start(document=d, by=request.user))
+
+    @action(detail=True, methods=["post"])
+    def anonymisation(self, request: Request, slug: str, pk: str) -> Response:
+        return self._run(lambda d: anonymisation.anonymisation_run(document=d, by=request.user))
+
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, slug: str, pk: str) -> Response:
+        body = PublicationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        return self._run(lambda d: publishing.publication_decide(document=d, by=request.user, **data))
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str, pk: str) -> Response:
+        body = PublicationPublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+
+        def go(document: Document) -> None:
+            publication = Publication.objects.filter(document=document).first()
+            if publication is None:
+                raise PublicationError("Record the publication decision first.")
+            publishing.publish(publication=publication, by=request.user, **data)
+
+        return self._run(go)
+
+
+def register(router: Any) -> None:
+    router.register(r"partnerships/(?P<slug>[^/.]+)/reports", ReportViewSet, basename="api-report")

@@ -1,0 +1,69 @@
+"""Media (issue 12; coverage A11 "Media strategy"): the strategy approved at the start and the media
+log, every entry copied to the head of service where the profile says (Cambridgeshire and
+Peterborough, 001 App 4; AS-50)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from audit.models import AuditEvent
+from notifications.models import OutboxMessage
+from partnerships.roles import Role
+from publication.errors import PublicationError
+from publication.models import MediaLogEntry
+from publication.services.media import kinds, media_log_add, media_strategy_record
+from tests.states import a_case_with_panel_notified
+
+pytestmark = pytest.mark.django_db
+
+
+def test_as_50_every_media_entry_is_logged_and_copied_to_the_head_of_service(world, people, profiled_as):
+    case = a_case_with_panel_notified(world, people, profiled_as, "cambridgeshire-peterborough")
+    head = world.user(Role.HEAD_OF_SERVICE, world.business_unit_agency)
+    assert [k for k, _ in kinds(case)] == [
+        "communication",
+        "partner_tells_comms",
+        "comms_tells_chair",
+        "leads_tell_operational",
+        "media_leads_meet",
+    ]
+    for kind in ("partner_tells_comms", "communication"):
+        media_log_add(
+            case=case,
+            by=people.bu,
+            on=dt.date(2025, 5, 2),
+            kind=kind,
+            outlet="Local paper",
+            summary="Enquiry answered",
+        )
+    entries = list(MediaLogEntry.objects.filter(case=case))
+    assert len(entries) == 2
+    assert all(e.copied_to == [head.full_name] for e in entries)
+    assert OutboxMessage.objects.filter(recipient=head, case=case).count() == 2
+    assert AuditEvent.objects.filter(action="publication.media.logged").count() == 2
+
+
+def test_a_partnership_without_the_rule_copies_nobody_and_bad_input_changes_nothing(
+    world, people, profiled_as
+):
+    case = a_case_with_panel_notified(world, people, profiled_as, "darlington")
+    world.user(Role.HEAD_OF_SERVICE, world.business_unit_agency)
+    entry = media_log_add(
+        case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="communication", summary="Statement"
+    )
+    assert entry.copied_to == []
+    with pytest.raises(PublicationError, match="kind of media contact"):
+        media_log_add(case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="media_leads_meet", summary="x")
+    with pytest.raises(PublicationError, match="what was communicated"):
+        media_log_add(case=case, by=people.bu, on=dt.date(2025, 5, 2), kind="communication", summary=" ")
+    assert MediaLogEntry.objects.filter(case=case).count() == 1
+    strategy = media_strategy_record(
+        case=case,
+        by=people.bu,
+        summary="Darlington Borough Council Communications coordinates.",
+        approved_on=dt.date(2025, 5, 1),
+        approved_by="Statutory Safeguarding Partners",
+    )
+    assert strategy.approved_by == "Statutory Safeguarding Partners"
