@@ -238,6 +238,9 @@ def practice_review(world, open_case):
     return practice_review_open(
         case=open_case, kind="lcspr", learning_type="", decided_on=dt.date(2025, 5, 9), by=bu, reason="Test"
     )
+
+
+@pytest.fixture
 def report_document(world, open_case):
     """A practice review report of the open case with one version (``<document>``; publication)."""
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -80,7 +80,7 @@ def an_approved_report(world: Any, people: Any, profiled_as: Any, slug: str) -> 
     )
     from tests.states import a_case_in_its_practice_review, fresh
 
-    case = a_case_in_its_practice_review(world, people, profiled_as, slug)
+    case = a_case_in_its_practice_review(world, people, profiled_as, slug).case
     document = a_report(case, people)
     approval = approval_start(document=document, by=people.bu)
     while approval.status != Approval.Status.APPROVED:

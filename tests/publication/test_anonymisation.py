@@ -103,7 +103,7 @@ def test_referral_answers_give_names_dates_addresses_and_school():
 def test_hits_are_fixed_by_a_new_version_or_accepted_with_a_reason_dorset_includes_practitioners(
     world, people, profiled_as
 ):
-    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset").case
     referral = Referral.objects.get(case=case)
     practitioner = referral.referrer.full_name
     document = a_report(
@@ -137,7 +137,7 @@ def test_hits_are_fixed_by_a_new_version_or_accepted_with_a_reason_dorset_includ
 
 @pytest.mark.django_db
 def test_accepting_a_hit_needs_a_reason_and_extra_names_are_looked_for(world, people, profiled_as):
-    case = a_case_in_its_practice_review(world, people, profiled_as, "darlington")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "darlington").case
     document = a_report(case, people, ["An Example of good practice was found.", "Dr Rivers Lake advised."])
     check = anonymisation_run(document=document, by=people.bu)
     [hit] = check.hits.all()
@@ -156,7 +156,7 @@ def test_accepting_a_hit_needs_a_reason_and_extra_names_are_looked_for(world, pe
 def test_a_pdf_report_is_checked_and_an_unreadable_one_is_refused(world, people, profiled_as):
     from documents.services import add_version
 
-    case = a_case_in_its_practice_review(world, people, profiled_as, "north-east-lincolnshire")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "north-east-lincolnshire").case
     document = a_report(case, people)
     add_version(
         document=document,

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report_in_approval(world, people, profiled_as, slug):
-    case = a_case_in_its_practice_review(world, people, profiled_as, slug)
+    case = a_case_in_its_practice_review(world, people, profiled_as, slug).case
     assert case.stage == "lcspr"
     document = a_report(case, people)
     return document, approval_start(document=document, by=people.bu)

@@ -19,7 +19,7 @@ def url(name, document):
 
 
 def test_the_report_page_walks_from_version_to_approval(world, people, profiled_as, client):
-    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset").case
     document = a_report(case, people, ["Sam went to school."])
     client.force_login(people.bu)
     page = client.get(url("publication_report", document)).content.decode()
@@ -49,7 +49,7 @@ def test_the_report_page_walks_from_version_to_approval(world, people, profiled_
 def test_a_partner_sees_the_report_but_cannot_change_it_and_the_scrutineer_signs_through_the_page(
     world, people, profiled_as, client
 ):
-    case = a_case_in_its_practice_review(world, people, profiled_as, "darlington")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "darlington").case
     document = a_report(case, people)
     client.force_login(people.police_rep)
     assert client.get(url("publication_report", document)).status_code == 200
@@ -108,7 +108,7 @@ def test_the_decision_form_refuses_bad_input_and_publication_refusals_show_their
 def test_the_api_lists_reports_and_answers_a_state_that_does_not_allow_the_action_with_409(
     world, people, profiled_as, client
 ):
-    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset")
+    case = a_case_in_its_practice_review(world, people, profiled_as, "dorset").case
     document = a_report(case, people)
     client.force_login(people.bu)
     base = f"/api/partnerships/{case.partnership.slug}/reports/"
