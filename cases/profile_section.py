@@ -13,7 +13,7 @@ Pure functions: each takes the section's plain YAML value and what the engine ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final, cast
 
@@ -57,6 +57,17 @@ NOTIFICATION_MODES: Final[tuple[str, ...]] = (
 )
 
 
+# Fields of a learning option that a later stage validates (the learning review's ``review`` flow):
+# ``validator(value, where, context)`` raises ProfileError naming the field at fault.
+OptionFieldValidator = Callable[[object, str, SectionContext], object]
+_OPTION_FIELDS: dict[str, OptionFieldValidator] = {}
+
+
+def register_learning_option_field(name: str, validator: OptionFieldValidator) -> None:
+    """A later stage adds a field to every learning option and checks it (called from its registry)."""
+    _OPTION_FIELDS[name] = validator
+
+
 def validate_bodies(value: object, context: SectionContext) -> Mapping[str, str]:
     where = "bodies"
     data = as_mapping(value if value is not None else {}, where, "'bodies'")
@@ -83,9 +94,13 @@ def validate_learning_options(value: object, context: SectionContext) -> tuple[M
         seen.add(key)
         check_keys(
             data,
-            ("key", "label", "lead_role", "lead", "governance", "timescale_rule", "timescale", "citation"),
+            ("key", "label", "lead_role", "lead", "governance", "timescale_rule", "timescale", "citation")
+            + tuple(_OPTION_FIELDS),
             owhere,
         )
+        for name, validator in _OPTION_FIELDS.items():
+            if name in data:
+                validator(data[name], f"{owhere} '{name}'", context)
         field_text(data, "label", owhere)
         as_role(data.get("lead_role"), owhere, "lead_role")
         field_text(data, "governance", owhere)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "cases",
     "rapidreview",
     "cspr",
+    "learning",
     "actions",
     "reporting",
 ]

@@ -25,13 +25,11 @@ NATIONAL_REVIEW_STAGE = "national_review"
 # The kind of practice review each stage entered opens.
 KIND_FOR_STAGE: dict[str, str] = {
     LCSPR_STAGE: PracticeReview.Kind.LCSPR,
-    stages.LEARNING_REVIEW: PracticeReview.Kind.LEARNING_REVIEW,
     NATIONAL_REVIEW_STAGE: PracticeReview.Kind.NATIONAL,
 }
 # The rapid review outcomes that lead into cspr's stages (registered in cspr/registry.py).
 OUTCOME_FOR_STAGE: dict[str, str] = {
     LCSPR_STAGE: Decision.Outcome.LOCAL_CSPR,
-    stages.LEARNING_REVIEW: Decision.Outcome.ALTERNATIVE,
     NATIONAL_REVIEW_STAGE: Decision.Outcome.NATIONAL_REVIEW,
 }
 NATIONAL_REVIEW_REASON = "The Panel will carry out a national review"
