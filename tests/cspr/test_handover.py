@@ -15,6 +15,7 @@ from cases.models import Case
 from cases.signals import stage_entered
 from cspr.models import PracticeReview
 from cspr.receivers import on_outcome_revised, on_stage_entered
+from learning.models import LearningReview
 from rapidreview.errors import RapidReviewError
 from rapidreview.models import RapidReview
 from rapidreview.panel import panel_submit
@@ -90,9 +91,11 @@ def test_deciding_on_a_practice_review_opens_one_through_the_stage_signal(world,
     assert opened.count() == 1 and opened.get().changes == {"kind": [None, "lcspr"]}
 
 
-def test_an_alternative_learning_review_is_opened_with_the_type_the_partners_chose(
+def test_an_alternative_learning_review_is_opened_by_the_learning_review_not_as_a_practice_review(
     world, people, profiled_as, heard
 ):
+    """The learning review stage belongs to ``learning`` (issue 13): its receiver opens a
+    LearningReview of the type the partners chose; cspr opens no practice review for it."""
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
         review,
@@ -107,8 +110,13 @@ def test_an_alternative_learning_review_is_opened_with_the_type_the_partners_cho
     assert heard == [
         (stages.LEARNING_REVIEW, "rapid_review", "alternative_learning_review", dt.date(2025, 5, 9))
     ]
-    practice = PracticeReview.objects.get(case=review.case)
-    assert (practice.kind, practice.learning_type) == ("learning_review", "practitioner_learning_brief")
+    assert not PracticeReview.objects.filter(case=review.case).exists()
+    learning = LearningReview.objects.get(case=review.case)
+    assert (learning.option, learning.source, learning.decided_on) == (
+        "practitioner_learning_brief",
+        "rapid_review",
+        dt.date(2025, 5, 9),
+    )
 
 
 def test_with_the_receiver_disconnected_the_case_moves_and_no_practice_review_is_created(
@@ -125,7 +133,7 @@ def test_with_the_receiver_disconnected_the_case_moves_and_no_practice_review_is
 
 
 def test_a_refusal_of_the_receiver_undoes_the_whole_submission(world, people, profiled_as):
-    """A practice review under way cannot change kind: the Panel submission that would change it is
+    """A learning review under way cannot change type: the Panel submission that would change it is
     refused with the receiver's message, and nothing of it is saved."""
     review = a_case_in_its_rapid_review(world, people, profiled_as, "dorset")
     signed(
@@ -136,12 +144,16 @@ def test_a_refusal_of_the_receiver_undoes_the_whole_submission(world, people, pr
         learning_type="practitioner_learning_brief",
     )
     case = review.case
-    PracticeReview.objects.create(
+    LearningReview.objects.create(
         case=case,
         partnership=case.partnership,
-        kind="lcspr",
+        option="joint_supervision",
+        option_label="Joint supervision",
+        source="rapid_review",
         decided_on=dt.date(2025, 5, 1),
-        status=PracticeReview.Status.IN_PROGRESS,
+        governance="CSPRG",
+        approved_by="CSPRG",
+        status=LearningReview.Status.IN_PROGRESS,
         created_by=people.bu,
     )
     with travel(dt.date(2025, 5, 12)), pytest.raises(RapidReviewError, match="already under way"):
@@ -150,4 +162,4 @@ def test_a_refusal_of_the_receiver_undoes_the_whole_submission(world, people, pr
     review.refresh_from_db()
     assert case.stage == "rapid_review" and review.status == "deciding"
     assert not review.panel_submissions.exists()
-    assert PracticeReview.objects.get(case=case).kind == "lcspr"
+    assert LearningReview.objects.get(case=case).option == "joint_supervision"

@@ -2,6 +2,7 @@
 
 from tests.partnerships.permission_table import (  # noqa: F401
     info_request,
+    learning_review,
     open_case_deadline,
     person,
     referral,

@@ -86,6 +86,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<request>": "info_request",
     "<person>": "person",
     "<file>": "stored_file",
+    "<learning>": "learning_review",
 }
 
 
@@ -181,4 +182,16 @@ def signoff(world):
         content={"decision": "No review"},
         title="Test decision",
         by=None,
+    )
+
+
+@pytest.fixture
+def learning_review(world, open_case):
+    """A Dorset practitioner learning brief of the open case, not yet begun (``<learning>``)."""
+    import datetime as dt
+
+    from learning.services import review_open
+
+    return review_open(
+        case=open_case, option="practitioner_learning_brief", source="learning_route", decided_on=dt.date(2025, 4, 16), by=None
     )

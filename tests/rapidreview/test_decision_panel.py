@@ -10,6 +10,7 @@ import pytest
 
 from cases import stages
 from cspr.models import PracticeReview
+from learning.models import LearningReview
 from deadlines.models import Deadline
 from deadlines.services import anchor_record
 from notifications.models import OutboxMessage
@@ -354,8 +355,9 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
     )
     with travel(dt.date(2025, 5, 12)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
-    practice = PracticeReview.objects.get(case=review.case)
-    assert (practice.kind, practice.learning_type) == ("learning_review", "practitioner_learning_brief")
+    assert not PracticeReview.objects.filter(case=review.case).exists()
+    learning = LearningReview.objects.get(case=review.case)  # opened by the learning app (issue 13)
+    assert (learning.option, learning.decided_on) == ("practitioner_learning_brief", dt.date(2025, 5, 12))
     assert due(review.case, "learning_brief_completion") == dt.date(2025, 6, 12)  # AS-42
     assert (
         not Deadline.objects.filter(case=review.case, rule_key="cspr_publication")

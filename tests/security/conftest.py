@@ -3,6 +3,7 @@ header checks visit the same pages with the same ids."""
 
 from tests.partnerships.permission_table import (  # noqa: F401
     info_request,
+    learning_review,
     open_case_deadline,
     person,
     referral,
