@@ -41,14 +41,14 @@ class TermsForm(GovukForm):
 
 class DueDateForm(GovukForm):
     due_on = GovukDateField(
-        label="Date your agency will complete the review",
+        label="The date your agency will complete the review",
         future=True,
         help_text="For example, 27 3 2026. The partnership's deadline for this review counts to this date.",
     )
 
 
 class TaskForm(GovukForm):
-    done_on = GovukDateField(label="Date it was done", past=True)
+    done_on = GovukDateField(label="The date it was done", past=True)
     note = _area("What was done (optional)", required=False, rows=3, max_length=3000)
 
 
