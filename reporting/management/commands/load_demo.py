@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from cases.demo import load_demo_cases
+from learning.demo import load_demo_learning
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = demo.load_partnerships(published_credentials=demo_installation)
             created_cases = load_demo_cases()
+            load_demo_learning()
         if options["quiet"]:
             return
         summary = (
