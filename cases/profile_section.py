@@ -94,8 +94,17 @@ def validate_learning_options(value: object, context: SectionContext) -> tuple[M
         seen.add(key)
         check_keys(
             data,
-            ("key", "label", "lead_role", "lead", "governance", "timescale_rule", "timescale", "citation")
-            + tuple(_OPTION_FIELDS),
+            (
+                "key",
+                "label",
+                "lead_role",
+                "lead",
+                "governance",
+                "timescale_rule",
+                "timescale",
+                "citation",
+                *tuple(_OPTION_FIELDS),
+            ),
             owhere,
         )
         for name, validator in _OPTION_FIELDS.items():

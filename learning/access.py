@@ -58,7 +58,9 @@ def can_run(standing: Standing, review: LearningReview) -> bool:
 def access_review_for_run(user: Any, slug: str, review_id: int) -> tuple[LearningReview, Standing]:
     review, standing = access_review_for_view(user, slug, review_id)
     if not can_run(standing, review):
-        raise PermissionDenied("Only the business unit, the subgroup chair or the lead agency runs this review.")
+        raise PermissionDenied(
+            "Only the business unit, the subgroup chair or the lead agency runs this review."
+        )
     return review, standing
 
 

@@ -44,7 +44,9 @@ class StepSerializer(StrictSerializer):
 
     note = Text(label="The note", max_length=3000, required=False)
     done_on = serializers.DateField(required=False, help_text="task: the date it was done (YYYY-MM-DD).")
-    due_on = serializers.DateField(required=False, help_text="due_date: the date the agency will complete it.")
+    due_on = serializers.DateField(
+        required=False, help_text="due_date: the date the agency will complete it."
+    )
     lead_name = Text(label="The lead's name", max_length=200, required=False)
     lead_role = Text(label="The lead's role", max_length=200, required=False)
     lead_agency = serializers.IntegerField(required=False, allow_null=True, help_text="terms: an agency id.")
@@ -119,7 +121,13 @@ def _detail(review: LearningReview) -> dict[str, Any]:
         "methodology": review.methodology,
         "due": None
         if due is None
-        else {"label": due.label, "text": due.text, "date": due.date, "is_target": due.is_target, "overdue": due.breached},
+        else {
+            "label": due.label,
+            "text": due.text,
+            "date": due.date,
+            "is_target": due.is_target,
+            "overdue": due.breached,
+        },
         "completed_on": review.completed_on,
         "steps": [
             {
@@ -148,7 +156,11 @@ def _carry_out(review: LearningReview, step: LearningStep, data: dict[str, Any],
     key = step.key
     if step.kind == "task":
         services.task_complete(
-            review=review, key=key, by=by, note=data.get("note", ""), on=data.get("done_on") or timezone.localdate()
+            review=review,
+            key=key,
+            by=by,
+            note=data.get("note", ""),
+            on=data.get("done_on") or timezone.localdate(),
         )
     elif step.kind == "due_date":
         _need(data, "due_on")
@@ -186,8 +198,12 @@ def _carry_out(review: LearningReview, step: LearningStep, data: dict[str, Any],
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Learning reviews you may see", parameters=[SLUG], responses={200: DETAIL, **LIST_ERRORS}),
-    retrieve=extend_schema(summary="One learning review", parameters=[SLUG], responses={200: DETAIL, **READ_ERRORS}),
+    list=extend_schema(
+        summary="Learning reviews you may see", parameters=[SLUG], responses={200: DETAIL, **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One learning review", parameters=[SLUG], responses={200: DETAIL, **READ_ERRORS}
+    ),
     step=extend_schema(
         summary="Carry out the review's current step",
         parameters=[SLUG],
@@ -204,7 +220,9 @@ class LearningReviewViewSet(DoorViewSet):
         return access.reviews_visible_to(user, partnership)
 
     def list(self, request: Request, slug: str) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id"))
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
+        )
         return self.get_paginated_response([_detail(r) for r in page or []])
 
     def retrieve(self, request: Request, slug: str, pk: str) -> Response:
@@ -231,4 +249,8 @@ class LearningReviewViewSet(DoorViewSet):
 
 
 def register(router: Any) -> None:
-    router.register(r"partnerships/(?P<slug>[^/.]+)/learning-reviews", LearningReviewViewSet, basename="api-learning-review")
+    router.register(
+        r"partnerships/(?P<slug>[^/.]+)/learning-reviews",
+        LearningReviewViewSet,
+        basename="api-learning-review",
+    )

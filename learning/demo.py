@@ -48,7 +48,9 @@ def _open(partnership: Partnership, option: str, rationale: str) -> LearningRevi
     return LearningReview.objects.filter(case=case).first()
 
 
-def _terms(review: LearningReview, by: User, lead_name: str, lead_role: str, agency: Agency | None = None) -> None:
+def _terms(
+    review: LearningReview, by: User, lead_name: str, lead_role: str, agency: Agency | None = None
+) -> None:
     services.terms_record(
         review=review,
         key="terms",
@@ -69,7 +71,9 @@ def _dorset_brief(p: Partnership) -> None:
     if review is None or bu is None:
         return
     _terms(review, bu, "Jo Demo-Coordinator", "DSCP Co-ordinator")
-    services.task_complete(review=review, key="information", by=bu, note="Chronologies from three agencies.", on=today())
+    services.task_complete(
+        review=review, key="information", by=bu, note="Chronologies from three agencies.", on=today()
+    )
     step = review.steps.get(key="briefing")
     texts = {h: f"Synthetic demo text: {h.lower()}." for h in step.spec["sections"]}
     services.document_write(review=review, key="briefing", by=bu, texts=texts)
@@ -85,20 +89,30 @@ def _dorset_single_agency(p: Partnership) -> None:
 
 
 def _nel_llr(p: Partnership) -> None:
-    review = _open(p, "local_learning_review", "LLR-1 from an agency senior manager: learning about a near miss.")
+    review = _open(
+        p, "local_learning_review", "LLR-1 from an agency senior manager: learning about a near miss."
+    )
     bu = _user("business-unit", p.slug)
     if review is None or bu is None:
         return
     step = review.steps.get(key="llr2")
     texts = {h: f"Synthetic demo text: {h.lower()}." for h in step.spec["sections"]}
     services.document_write(review=review, key="llr2", by=bu, texts=texts)
-    services.task_complete(review=review, key="partners_response", by=bu, note="The partners agreed a local learning review.", on=today())
+    services.task_complete(
+        review=review,
+        key="partners_response",
+        by=bu,
+        note="The partners agreed a local learning review.",
+        on=today(),
+    )
     _terms(review, bu, "Chris Demo-Reviewer", "Reviewer agreed by the SRG")
     services.signoff_put(review=review, key="endorsement", by=bu)
 
 
 def _darlington(p: Partnership) -> None:
-    review = _open(p, "multi_agency_practice_review", "Several agencies were involved and practice can improve.")
+    review = _open(
+        p, "multi_agency_practice_review", "Several agencies were involved and practice can improve."
+    )
     chair = _user("subgroup-chair", p.slug)
     if review is None or chair is None:
         return
@@ -106,7 +120,10 @@ def _darlington(p: Partnership) -> None:
 
 
 LOADERS: dict[str, tuple[tuple[str, Callable[[Partnership], None]], ...]] = {
-    "dorset": (("practitioner_learning_brief", _dorset_brief), ("single_agency_review", _dorset_single_agency)),
+    "dorset": (
+        ("practitioner_learning_brief", _dorset_brief),
+        ("single_agency_review", _dorset_single_agency),
+    ),
     "north-east-lincolnshire": (("local_learning_review", _nel_llr),),
     "darlington": (("multi_agency_practice_review", _darlington),),
 }

@@ -9,7 +9,9 @@ from django import forms
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 
-def _area(label: str, *, required: bool = True, rows: int = 5, max_length: int = 10000, help_text: str = "") -> GovukCharField:
+def _area(
+    label: str, *, required: bool = True, rows: int = 5, max_length: int = 10000, help_text: str = ""
+) -> GovukCharField:
     return GovukCharField(
         label=label,
         required=required,
@@ -21,7 +23,9 @@ def _area(label: str, *, required: bool = True, rows: int = 5, max_length: int =
 
 class TermsForm(GovukForm):
     lead_name = GovukCharField(label="Name of the lead", max_length=200)
-    lead_role = GovukCharField(label="Role of the lead", max_length=200, help_text="For example, DSCP Co-ordinator.")
+    lead_role = GovukCharField(
+        label="Role of the lead", max_length=200, help_text="For example, DSCP Co-ordinator."
+    )
     lead_agency = forms.TypedChoiceField(
         label="Agency leading the review (optional)",
         required=False,
@@ -36,7 +40,10 @@ class TermsForm(GovukForm):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["lead_agency"]).choices = [("", "No single agency"), *agencies]
+        cast(forms.TypedChoiceField, self.fields["lead_agency"]).choices = [
+            ("", "No single agency"),
+            *agencies,
+        ]
 
 
 class DueDateForm(GovukForm):
@@ -87,7 +94,9 @@ class RecommendationsForm(GovukForm):
 class DocumentForm(GovukForm):
     note = GovukCharField(label="What changed in this version (optional)", required=False, max_length=2000)
 
-    def __init__(self, *args: Any, headings: list[str], initial_texts: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, headings: list[str], initial_texts: dict[str, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.headings = headings
         fields: dict[str, forms.Field] = {}

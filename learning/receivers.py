@@ -36,7 +36,9 @@ def on_stage_entered(
     option = str(case.facts.get("learning_option") or "")
     if not option:
         return  # nothing chosen to open (an old case moved by hand): the business unit starts it
-    review_open(case=case, option=option, source=_source(outcome), decided_on=on or timezone.localdate(), by=by)
+    review_open(
+        case=case, option=option, source=_source(outcome), decided_on=on or timezone.localdate(), by=by
+    )
 
 
 def on_outcome_revised(
@@ -57,4 +59,6 @@ def on_outcome_revised(
     case.refresh_from_db()
     option = str(case.facts.get("learning_option") or "")
     if option:
-        review_open(case=case, option=option, source=_source(outcome), decided_on=on or timezone.localdate(), by=by)
+        review_open(
+            case=case, option=option, source=_source(outcome), decided_on=on or timezone.localdate(), by=by
+        )

@@ -49,10 +49,16 @@ def _tasks(user: User, standing: Standing) -> list[Task]:
     tasks: list[Task] = []
     today = timezone.localdate()
     slug = standing.partnership.slug
-    reviews = access.reviews_visible_to(user, standing.partnership).exclude(status=LearningReview.Status.COMPLETED)
+    reviews = access.reviews_visible_to(user, standing.partnership).exclude(
+        status=LearningReview.Status.COMPLETED
+    )
     for review in reviews.select_related("case"):
         step = services.current_step(review)
-        if step is None or step.status != step.Status.PENDING or not access.can_act_on(standing, review, step):
+        if (
+            step is None
+            or step.status != step.Status.PENDING
+            or not access.can_act_on(standing, review, step)
+        ):
             continue
         due = due_of(review, today)
         tasks.append(
@@ -61,7 +67,9 @@ def _tasks(user: User, standing: Standing) -> list[Task]:
                 url=reverse("learning_review", args=[slug, review.pk]),
                 group="Learning reviews",
                 due=due.date if due and not due.is_target else None,
-                status="Past its target" if due and due.is_target and due.past else ("Overdue" if due and due.breached else ""),
+                status="Past its target"
+                if due and due.is_target and due.past
+                else ("Overdue" if due and due.breached else ""),
                 status_colour="grey" if due and due.is_target else ("red" if due and due.breached else ""),
                 hint=review.option_label,
             )
@@ -78,7 +86,9 @@ def register() -> None:
     register_learning_option_field("review", flows.validate_review)
     # The receivers that open the review (and change its type while it has not begun).
     stage_entered.connect(receivers.on_stage_entered, sender=Case, dispatch_uid="learning.stage_entered")
-    outcome_revised.connect(receivers.on_outcome_revised, sender=RapidReview, dispatch_uid="learning.outcome_revised")
+    outcome_revised.connect(
+        receivers.on_outcome_revised, sender=RapidReview, dispatch_uid="learning.outcome_revised"
+    )
     # The partners' sign-off of a step, and how the sign-off page shows it.
     signoff_signals.request_completed.connect(
         services.on_signoff_completed, sender=SignoffRequest, dispatch_uid="learning.signoff_completed"

@@ -29,7 +29,9 @@ def due_of(review: LearningReview, on: dt.date) -> Due | None:
     done = review.status == LearningReview.Status.COMPLETED
     if review.due_on is not None:
         past = review.due_on < on and not done
-        return Due("Due date set by the agency", f"{review.due_on:%-d %B %Y}", review.due_on, False, past, past)
+        return Due(
+            "Due date set by the agency", f"{review.due_on:%-d %B %Y}", review.due_on, False, past, past
+        )
     deadline = (
         Deadline.objects.filter(case=review.case, rule_key=review.timescale_rule, subject="").first()
         if review.timescale_rule
@@ -41,7 +43,9 @@ def due_of(review: LearningReview, on: dt.date) -> Due | None:
         return None
     past = deadline.due < on and not done
     if review.due_is_target:
-        return Due("Target", f"{review.timescale} ({deadline.due:%-d %B %Y})", deadline.due, True, past, False)
+        return Due(
+            "Target", f"{review.timescale} ({deadline.due:%-d %B %Y})", deadline.due, True, past, False
+        )
     if deadline.window_start:
         text = f"{deadline.window_start:%-d %B %Y} to {deadline.due:%-d %B %Y}"
         return Due("Window", text, deadline.due, False, past, past)

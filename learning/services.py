@@ -34,7 +34,9 @@ DEFAULT_FLOW = Flow(
     steps=(
         StepSpec(key="terms", kind="terms", label="Lead, terms of reference and methodology agreed"),
         StepSpec(key="review", kind="task", label="Review carried out"),
-        StepSpec(key="approval", kind="signoff", label="Completion approved", body="The safeguarding partners"),
+        StepSpec(
+            key="approval", kind="signoff", label="Completion approved", body="The safeguarding partners"
+        ),
     ),
 )
 
@@ -85,7 +87,9 @@ def review_open(
         if existing.option == option:
             return existing
         if existing.status != RS.SETTING_UP or existing.steps.exclude(status=SS.PENDING).exists():
-            raise LearningReviewError("The learning review of this case is already under way: it cannot change type now.")
+            raise LearningReviewError(
+                "The learning review of this case is already under way: it cannot change type now."
+            )
         existing.steps.all().delete()
         audit_record(
             actor=by,
@@ -111,7 +115,12 @@ def review_open(
     _create_steps(review, flow)
     if existing is None:
         audit_record(actor=by, action="learning.review.opened", obj=case, changes={"option": [None, option]})
-    case_event(case=case, by=by, code="learning.review.opened", summary=f"Learning review opened: {review.option_label}")
+    case_event(
+        case=case,
+        by=by,
+        code="learning.review.opened",
+        summary=f"Learning review opened: {review.option_label}",
+    )
     return review
 
 
@@ -136,13 +145,19 @@ def _the_step(review: LearningReview, key: str, kinds: Sequence[str]) -> tuple[L
     if now is None or now.pk != step.pk:
         if step.is_finished:
             raise LearningReviewError(f"“{step.label}” is already done.")
-        raise LearningReviewError(f"Complete “{now.label if now else ''}” first: the steps are taken in order.")
+        raise LearningReviewError(
+            f"Complete “{now.label if now else ''}” first: the steps are taken in order."
+        )
     return locked, step
 
 
-def _finish(review: LearningReview, step: LearningStep, by: User | None, on: dt.date, note: str = "", **values: Any) -> None:
+def _finish(
+    review: LearningReview, step: LearningStep, by: User | None, on: dt.date, note: str = "", **values: Any
+) -> None:
     step_transition(step=step, to=SS.DONE, by=by, done_on=on, done_by=by, note=note, **values)
-    case_event(case=review.case, by=by, code=f"learning.step.{step.key}", summary=f"Learning review: {step.label}")
+    case_event(
+        case=review.case, by=by, code=f"learning.step.{step.key}", summary=f"Learning review: {step.label}"
+    )
     _advance(review, by, on)
 
 
@@ -231,12 +246,16 @@ def due_date_enter(*, review: LearningReview, key: str, by: User, due_on: dt.dat
     anchor_key = flow.due_anchor if flow else ""
     if anchor_key and anchor_key in profile_for(locked.case.profile).anchors:
         try:
-            anchor_record(case=locked.case, key=anchor_key, value=due_on, by=by, reason="Due date set by the agency")
+            anchor_record(
+                case=locked.case, key=anchor_key, value=due_on, by=by, reason="Due date set by the agency"
+            )
         except DeadlineError as exc:
             raise LearningReviewError(str(exc)) from exc
     locked.due_on, locked.due_entered_by = due_on, by
     locked.save(update_fields=["due_on", "due_entered_by"])
-    audit_record(actor=by, action="learning.review.due_date", obj=locked.case, changes={"due_on": [None, due_on]})
+    audit_record(
+        actor=by, action="learning.review.due_date", obj=locked.case, changes={"due_on": [None, due_on]}
+    )
     _finish(locked, step, by, today, note=f"Due {due_on:%-d %B %Y}")
     return locked
 
@@ -258,7 +277,13 @@ def task_complete(*, review: LearningReview, key: str, by: User, note: str, on: 
 def approval_record(*, review: LearningReview, key: str, by: User, note: str) -> LearningStep:
     """The role the flow names approves (the Single Agency Lead, the sub-group chair)."""
     locked, step = _the_step(review, key, ("approval",))
-    _finish(locked, step, by, timezone.localdate(), note=_text(note, "The approval note", required=False, limit=3000))
+    _finish(
+        locked,
+        step,
+        by,
+        timezone.localdate(),
+        note=_text(note, "The approval note", required=False, limit=3000),
+    )
     step.refresh_from_db()
     return step
 
@@ -270,7 +295,15 @@ def step_pass_over(*, review: LearningReview, key: str, by: User, reason: str) -
     if not step.spec.get("optional"):
         raise LearningReviewError(f"“{step.label}” is needed for this review.")
     reason = _text(reason, "The reason it is not needed", limit=2000)
-    step_transition(step=step, to=SS.PASSED_OVER, by=by, reason=reason, note=reason, done_on=timezone.localdate(), done_by=by)
+    step_transition(
+        step=step,
+        to=SS.PASSED_OVER,
+        by=by,
+        reason=reason,
+        note=reason,
+        done_on=timezone.localdate(),
+        done_by=by,
+    )
     _advance(locked, by, timezone.localdate())
     step.refresh_from_db()
     return step
@@ -304,7 +337,9 @@ def document_write(
         raise LearningReviewError("This learning review is complete.")
     now = current_step(locked)
     if not step.is_finished and (now is None or now.pk != step.pk):
-        raise LearningReviewError(f"Complete “{now.label if now else ''}” first: the steps are taken in order.")
+        raise LearningReviewError(
+            f"Complete “{now.label if now else ''}” first: the steps are taken in order."
+        )
     headings = [str(h) for h in step.spec.get("sections") or ()]
     sections = [(h, _text(texts.get(h, ""), h, limit=20000)) for h in headings]
     title = str(step.spec.get("title") or step.label)
@@ -330,10 +365,17 @@ def document_write(
         owner_kind=OWNER_KIND,
         owner_id=locked.pk,
     )
-    version = add_version(document=document, by=by, stored=stored, note=_text(note, "What changed", required=False, limit=2000))
+    version = add_version(
+        document=document, by=by, stored=stored, note=_text(note, "What changed", required=False, limit=2000)
+    )
     if step.is_finished:
         LearningStep.objects.filter(pk=step.pk).update(document=document)
-        audit_record(actor=by, action="learning.document.version", obj=locked.case, changes={"step": step.key, "version": version.number})
+        audit_record(
+            actor=by,
+            action="learning.document.version",
+            obj=locked.case,
+            changes={"step": step.key, "version": version.number},
+        )
     else:
         _finish(locked, step, by, timezone.localdate(), note=f"Version {version.number}", document=document)
     step.refresh_from_db()
@@ -364,7 +406,13 @@ def recommendations_record(
             by=by,
             due_on=due_on,
         )
-    _finish(locked, step, by, timezone.localdate(), note=f"{len(items)} recommendation{'s' if len(items) != 1 else ''}")
+    _finish(
+        locked,
+        step,
+        by,
+        timezone.localdate(),
+        note=f"{len(items)} recommendation{'s' if len(items) != 1 else ''}",
+    )
     step.refresh_from_db()
     return step
 
@@ -416,7 +464,12 @@ def on_signoff_completed(sender: object, *, record_type: str, request: Any, **kw
     it goes back to the lead with the partners' comments."""
     if record_type != SIGNOFF_RECORD:
         return
-    step = LearningStep.objects.select_for_update().filter(pk=int(request.record_id)).select_related("review").first()
+    step = (
+        LearningStep.objects.select_for_update()
+        .filter(pk=int(request.record_id))
+        .select_related("review")
+        .first()
+    )
     if step is None or step.status != SS.AWAITING_SIGNATURES or step.signoff_request_id != request.pk:
         return
     review = step.review

@@ -49,7 +49,9 @@ def step_transition(*, step: LearningStep, to: str, by: Any, reason: str = "", *
     locked = LearningStep.objects.select_for_update().get(pk=step.pk)
     before = locked.status
     if to not in STEP_TRANSITIONS[before]:
-        raise LearningReviewError(f"“{locked.label}” is “{SS(before).label}”: it cannot become “{SS(to).label}”.")
+        raise LearningReviewError(
+            f"“{locked.label}” is “{SS(before).label}”: it cannot become “{SS(to).label}”."
+        )
     LearningStep.objects.filter(pk=locked.pk).update(status=to, **values)
     audit_record(
         actor=by,

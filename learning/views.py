@@ -30,12 +30,12 @@ from learning.transitions import LearningReviewError
 from partnerships.access import access_partnership_for_view
 from partnerships.models import Agency
 
-TAGS = {
+TAGS: dict[str, str] = {
     LearningReview.Status.SETTING_UP: "govuk-tag--blue",
     LearningReview.Status.IN_PROGRESS: "govuk-tag--yellow",
     LearningReview.Status.COMPLETED: "govuk-tag--green",
 }
-STEP_TAGS = {
+STEP_TAGS: dict[str, str] = {
     LearningStep.Status.PENDING: "govuk-tag--grey",
     LearningStep.Status.AWAITING_SIGNATURES: "govuk-tag--blue",
     LearningStep.Status.DONE: "govuk-tag--green",
@@ -90,7 +90,9 @@ def _back(slug: str, review: LearningReview) -> HttpResponse:
 
 def _form_for(step: LearningStep, review: LearningReview, data: Any) -> Any:
     if step.kind == "terms":
-        agencies = list(Agency.objects.filter(partnership=review.partnership).order_by("name").values_list("pk", "name"))
+        agencies = list(
+            Agency.objects.filter(partnership=review.partnership).order_by("name").values_list("pk", "name")
+        )
         initial = {
             "lead_name": review.lead_name,
             "lead_role": review.lead_role,
@@ -120,20 +122,28 @@ def _act(step: LearningStep, review: LearningReview, form: Any, by: Any) -> str:
     if step.kind == "terms":
         data = dict(form.cleaned_data)
         agency_id = data.pop("lead_agency")
-        agency = Agency.objects.filter(pk=agency_id, partnership=review.partnership).first() if agency_id else None
+        agency = (
+            Agency.objects.filter(pk=agency_id, partnership=review.partnership).first() if agency_id else None
+        )
         services.terms_record(review=review, key=key, by=by, lead_agency=agency, **data)
         return "The lead and terms of reference have been recorded."
     if step.kind == "due_date":
         services.due_date_enter(review=review, key=key, by=by, due_on=form.cleaned_data["due_on"])
         return "Your agency's due date has been recorded."
     if step.kind == "task":
-        services.task_complete(review=review, key=key, by=by, note=form.cleaned_data["note"], on=form.cleaned_data["done_on"])
+        services.task_complete(
+            review=review, key=key, by=by, note=form.cleaned_data["note"], on=form.cleaned_data["done_on"]
+        )
         return f"Recorded: {step.label}."
     if step.kind == "document":
-        services.document_write(review=review, key=key, by=by, texts=form.texts(), note=form.cleaned_data["note"])
+        services.document_write(
+            review=review, key=key, by=by, texts=form.texts(), note=form.cleaned_data["note"]
+        )
         return f"A new version of the {str(step.spec.get('title') or 'document').lower()} has been saved."
     if step.kind == "recommendations":
-        services.recommendations_record(review=review, key=key, by=by, items=form.cleaned_data["recommendations"])
+        services.recommendations_record(
+            review=review, key=key, by=by, items=form.cleaned_data["recommendations"]
+        )
         return "The recommendations have been recorded for the action plan."
     if step.kind == "approval":
         services.approval_record(review=review, key=key, by=by, note=form.cleaned_data["note"])
@@ -155,7 +165,9 @@ def step(request: HttpRequest, slug: str, review_id: int, key: str) -> HttpRespo
         if chosen is None or chosen.is_valid():
             try:
                 if passing_over and pass_form is not None:
-                    services.step_pass_over(review=review, key=key, by=signed_in(request), reason=pass_form.cleaned_data["reason"])
+                    services.step_pass_over(
+                        review=review, key=key, by=signed_in(request), reason=pass_form.cleaned_data["reason"]
+                    )
                     message = f"Recorded as not needed: {the_step.label}."
                 else:
                     message = _act(the_step, review, form, signed_in(request))

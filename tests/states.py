@@ -233,7 +233,9 @@ def a_case_with_learning_chosen(
 
     profiled_as(slug)
     case = a_referred_case(world, people, kind=CaseKind.LEARNING_REQUEST, received=on, aware=on)
-    learning_decide(case=case, by=people.chair, option=option, rationale="Learning for the partnership.", decided_on=on)
+    learning_decide(
+        case=case, by=people.chair, option=option, rationale="Learning for the partnership.", decided_on=on
+    )
     case.refresh_from_db()
     if case.stage == "learning_pending_approval":
         learning_approve(case=case, by=people.la_rep, approve=True, comment="")
@@ -243,5 +245,9 @@ def a_case_with_learning_chosen(
 
 def sign_request(request_id: int, world: Any, people: Any) -> None:
     """Every statutory partner signs sign-off request ``request_id`` (agree)."""
-    for user, agency in ((people.la_rep, world.la), (people.police_rep, world.police), (people.health_rep, world.health)):
+    for user, agency in (
+        (people.la_rep, world.la),
+        (people.police_rep, world.police),
+        (people.health_rep, world.health),
+    ):
         sign(request_id, user, agency)

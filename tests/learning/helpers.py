@@ -36,7 +36,10 @@ def run_step(review: LearningReview, step: LearningStep, world: Any, people: Any
         services.document_write(review=review, key=key, by=people.bu, texts=texts)
     elif step.kind == "recommendations":
         services.recommendations_record(
-            review=review, key=key, by=people.bu, items=[("R1", "Share chronologies within 10 working days.", None)]
+            review=review,
+            key=key,
+            by=people.bu,
+            items=[("R1", "Share chronologies within 10 working days.", None)],
         )
     elif step.kind == "signoff":
         put = services.signoff_put(review=review, key=key, by=people.bu)

@@ -15,7 +15,9 @@ def test_load_demo_leaves_learning_reviews_in_progress_in_dorset_nel_and_darling
     settings.DEMO_DATA = True
     call_command("load_demo", "--quiet")
     call_command("load_demo", "--quiet")  # idempotent
-    reviews = {(r.partnership.slug, r.option): r for r in LearningReview.objects.select_related("partnership")}
+    reviews = {
+        (r.partnership.slug, r.option): r for r in LearningReview.objects.select_related("partnership")
+    }
     assert set(reviews) == {
         ("dorset", "practitioner_learning_brief"),
         ("dorset", "single_agency_review"),
@@ -24,7 +26,10 @@ def test_load_demo_leaves_learning_reviews_in_progress_in_dorset_nel_and_darling
     }
     assert all(r.status == "in_progress" for r in reviews.values())
     brief = reviews[("dorset", "practitioner_learning_brief")]
-    assert current_step(brief).key == "approval" and brief.steps.get(key="briefing").document.versions.count() == 1
+    assert (
+        current_step(brief).key == "approval"
+        and brief.steps.get(key="briefing").document.versions.count() == 1
+    )
     single = reviews[("dorset", "single_agency_review")]
     assert current_step(single).key == "due_date" and single.lead_agency is not None
     llr = reviews[("north-east-lincolnshire", "local_learning_review")]

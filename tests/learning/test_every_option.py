@@ -17,7 +17,9 @@ from tests.states import D, a_case_with_learning_chosen, anchor, travel
 pytestmark = pytest.mark.django_db
 
 PROFILES = load_profile_dir(PROFILES_DIR)
-OPTIONS = [(slug, str(o["key"])) for slug, p in sorted(PROFILES.items()) for o in p.sections["learning_options"]]
+OPTIONS = [
+    (slug, str(o["key"])) for slug, p in sorted(PROFILES.items()) for o in p.sections["learning_options"]
+]
 
 
 def test_the_five_profiles_are_all_here():
@@ -55,6 +57,8 @@ def test_every_option_of_every_menu_can_be_started_and_completed(world, people, 
         assert anchor(case, "learning_review_completed") == D
     kinds = {s.kind for s in review.steps.all()}
     if "recommendations" in kinds:
-        assert Recommendation.objects.filter(case=case, source="learning_review", source_id=review.pk).exists()
+        assert Recommendation.objects.filter(
+            case=case, source="learning_review", source_id=review.pk
+        ).exists()
     if "document" in kinds:
         assert all(s.document.versions.count() == 1 for s in review.steps.filter(kind="document"))

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def brief(world, people, profiled_as):
     with travel(D):
-        case = a_case_with_learning_chosen(world, people, profiled_as, "dorset", "practitioner_learning_brief")
+        case = a_case_with_learning_chosen(
+            world, people, profiled_as, "dorset", "practitioner_learning_brief"
+        )
     return LearningReview.objects.get(case=case)
 
 
@@ -32,21 +34,41 @@ def test_the_review_page_shows_lead_governance_due_date_and_steps(world, people,
     client.force_login(people.bu)
     with travel(D):
         page = client.get(_url(world, brief)).content.decode()
-    for text in ("Practitioner learning brief", "DSCP Co-ordinator", "16 May 2025", "Seven-point briefing written", "Next"):
+    for text in (
+        "Practitioner learning brief",
+        "DSCP Co-ordinator",
+        "16 May 2025",
+        "Seven-point briefing written",
+        "Next",
+    ):
         assert text in page
     assert AccessEvent.objects.filter(user=people.bu, detail="learning review").exists()
     assert "learning_brief" not in page  # no rule keys on the page
     # The case page carries the panel, and the list shows the review.
     client.force_login(people.bu)  # the page above was seen "in 2025": a new session today
-    assert "Open the learning review" in client.get(f"/p/{world.partnership.slug}/cases/{brief.case_id}/").content.decode()
-    assert brief.case.reference in client.get(f"/p/{world.partnership.slug}/learning-reviews/").content.decode()
+    assert (
+        "Open the learning review"
+        in client.get(f"/p/{world.partnership.slug}/cases/{brief.case_id}/").content.decode()
+    )
+    assert (
+        brief.case.reference in client.get(f"/p/{world.partnership.slug}/learning-reviews/").content.decode()
+    )
 
 
 def test_terms_from_the_page_bad_input_changes_nothing(world, people, brief, client):
     client.force_login(people.chair)
     url = _url(world, brief, "terms")
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"lead_name": "", "lead_role": "x", "governance": "DSCP", "terms_of_reference": "", "methodology": "m"})
+    bad = client.post(
+        url,
+        {
+            "lead_name": "",
+            "lead_role": "x",
+            "governance": "DSCP",
+            "terms_of_reference": "",
+            "methodology": "m",
+        },
+    )
     assert bad.status_code == 400 and "Enter name of the lead" in bad.content.decode()
     brief.refresh_from_db()
     assert brief.lead_name == "" and brief.steps.get(key="terms").status == "pending"
@@ -71,7 +93,9 @@ def test_terms_from_the_page_bad_input_changes_nothing(world, people, brief, cli
     assert brief.steps.get(key="approval").status == "pending"
 
 
-def test_the_briefing_is_written_as_a_versioned_pdf_and_approved_by_the_partners(world, people, brief, client):
+def test_the_briefing_is_written_as_a_versioned_pdf_and_approved_by_the_partners(
+    world, people, brief, client
+):
     with travel(D):
         for key in ("terms", "information"):
             run_step(brief, brief.steps.get(key=key), world, people, on=D)
@@ -98,7 +122,9 @@ def test_the_briefing_is_written_as_a_versioned_pdf_and_approved_by_the_partners
     assert client.post(_url(world, brief, "approval")).status_code == 302
     step = brief.steps.get(key="approval")
     assert step.status == "awaiting_signatures"
-    signoff_page = client.get(f"/p/{world.partnership.slug}/signoffs/{step.signoff_request_id}/").content.decode()
+    signoff_page = client.get(
+        f"/p/{world.partnership.slug}/signoffs/{step.signoff_request_id}/"
+    ).content.decode()
     assert "Seven-point briefing, version 2" in signoff_page
     with travel(D):
         sign_request(step.signoff_request_id, world, people)
@@ -107,7 +133,9 @@ def test_the_briefing_is_written_as_a_versioned_pdf_and_approved_by_the_partners
 
 def test_recommendations_reach_the_action_plan(world, people, profiled_as, client):
     with travel(D):
-        case = a_case_with_learning_chosen(world, people, profiled_as, "darlington", "multi_agency_practice_review")
+        case = a_case_with_learning_chosen(
+            world, people, profiled_as, "darlington", "multi_agency_practice_review"
+        )
         review = LearningReview.objects.get(case=case)
         for key in ("terms", "chronology", "workshop", "summary"):
             run_step(review, review.steps.get(key=key), world, people, on=D)
@@ -128,7 +156,12 @@ def test_the_api_lists_and_carries_out_the_current_step(world, people, brief, cl
     assert listing["results"][0]["option"] == "practitioner_learning_brief"
     detail = client.get(f"{base}{brief.pk}/").json()
     assert detail["due"]["text"] == "16 May 2025" and detail["steps"][0]["is_current"]
-    post = lambda key, body: client.post(f"{base}{brief.pk}/steps/{key}/", json.dumps(body), content_type="application/json")  # noqa: E731
+
+    def post(key, body):
+        return client.post(
+            f"{base}{brief.pk}/steps/{key}/", json.dumps(body), content_type="application/json"
+        )
+
     assert post("terms", {"lead_name": "Sam"}).status_code == 400
     assert post("terms", {"bogus": 1}).status_code == 400
     assert post("information", {"note": "x"}).status_code == 409  # not the current step

@@ -93,10 +93,14 @@ def test_as_28_the_three_month_target_is_shown_as_a_target_and_never_counts_as_a
 def test_as_42_appendix_a_options_fill_lead_governance_and_due_date_or_window(world, people, profiled_as):
     with travel(D):
         brief = LearningReview.objects.get(
-            case=a_case_with_learning_chosen(world, people, profiled_as, "dorset", "practitioner_learning_brief")
+            case=a_case_with_learning_chosen(
+                world, people, profiled_as, "dorset", "practitioner_learning_brief"
+            )
         )
         focussed = LearningReview.objects.get(
-            case=a_case_with_learning_chosen(world, people, profiled_as, "dorset", "focussed_multi_agency_case_review")
+            case=a_case_with_learning_chosen(
+                world, people, profiled_as, "dorset", "focussed_multi_agency_case_review"
+            )
         )
         supervision = LearningReview.objects.get(
             case=a_case_with_learning_chosen(world, people, profiled_as, "dorset", "joint_supervision")
@@ -118,7 +122,9 @@ def test_as_42_the_agency_lead_enters_its_own_due_date_for_a_single_agency_revie
         case = a_case_with_learning_chosen(world, people, profiled_as, "dorset", "single_agency_review")
     review = LearningReview.objects.get(case=case)
     assert due_of(review, D).text == "To be identified by agency"
-    assert not Deadline.objects.filter(case=case, rule_key="single_agency_review_completion", conditional=False).exists()
+    assert not Deadline.objects.filter(
+        case=case, rule_key="single_agency_review_completion", conditional=False
+    ).exists()
     slug = world.partnership.slug
     with travel(D):
         run_step(review, _step(review, "terms"), world, people, on=D)  # names the provider as lead agency
@@ -158,9 +164,13 @@ def test_as_42_the_agency_lead_enters_its_own_due_date_for_a_single_agency_revie
 # ------------------------------------------------------------------------------------------------
 
 
-def test_as_46_nel_local_learning_review_from_llr1_through_endorsement_to_board_sign_off(world, people, profiled_as):
+def test_as_46_nel_local_learning_review_from_llr1_through_endorsement_to_board_sign_off(
+    world, people, profiled_as
+):
     with travel(D):
-        case = a_case_with_learning_chosen(world, people, profiled_as, "north-east-lincolnshire", "local_learning_review")
+        case = a_case_with_learning_chosen(
+            world, people, profiled_as, "north-east-lincolnshire", "local_learning_review"
+        )
     review = LearningReview.objects.get(case=case)
     assert review.source == "learning_route" and review.approved_by == "SCP Board"
     keys = [s.key for s in review.steps.order_by("order")]
@@ -190,7 +200,9 @@ def test_as_46_nel_local_learning_review_from_llr1_through_endorsement_to_board_
         run_step(review, _step(review, "progress"), world, people, on=D)
         run_step(review, _step(review, "final_report"), world, people, on=D)
         # The independent scrutiny-officer audit is optional: passed over with a reason.
-        services.step_pass_over(review=review, key="scrutiny", by=people.bu, reason="The SRG did not ask for one.")
+        services.step_pass_over(
+            review=review, key="scrutiny", by=people.bu, reason="The SRG did not ask for one."
+        )
         run_step(review, _step(review, "action_plan"), world, people, on=D)
         board = services.signoff_put(review=review, key="board", by=people.bu)
         sign_request(board.signoff_request_id, world, people)
@@ -202,7 +214,9 @@ def test_as_46_nel_local_learning_review_from_llr1_through_endorsement_to_board_
 
 def test_as_46_a_partner_who_does_not_endorse_sends_the_terms_back(world, people, profiled_as):
     with travel(D):
-        case = a_case_with_learning_chosen(world, people, profiled_as, "north-east-lincolnshire", "local_learning_review")
+        case = a_case_with_learning_chosen(
+            world, people, profiled_as, "north-east-lincolnshire", "local_learning_review"
+        )
         review = LearningReview.objects.get(case=case)
         for key in ("llr2", "partners_response", "terms"):
             run_step(review, _step(review, key), world, people, on=D)

@@ -193,5 +193,9 @@ def learning_review(world, open_case):
     from learning.services import review_open
 
     return review_open(
-        case=open_case, option="practitioner_learning_brief", source="learning_route", decided_on=dt.date(2025, 4, 16), by=None
+        case=open_case,
+        option="practitioner_learning_brief",
+        source="learning_route",
+        decided_on=dt.date(2025, 4, 16),
+        by=None,
     )

@@ -10,9 +10,9 @@ import pytest
 
 from cases import stages
 from cspr.models import PracticeReview
-from learning.models import LearningReview
 from deadlines.models import Deadline
 from deadlines.services import anchor_record
+from learning.models import LearningReview
 from notifications.models import OutboxMessage
 from partnerships.access import standing_in
 from partnerships.home import tasks_for
