@@ -51,6 +51,9 @@ class StepSerializer(StrictSerializer):
     lead_role = Text(label="The lead's role", max_length=200, required=False)
     lead_agency = serializers.IntegerField(required=False, allow_null=True, help_text="terms: an agency id.")
     governance = Text(label="The governance body", max_length=300, required=False)
+    learning_about = serializers.ChoiceField(
+        choices=LearningReview.LearningAbout.choices, required=False, help_text="terms: what it learns from."
+    )
     terms_of_reference = Text(label="The terms of reference", max_length=10000, required=False)
     lines_of_enquiry = Text(label="The lines of enquiry", max_length=10000, required=False)
     methodology = Text(label="The methodology", max_length=10000, required=False)
@@ -89,6 +92,8 @@ DETAIL = inline_serializer(
         "lead_role": serializers.CharField(),
         "lead_agency": serializers.CharField(allow_null=True),
         "governance": serializers.CharField(),
+        "rationale": serializers.CharField(),
+        "learning_about": serializers.CharField(),
         "approved_by": serializers.CharField(),
         "terms_of_reference": serializers.CharField(),
         "lines_of_enquiry": serializers.CharField(),
@@ -115,6 +120,8 @@ def _detail(review: LearningReview) -> dict[str, Any]:
         "lead_role": review.lead_role,
         "lead_agency": review.lead_agency.name if review.lead_agency else None,
         "governance": review.governance,
+        "rationale": review.rationale,
+        "learning_about": review.get_learning_about_display() if review.learning_about else "",
         "approved_by": review.approved_by,
         "terms_of_reference": review.terms_of_reference,
         "lines_of_enquiry": review.lines_of_enquiry,
@@ -187,6 +194,7 @@ def _carry_out(review: LearningReview, step: LearningStep, data: dict[str, Any],
             terms_of_reference=data["terms_of_reference"],
             lines_of_enquiry=data.get("lines_of_enquiry", ""),
             methodology=data["methodology"],
+            learning_about=data.get("learning_about", ""),
         )
     elif step.kind == "recommendations":
         _need(data, "recommendations")

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from learning.models import LearningReview
 from partnerships.govuk_forms import GovukCharField, GovukDateField, GovukForm
 
 
@@ -34,6 +35,12 @@ class TermsForm(GovukForm):
         help_text="An agency named here can see the review, and its safeguarding lead can record its steps.",
     )
     governance = GovukCharField(label="Governance body", max_length=300)
+    learning_about = forms.ChoiceField(
+        label="What is the review learning from? (optional)",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=LearningReview.LearningAbout.choices,
+    )
     terms_of_reference = _area("Terms of reference and scope")
     lines_of_enquiry = _area("Lines of enquiry", required=False)
     methodology = _area("Methodology", rows=3)

@@ -22,12 +22,23 @@ class LearningReview(models.Model):
     class Source(models.TextChoices):
         RAPID_REVIEW = "rapid_review", "Rapid review decision"
         LEARNING_ROUTE = "learning_route", "Learning route (below the threshold)"
+        REFERRAL = "referral_for_learning", "The partnership's own referral for learning"
+
+    class LearningAbout(models.TextChoices):
+        GOOD_PRACTICE = "good_practice", "Good practice"
+        POOR_PRACTICE = "poor_practice", "Poor practice"
+        NEAR_MISS = "near_miss", "A near miss"
+        OTHER = "other", "Other learning"
 
     case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="learning_review")
     partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
     option = models.CharField(max_length=60, help_text="The key of the option in the profile's menu.")
     option_label = models.CharField(max_length=300)
-    source = models.CharField(max_length=20, choices=Source.choices)
+    source = models.CharField(max_length=30, choices=Source.choices)
+    rationale = models.TextField(blank=True, help_text="Why the partners chose this review.")
+    learning_about = models.CharField(
+        max_length=20, choices=LearningAbout.choices, blank=True, help_text="000 §1.4, §7.3; 003 §5."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETTING_UP)
     decided_on = models.DateField(help_text="The date the partners chose this review.")
     # Who leads it and who governs it (from the profile, then as agreed).

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.models import Case
+from cases.models import Case, CaseKind, LearningDecision
 from cases.services import case_anchor_if_known, case_event
 from deadlines.services import DeadlineError, anchor_record, profile_for
 from documents import sniff
@@ -102,7 +102,11 @@ def review_open(
         review = LearningReview(case=case, partnership=case.partnership, created_by=by)
     review.option = option
     review.option_label = str(entry.get("label") or option)
+    if source == LearningReview.Source.LEARNING_ROUTE and case.kind == CaseKind.LEARNING_REQUEST:
+        source = LearningReview.Source.REFERRAL  # the partnership's own referral for learning (000 §1.4)
     review.source = source
+    decision = LearningDecision.objects.filter(case=case).first()
+    review.rationale = decision.rationale if decision is not None and decision.option == option else ""
     review.decided_on = decided_on
     review.lead_role = str(entry.get("lead") or "")
     review.governance = str(entry.get("governance") or "")
@@ -202,6 +206,7 @@ def terms_record(
     terms_of_reference: str,
     lines_of_enquiry: str,
     methodology: str,
+    learning_about: str = "",
 ) -> LearningReview:
     """The lead (person and role), the governance body, terms of reference, lines of enquiry and
     methodology agreed (audit ``learning.review.terms``)."""
@@ -216,6 +221,9 @@ def terms_record(
     }
     if lead_agency is not None and lead_agency.partnership_id != locked.partnership_id:
         raise LearningReviewError("Choose an agency of this partnership.")
+    if learning_about not in ("", *LearningReview.LearningAbout.values):
+        raise LearningReviewError("Choose what the review is learning from.")
+    values["learning_about"] = learning_about
     before = {k: getattr(locked, k) for k in values}
     for k, v in values.items():
         setattr(locked, k, v)
@@ -432,6 +440,8 @@ def snapshot(review: LearningReview, step: LearningStep) -> dict[str, Any]:
         "approving_body": str(step.spec.get("body") or review.approved_by),
         "lead": f"{review.lead_name} ({review.lead_role})" if review.lead_name else review.lead_role,
         "governance": review.governance,
+        "rationale": review.rationale,
+        "learning_from": review.get_learning_about_display() if review.learning_about else "",
         "terms_of_reference": review.terms_of_reference,
         "lines_of_enquiry": review.lines_of_enquiry,
         "methodology": review.methodology,

@@ -98,6 +98,7 @@ def _form_for(step: LearningStep, review: LearningReview, data: Any) -> Any:
             "lead_role": review.lead_role,
             "lead_agency": review.lead_agency_id,
             "governance": review.governance,
+            "learning_about": review.learning_about,
             "terms_of_reference": review.terms_of_reference,
             "lines_of_enquiry": review.lines_of_enquiry,
             "methodology": review.methodology,

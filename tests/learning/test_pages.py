@@ -82,11 +82,15 @@ def test_terms_from_the_page_bad_input_changes_nothing(world, people, brief, cli
             "terms_of_reference": "Early help",
             "lines_of_enquiry": "",
             "methodology": "Seven-point briefing",
+            "learning_about": "near_miss",
         },
     )
     assert ok.status_code == 302
     brief.refresh_from_db()
     assert brief.lead_name == "Sam Coordinator" and brief.status == "in_progress"
+    assert brief.learning_about == "near_miss"
+    page = client.get(_url(world, brief)).content.decode()
+    assert "A near miss" in page and "Learning for the partnership." in page
     # A step out of order is refused with the reason, nothing changed.
     early = client.post(_url(world, brief, "approval"))
     assert early.status_code == 302

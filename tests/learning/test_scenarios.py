@@ -172,7 +172,9 @@ def test_as_46_nel_local_learning_review_from_llr1_through_endorsement_to_board_
             world, people, profiled_as, "north-east-lincolnshire", "local_learning_review"
         )
     review = LearningReview.objects.get(case=case)
-    assert review.source == "learning_route" and review.approved_by == "SCP Board"
+    # The LLR-1 is the partnership's own referral for learning; the partners' rationale comes with it.
+    assert review.source == "referral_for_learning" and review.approved_by == "SCP Board"
+    assert review.rationale == "Learning for the partnership."
     keys = [s.key for s in review.steps.order_by("order")]
     assert keys == [
         "llr2",
