@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from cases.profile_section import register_learning_option_field
@@ -15,6 +16,7 @@ from core.panels import CasePanel, register_case_panel
 from documents.doors import register_owner_door
 from learning import access, flows, receivers, services
 from learning.models import LearningReview
+from learning.selectors import due_of
 from partnerships.access import Standing
 from partnerships.home import Task, TaskSource, register_task_source
 from partnerships.models import User
@@ -42,10 +44,6 @@ def _case_panel_context(request: HttpRequest, case: Case, standing: Standing) ->
 
 
 def _tasks(user: User, standing: Standing) -> list[Task]:
-    from django.utils import timezone
-
-    from learning.selectors import due_of
-
     tasks: list[Task] = []
     today = timezone.localdate()
     slug = standing.partnership.slug

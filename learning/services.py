@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -318,8 +319,7 @@ def step_pass_over(*, review: LearningReview, key: str, by: User, reason: str) -
 
 
 def render_document_pdf(review: LearningReview, title: str, sections: Sequence[tuple[str, str]]) -> bytes:
-    # WeasyPrint loads native libraries (seconds): imported only when a document is produced.
-    from django.template.loader import render_to_string
+    # Not an import cycle: WeasyPrint loads native libraries (seconds), so only producing a document pays.
     from weasyprint import HTML
 
     html = render_to_string(

@@ -80,6 +80,7 @@ def review_detail(request: HttpRequest, slug: str, review_id: int) -> HttpRespon
             ],
             "recommendations": selectors.recommendations_of(review),
             "can_run": access.can_run(standing, review),
+            "flow": services.flow_for(review.case, review.option),
         },
     )
 
