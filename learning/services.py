@@ -24,6 +24,7 @@ from learning.flows import Flow, StepSpec, flow_of, options_of
 from learning.models import LearningReview, LearningStep
 from learning.transitions import RS, SS, LearningReviewError, review_transition, step_transition
 from partnerships.models import Agency, User
+from signoffs.models import SignoffRequest
 from signoffs.services import signoff_request_create
 
 OWNER_KIND = "learning_review"
@@ -456,11 +457,20 @@ def signoff_put(*, review: LearningReview, key: str, by: User) -> LearningStep:
     locked, step = _the_step(review, key, ("signoff",))
     if step.status == SS.AWAITING_SIGNATURES:
         raise LearningReviewError("This is already with the partners for signature.")
+    content = snapshot(locked, step)
+    # Each time it is put to the partners is a new version, even unchanged after a disagreement
+    # (the sign-off engine returns an unchanged, completed request as it is).
+    content["time_put_to_the_partners"] = (
+        SignoffRequest.objects.filter(
+            partnership=locked.partnership, record_type=SIGNOFF_RECORD, record_id=str(step.pk)
+        ).count()
+        + 1
+    )
     request = signoff_request_create(
         partnership=locked.partnership,
         record_type=SIGNOFF_RECORD,
         record_id=step.pk,
-        content=snapshot(locked, step),
+        content=content,
         title=f"Learning review, case {locked.case.reference}: {step.label}"[:200],
         by=by,
     )

@@ -232,3 +232,9 @@ def test_as_46_a_partner_who_does_not_endorse_sends_the_terms_back(world, people
     assert step.status == "pending" and "Widen the scope." in step.note and step.signoff_request_id is None
     review.refresh_from_db()
     assert services.current_step(review).key == "endorsement"
+    # The SRG widens the scope and puts it to the partners again: a new version, which all endorse.
+    with travel(D):
+        again = services.signoff_put(review=review, key="endorsement", by=people.bu)
+        assert again.signoff_request_id != put.signoff_request_id
+        sign_request(again.signoff_request_id, world, people)
+    assert _step(review, "endorsement").status == "done"
