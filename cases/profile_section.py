@@ -13,7 +13,7 @@ Pure functions: each takes the section's plain YAML value and what the engine ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Final, cast
 
@@ -68,6 +68,17 @@ def validate_bodies(value: object, context: SectionContext) -> Mapping[str, str]
     return MappingProxyType(result)
 
 
+# Fields of a learning option that a later stage validates (the learning review's ``review`` flow):
+# ``validator(value, where, context)`` raises ProfileError naming the field at fault.
+OptionFieldValidator = Callable[[object, str, SectionContext], object]
+_OPTION_FIELDS: dict[str, OptionFieldValidator] = {}
+
+
+def register_learning_option_field(name: str, validator: OptionFieldValidator) -> None:
+    """A later stage adds a field to every learning option and checks it (called from its registry)."""
+    _OPTION_FIELDS[name] = validator
+
+
 def validate_learning_options(value: object, context: SectionContext) -> tuple[Mapping[str, object], ...]:
     """The options, each naming one of the profile's rules (or null) as its timescale; a rule whose
     ``applies_when`` tests ``learning_option`` must name options listed here."""
@@ -94,9 +105,13 @@ def validate_learning_options(value: object, context: SectionContext) -> tuple[M
                 "timescale",
                 "citation",
                 "opens",
+                *tuple(_OPTION_FIELDS),
             ),
             owhere,
         )
+        for name, validator in _OPTION_FIELDS.items():
+            if name in data:
+                validator(data[name], f"{owhere} '{name}'", context)
         if "opens" in data:
             # The stage this option opens (a route the owning stage registers; checked in its tests).
             as_key(data.get("opens"), owhere, "opens")

@@ -13,6 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases.api import register as register_cases
 from cspr.api import register as register_practice_review
+from learning.api import register as register_learning
 from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
@@ -35,3 +36,4 @@ register_rapid_review(router)
 register_rapid_review_meeting(router)
 register_practice_review(router)
 register_publication(router)
+register_learning(router)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "rapidreview",
     "cspr",
     "publication",
+    "learning",
     "actions",
     "reporting",
 ]

@@ -269,3 +269,38 @@ def a_reviewer_with_a_contract(
     )
     contract_agree(review=practice, by=people.bu, candidate_id=candidate.pk, on=today)
     return account
+
+
+# ------------------------------------------------------------------------------------------------
+# The learning route and the learning review
+# ------------------------------------------------------------------------------------------------
+
+
+def a_case_with_learning_chosen(
+    world: Any, people: Any, profiled_as: Any, slug: str, option: str, *, on: dt.date = D
+) -> Case:
+    """A learning request (LLR-1, 004 F4; 000 §1.4) under ``slug``'s procedure, received on ``on``: the
+    subgroup chooses ``option`` from the menu and, where the profile asks for it, a partner approves.
+    Returns the case (in the learning review stage, or closed, or wherever the option leads)."""
+    from cases.services import learning_approve, learning_decide
+
+    profiled_as(slug)
+    case = a_referred_case(world, people, kind=CaseKind.LEARNING_REQUEST, received=on, aware=on)
+    learning_decide(
+        case=case, by=people.chair, option=option, rationale="Learning for the partnership.", decided_on=on
+    )
+    case.refresh_from_db()
+    if case.stage == "learning_pending_approval":
+        learning_approve(case=case, by=people.la_rep, approve=True, comment="")
+    case.refresh_from_db()
+    return case
+
+
+def sign_request(request_id: int, world: Any, people: Any) -> None:
+    """Every statutory partner signs sign-off request ``request_id`` (agree)."""
+    for user, agency in (
+        (people.la_rep, world.la),
+        (people.police_rep, world.police),
+        (people.health_rep, world.health),
+    ):
+        sign(request_id, user, agency)

@@ -15,6 +15,7 @@ from cases.models import Case
 from cases.signals import stage_entered
 from cspr.models import PracticeReview
 from cspr.receivers import on_outcome_revised, on_stage_entered
+from learning.models import LearningReview
 from rapidreview.errors import RapidReviewError
 from rapidreview.models import RapidReview
 from rapidreview.panel import panel_submit
@@ -109,6 +110,12 @@ def test_an_alternative_learning_review_moves_the_case_and_opens_no_practice_rev
         (stages.LEARNING_REVIEW, "rapid_review", "alternative_learning_review", dt.date(2025, 5, 9))
     ]
     assert not PracticeReview.objects.filter(case=review.case).exists()
+    learning = LearningReview.objects.get(case=review.case)
+    assert (learning.option, learning.source, learning.decided_on) == (
+        "practitioner_learning_brief",
+        "rapid_review",
+        dt.date(2025, 5, 9),
+    )
 
 
 def test_with_the_receiver_disconnected_the_case_moves_and_no_practice_review_is_created(

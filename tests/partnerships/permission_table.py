@@ -90,6 +90,7 @@ PLACEHOLDERS: dict[str, str] = {
     "<membership>": "a_membership",
     "<review>": "practice_review",
     "<document>": "report_document",
+    "<learning>": "learning_review",
 }
 
 
@@ -253,3 +254,19 @@ def report_document(world, open_case):
     document = create_document(case=open_case, kind="practice_review_report", title="Report", by=bu)
     add_version(document=document, by=bu, uploaded=SimpleUploadedFile("r.docx", docx(["Child A."])))
     return document
+
+
+@pytest.fixture
+def learning_review(world, open_case):
+    """A Dorset practitioner learning brief of the open case, not yet begun (``<learning>``)."""
+    import datetime as dt
+
+    from learning.services import review_open
+
+    return review_open(
+        case=open_case,
+        option="practitioner_learning_brief",
+        source="learning_route",
+        decided_on=dt.date(2025, 4, 16),
+        by=None,
+    )

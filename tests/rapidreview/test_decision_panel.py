@@ -12,6 +12,7 @@ from cases import stages
 from cspr.models import PracticeReview
 from deadlines.models import Deadline
 from deadlines.services import anchor_record
+from learning.models import LearningReview
 from notifications.models import OutboxMessage
 from partnerships.access import standing_in
 from partnerships.home import tasks_for
@@ -134,10 +135,10 @@ def test_as13_all_pass_on_time(world, people, profiled_as):
     assert Deadline.objects.get(case=review.case, rule_key="rapid_review_to_panel").status == "met"
 
 
-def test_qa_counts_from_the_anchor_the_procedure_names(world, people, profiled_as):
+def test_qa_counts_from_awareness_when_the_procedure_has_no_incident_date(world, people, profiled_as):
     review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     first, _second, third = qa_checks(review)
-    assert first.start == D and first.start_label.startswith("Local authority knew or suspected")
+    assert first.start == D and "became aware" in first.note
     assert third.limit == dt.date(2025, 5, 12)  # its rapid_review_to_panel rule: 15 WD from awareness
     assert "within 15 working days" in third.label
 
@@ -354,8 +355,9 @@ def test_alternative_learning_review_opens_with_its_type_and_its_own_clock(world
     )
     with travel(dt.date(2025, 5, 12)):
         panel_submit(review=review, by=people.bu, submitted_on=dt.date(2025, 5, 12))
-    # The learning review is the ``learning`` app's: the practice review opens nothing for it.
     assert not PracticeReview.objects.filter(case=review.case).exists()
+    learning = LearningReview.objects.get(case=review.case)  # opened by the learning app (issue 13)
+    assert (learning.option, learning.decided_on) == ("practitioner_learning_brief", dt.date(2025, 5, 12))
     assert due(review.case, "learning_brief_completion") == dt.date(2025, 6, 12)  # AS-42
     assert (
         not Deadline.objects.filter(case=review.case, rule_key="cspr_publication")

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from cases.demo import load_demo_cases
 from cspr.demo import load_demo_cspr
+from learning.demo import load_demo_learning
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
 from publication.demo import load_demo_publication
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             created_cases = load_demo_cases()
             created_cases += load_demo_cspr()
             created_cases += load_demo_publication()
+            load_demo_learning()
         if options["quiet"]:
             return
         summary = (

@@ -1,0 +1,1 @@
+from tests.cases.conftest import people, profiled_as  # noqa: F401 - shared fixtures
