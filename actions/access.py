@@ -36,7 +36,8 @@ def plans_visible_to(user: Any, partnership: Partnership) -> QuerySet[ActionPlan
     qs = ActionPlan.objects.filter(partnership=partnership)
     if standing.roles & PARTNERSHIP_WIDE_ROLES:
         return qs
-    return qs.filter(actions__owner_agency_id__in=_agency_ids(standing)).distinct()
+    owned = Action.objects.filter(owner_agency_id__in=_agency_ids(standing)).values("plan_id")
+    return qs.filter(pk__in=owned)
 
 
 def actions_visible_to(user: Any, partnership: Partnership) -> QuerySet[Action]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -381,7 +381,8 @@ def action_extension_decide(request: AuthenticatedHttpRequest, slug: str, action
     action, _s = access.access_action_for_manage(request.user, slug, action_id)
     pending = access.pending_extension(action)
     if pending is None:
-        raise Http404("No extension request is waiting.")
+        messages.info(request, "No extension request is waiting for a decision.")
+        return redirect(_action_url(action))
     form = DecideForm(request.POST or None)
     return _action_form(
         request, action, form, "Decide the extension request",

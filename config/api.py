@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from actions.api import register as register_actions
 from cases.api import register as register_cases
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
@@ -31,3 +32,4 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 register_cases(router)
 register_rapid_review(router)
 register_rapid_review_meeting(router)
+register_actions(router)
