@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from actions.demo import load_demo_actions
 from cases.demo import load_demo_cases
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = demo.load_partnerships(published_credentials=demo_installation)
             created_cases = load_demo_cases()
+            load_demo_actions()
         if options["quiet"]:
             return
         summary = (
