@@ -6,7 +6,6 @@ steps on the escalation ladder (AS-16). Every write is audited in the same trans
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -46,7 +45,9 @@ def _active(action: Action) -> Action:
 
 def _live_deadlines(action: Action, *rule_keys: str) -> list[Deadline]:
     qs = Deadline.objects.filter(
-        case=action.plan.case, subject=action.subject, status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED]
+        case=action.plan.case,
+        subject=action.subject,
+        status__in=[Deadline.Status.OPEN, Deadline.Status.MISSED],
     )
     if rule_keys:
         qs = qs.filter(rule_key__in=rule_keys)
@@ -96,7 +97,9 @@ def progress_add(
 
 
 @transaction.atomic
-def completion_submit(*, action: Action, by: User, evidence_text: str, impact_text: str, completed_on: dt.date) -> Action:
+def completion_submit(
+    *, action: Action, by: User, evidence_text: str, impact_text: str, completed_on: dt.date
+) -> Action:
     """The owning agency says the action is done, with the evidence of completion and of its impact."""
     action = _active(action)
     if action.status not in (A.OPEN, A.IN_PROGRESS):
@@ -111,11 +114,18 @@ def completion_submit(*, action: Action, by: User, evidence_text: str, impact_te
     if completed_on > today():
         raise ActionPlanError("The date completed cannot be in the future.", field="completed_on")
     Action.objects.filter(pk=action.pk).update(
-        completion_evidence=evidence_text.strip(), impact_evidence=impact_text.strip(), completed_on=completed_on
+        completion_evidence=evidence_text.strip(),
+        impact_evidence=impact_text.strip(),
+        completed_on=completed_on,
     )
     action.completion_evidence, action.impact_evidence = evidence_text.strip(), impact_text.strip()
     action.completed_on = completed_on
-    audit_record(actor=by, action="actions.action.completion_submitted", obj=action, changes={"completed_on": completed_on})
+    audit_record(
+        actor=by,
+        action="actions.action.completion_submitted",
+        obj=action,
+        changes={"completed_on": completed_on},
+    )
     return action_transition(action=action, to=A.AWAITING_APPROVAL, by=by, reason="Completion submitted")
 
 
@@ -134,7 +144,9 @@ def completion_decide(*, action: Action, by: User, approve: bool, note: str = ""
     on = today()
     Action.objects.filter(pk=action.pk).update(completion_approved_by=by, completion_approved_on=on)
     action.completion_approved_by, action.completion_approved_on = by, on
-    audit_record(actor=by, action="actions.action.completion_approved", obj=action, changes={"approved_on": on})
+    audit_record(
+        actor=by, action="actions.action.completion_approved", obj=action, changes={"approved_on": on}
+    )
     action_transition(action=action, to=A.COMPLETE, by=by, reason="Completion approved")
     anchor_record(
         case=action.plan.case,
@@ -160,7 +172,12 @@ def not_implemented(*, action: Action, by: User, reason: str) -> Action:
     action.not_implemented_reason = reason.strip()
     action_transition(action=action, to=A.NOT_IMPLEMENTED, by=by, reason=reason.strip())
     for row in _live_deadlines(action):
-        deadline_waive(case=action.plan.case, deadline_id=row.pk, by=by, reason=f"Will not be implemented: {reason.strip()}")
+        deadline_waive(
+            case=action.plan.case,
+            deadline_id=row.pk,
+            by=by,
+            reason=f"Will not be implemented: {reason.strip()}",
+        )
     return action
 
 
@@ -185,12 +202,17 @@ def extension_request(*, action: Action, by: User, new_due: dt.date, justificati
         )
     if new_due <= action.current_due:
         raise ActionPlanError(
-            f"The new date must be after the current deadline, {action.current_due:%-d %B %Y}.", field="new_due"
+            f"The new date must be after the current deadline, {action.current_due:%-d %B %Y}.",
+            field="new_due",
         )
     if action.extensions.filter(status=ExtensionRequest.Status.REQUESTED).exists():
         raise ActionPlanError("An extension request for this action is already waiting for a decision.")
     ext = ExtensionRequest.objects.create(
-        action=action, requested_by=by, due_before=action.current_due, new_due=new_due, justification=justification.strip()
+        action=action,
+        requested_by=by,
+        due_before=action.current_due,
+        new_due=new_due,
+        justification=justification.strip(),
     )
     audit_record(
         actor=by,
@@ -244,7 +266,9 @@ RUNG_DUE: dict[str, str] = {
 
 
 @transaction.atomic
-def escalation_record(*, action: Action, rung: str, by: User, note: str, on: dt.date | None = None) -> EscalationStep:
+def escalation_record(
+    *, action: Action, rung: str, by: User, note: str, on: dt.date | None = None
+) -> EscalationStep:
     """The chair records a rung of the ladder: asked the agency to explain (overdue), asked the head of
     service to confirm the remedial action (+3 months), informed the chief officer (+6 months)."""
     action = _active(action)
@@ -270,5 +294,3 @@ def escalation_record(*, action: Action, rung: str, by: User, note: str, on: dt.
     step = EscalationStep.objects.create(action=action, rung=rung, note=note.strip(), by=by)
     audit_record(actor=by, action="actions.action.escalated", obj=action, changes={"rung": rung})
     return step
-
-

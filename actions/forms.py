@@ -39,18 +39,26 @@ class ActionForm(GovukForm):
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text="Specific and measurable: what will be done, by whom and by when.",
     )
-    owner_agency = forms.ChoiceField(label="Agency that owns the action", error_messages={"required": "Choose the agency"})
+    owner_agency = forms.ChoiceField(
+        label="Agency that owns the action", error_messages={"required": "Choose the agency"}
+    )
     lead = forms.ChoiceField(label="Named lead", required=False, help_text="Someone at the owning agency.")
     due = GovukDateField(label="Due date", help_text="For example, 31 1 2027")
 
-    def __init__(self, *args: Any, agencies: list[tuple[str, str]], leads: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: list[tuple[str, str]], leads: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["owner_agency"]).choices = [("", "Choose an agency"), *agencies]
         cast(forms.ChoiceField, self.fields["lead"]).choices = [("", "Not named yet"), *leads]
 
 
 class EndorseForm(GovukForm):
-    agency = forms.ChoiceField(label="For which organisation?", widget=forms.RadioSelect, error_messages={"required": "Choose the organisation"})
+    agency = forms.ChoiceField(
+        label="For which organisation?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the organisation"},
+    )
     signatory = GovukCharField(label="Name and role of the senior officer endorsing the plan", max_length=200)
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -60,31 +68,47 @@ class EndorseForm(GovukForm):
 
 class ApproveForm(GovukForm):
     approved_on = GovukDateField(label="Date signed off", past=True)
-    note = GovukCharField(label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    note = GovukCharField(
+        label="Note (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
 
 
 class ImpactForm(GovukForm):
     held_on = GovukDateField(label="Date of the impact follow-up", past=True)
-    tool_completed_on = GovukDateField(label="Date the impact-assessment tool was completed", past=True, required=False)
-    findings = GovukCharField(label="What the impact review found", max_length=8000, widget=forms.Textarea(attrs={"rows": 6}))
+    tool_completed_on = GovukDateField(
+        label="Date the impact-assessment tool was completed", past=True, required=False
+    )
+    findings = GovukCharField(
+        label="What the impact review found", max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
 
 class ProgressForm(GovukForm):
-    text = GovukCharField(label="Progress since the last update", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    text = GovukCharField(
+        label="Progress since the last update", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     rag = forms.ChoiceField(
-        label="Is the action on track?", choices=Action.Rag.choices, widget=forms.RadioSelect,
+        label="Is the action on track?",
+        choices=Action.Rag.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose red, amber or green"},
     )
     evidence = CheckedFileField(
-        label="Evidence (optional)", required=False, allowed=EVIDENCE_ALLOWED,
+        label="Evidence (optional)",
+        required=False,
+        allowed=EVIDENCE_ALLOWED,
         help_text="A document or spreadsheet: an audit, minutes, a training record.",
     )
 
 
 class CompletionForm(GovukForm):
-    completion_evidence = GovukCharField(label="Evidence that the action is complete", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    completion_evidence = GovukCharField(
+        label="Evidence that the action is complete", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )
     impact_evidence = GovukCharField(
-        label="Evidence of impact", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA),
+        label="Evidence of impact",
+        max_length=4000,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text="What has changed in practice for children and families, not only that the task is done.",
     )
     completed_on = GovukDateField(label="Date completed", past=True)
@@ -92,15 +116,21 @@ class CompletionForm(GovukForm):
 
 class DecideForm(GovukForm):
     decision = forms.ChoiceField(
-        label="Decision", choices=[("approve", "Approve"), ("refuse", "Do not approve")], widget=forms.RadioSelect,
+        label="Decision",
+        choices=[("approve", "Approve"), ("refuse", "Do not approve")],
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to approve"},
     )
-    note = GovukCharField(label="Reason", max_length=2000, required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    note = GovukCharField(
+        label="Reason", max_length=2000, required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
 
 
 class NotImplementedForm(GovukForm):
     reason = GovukCharField(
-        label="Why will the action not be implemented?", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA),
+        label="Why will the action not be implemented?",
+        max_length=4000,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text="The annual report gives this reason.",
     )
 
@@ -108,11 +138,20 @@ class NotImplementedForm(GovukForm):
 class ExtensionForm(GovukForm):
     new_due = GovukDateField(label="New due date", future=True)
     justification = GovukCharField(
-        label="The exceptional circumstances", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA),
+        label="The exceptional circumstances",
+        max_length=4000,
+        widget=forms.Textarea(attrs=TEXTAREA),
         help_text="Extensions are agreed only in exceptional circumstances. The escalation to the chief officer still counts from the original deadline.",
     )
 
 
 class EscalationForm(GovukForm):
-    rung = forms.ChoiceField(label="Step of the escalation ladder", choices=EscalationStep.Rung.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the step"})
-    note = GovukCharField(label="What was asked or said", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA))
+    rung = forms.ChoiceField(
+        label="Step of the escalation ladder",
+        choices=EscalationStep.Rung.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the step"},
+    )
+    note = GovukCharField(
+        label="What was asked or said", max_length=4000, widget=forms.Textarea(attrs=TEXTAREA)
+    )

@@ -60,6 +60,9 @@ class PlanEndorsement(models.Model):
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["plan", "agency"], name="endorsement_once_per_agency")]
 
+    def __str__(self) -> str:
+        return f"Endorsement of plan {self.plan_id} by agency {self.agency_id}"
+
 
 class PlanApproval(models.Model):
     """One step of the completed plan's sign-off, by the body the profile names for that step."""
@@ -75,6 +78,9 @@ class PlanApproval(models.Model):
     class Meta:
         ordering = ["step"]
         constraints = [models.UniqueConstraint(fields=["plan", "step"], name="plan_approval_step_once")]
+
+    def __str__(self) -> str:
+        return f"Sign-off step {self.step} of plan {self.plan_id}"
 
 
 class Action(models.Model):
@@ -151,6 +157,9 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"Progress on action {self.action_id}"
+
 
 class ExtensionRequest(models.Model):
     """An extension, only at the owning agency's Chief Officer's request, in exceptional circumstances
@@ -182,6 +191,9 @@ class ExtensionRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Extension request for action {self.action_id} ({self.status})"
+
 
 class EscalationStep(models.Model):
     """What the sub-group chair did at one rung of the escalation ladder (000 §9.2, §16.2; AS-16)."""
@@ -200,3 +212,6 @@ class EscalationStep(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.UniqueConstraint(fields=["action", "rung"], name="escalation_rung_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rung} for action {self.action_id}"

@@ -69,20 +69,81 @@ def _chair_tasks(user: User, standing: Standing) -> list[Task]:
         url = reverse("action_detail", args=[slug, a.pk])
         done = {s.rung for s in a.escalation_steps.all()}
         if a.status == Action.Status.AWAITING_APPROVAL:
-            tasks.append(Task(f"Approve the completion of action {a.reference} ({a.owner_agency.name})", url, GROUP, status="To do", status_colour="blue"))
+            tasks.append(
+                Task(
+                    f"Approve the completion of action {a.reference} ({a.owner_agency.name})",
+                    url,
+                    GROUP,
+                    status="To do",
+                    status_colour="blue",
+                )
+            )
         if not a.is_live:
             continue
-        if (a.subject, "action_escalation_chief_officer") in rung_due and EscalationStep.Rung.CHIEF_OFFICER not in done:
-            tasks.append(Task(f"Action {a.reference} is six months past its original deadline: {a.owner_agency.name}'s chief officer has been told; record it", url, GROUP, status="Chief officer", status_colour="red"))
-        elif (a.subject, "action_escalation_head_of_service") in rung_due and EscalationStep.Rung.HEAD_OF_SERVICE not in done:
-            tasks.append(Task(f"Ask {a.owner_agency.name}'s head of service to confirm the remedial action for {a.reference}", url, GROUP, status="Head of service", status_colour="red"))
+        if (
+            a.subject,
+            "action_escalation_chief_officer",
+        ) in rung_due and EscalationStep.Rung.CHIEF_OFFICER not in done:
+            tasks.append(
+                Task(
+                    f"Action {a.reference} is six months past its original deadline: {a.owner_agency.name}'s chief officer has been told; record it",
+                    url,
+                    GROUP,
+                    status="Chief officer",
+                    status_colour="red",
+                )
+            )
+        elif (
+            a.subject,
+            "action_escalation_head_of_service",
+        ) in rung_due and EscalationStep.Rung.HEAD_OF_SERVICE not in done:
+            tasks.append(
+                Task(
+                    f"Ask {a.owner_agency.name}'s head of service to confirm the remedial action for {a.reference}",
+                    url,
+                    GROUP,
+                    status="Head of service",
+                    status_colour="red",
+                )
+            )
         elif a.is_overdue(on) and EscalationStep.Rung.OVERDUE not in done:
-            tasks.append(Task(f"Ask {a.owner_agency.name} to explain why action {a.reference} is overdue (due {_d(a.current_due)})", url, GROUP, status="Overdue", status_colour="red"))
-    for ext in ExtensionRequest.objects.filter(action__partnership=standing.partnership, status=ExtensionRequest.Status.REQUESTED).select_related("action", "action__owner_agency"):
-        tasks.append(Task(f"Decide the chief officer's extension request for action {ext.action.reference}", reverse("action_extension_decide", args=[slug, ext.action_id]), GROUP, status="To do", status_colour="blue"))
-    for plan in ActionPlan.objects.filter(partnership=standing.partnership, status__in=[ActionPlan.Status.ENDORSED, ActionPlan.Status.IMPACT_REVIEW]).select_related("case"):
-        what = "Start monitoring" if plan.status == ActionPlan.Status.ENDORSED else "Record the impact review of"
-        tasks.append(Task(f"{what} the action plan “{plan.title}”", reverse("action_plan", args=[slug, plan.pk]), GROUP, status="To do", status_colour="blue"))
+            tasks.append(
+                Task(
+                    f"Ask {a.owner_agency.name} to explain why action {a.reference} is overdue (due {_d(a.current_due)})",
+                    url,
+                    GROUP,
+                    status="Overdue",
+                    status_colour="red",
+                )
+            )
+    for ext in ExtensionRequest.objects.filter(
+        action__partnership=standing.partnership, status=ExtensionRequest.Status.REQUESTED
+    ).select_related("action", "action__owner_agency"):
+        tasks.append(
+            Task(
+                f"Decide the chief officer's extension request for action {ext.action.reference}",
+                reverse("action_extension_decide", args=[slug, ext.action_id]),
+                GROUP,
+                status="To do",
+                status_colour="blue",
+            )
+        )
+    for plan in ActionPlan.objects.filter(
+        partnership=standing.partnership,
+        status__in=[ActionPlan.Status.ENDORSED, ActionPlan.Status.IMPACT_REVIEW],
+    ).select_related("case"):
+        what = (
+            "Start monitoring" if plan.status == ActionPlan.Status.ENDORSED else "Record the impact review of"
+        )
+        tasks.append(
+            Task(
+                f"{what} the action plan “{plan.title}”",
+                reverse("action_plan", args=[slug, plan.pk]),
+                GROUP,
+                status="To do",
+                status_colour="blue",
+            )
+        )
     return tasks
 
 
@@ -95,7 +156,15 @@ def _agency_tasks(user: User, standing: Standing) -> list[Task]:
         owners = set(plan.actions.values_list("owner_agency_id", flat=True))
         endorsed = set(plan.endorsements.values_list("agency_id", flat=True))
         if (owners & senior) - endorsed:
-            tasks.append(Task(f"Endorse the action plan “{plan.title}” for your organisation", reverse("action_plan", args=[slug, plan.pk]), GROUP, status="To do", status_colour="blue"))
+            tasks.append(
+                Task(
+                    f"Endorse the action plan “{plan.title}” for your organisation",
+                    reverse("action_plan", args=[slug, plan.pk]),
+                    GROUP,
+                    status="To do",
+                    status_colour="blue",
+                )
+            )
     mine = Action.objects.filter(
         partnership=standing.partnership,
         plan__status=ActionPlan.Status.ACTIVE,
@@ -106,7 +175,16 @@ def _agency_tasks(user: User, standing: Standing) -> list[Task]:
         if not is_owner(standing, a):
             continue
         overdue = a.is_overdue(on)
-        tasks.append(Task(f"Update action {a.reference} ({a.owner_agency.name})", reverse("action_detail", args=[slug, a.pk]), GROUP, due=a.current_due, status="Overdue" if overdue else a.get_status_display(), status_colour="red" if overdue else "blue"))
+        tasks.append(
+            Task(
+                f"Update action {a.reference} ({a.owner_agency.name})",
+                reverse("action_detail", args=[slug, a.pk]),
+                GROUP,
+                due=a.current_due,
+                status="Overdue" if overdue else a.get_status_display(),
+                status_colour="red" if overdue else "blue",
+            )
+        )
     return tasks
 
 
@@ -121,9 +199,28 @@ def register() -> None:
     register_subject_agency("action", action_agencies)
     register_owner_door(EVIDENCE_KIND, evidence_door)
     profile_section.register()
-    register_case_panel(CasePanel("action-plans", "Action plans", "actions/panel.html", _case_panel_context, order=60))
-    register_nav(NavItem("Action plans", "action_plan_list", frozenset(Role.values) - {Role.PARTNERSHIP_ADMIN, Role.INDEPENDENT_REVIEWER}, order=20))
-    register_task_source(TaskSource("actions.subgroup", MANAGER_ROLES, _chair_tasks, order=30, description={Role.SUBGROUP_CHAIR: "Overdue actions to escalate, completions and extensions to decide."}))
+    register_case_panel(
+        CasePanel("action-plans", "Action plans", "actions/panel.html", _case_panel_context, order=60)
+    )
+    register_nav(
+        NavItem(
+            "Action plans",
+            "action_plan_list",
+            frozenset(Role.values) - {Role.PARTNERSHIP_ADMIN, Role.INDEPENDENT_REVIEWER},
+            order=20,
+        )
+    )
+    register_task_source(
+        TaskSource(
+            "actions.subgroup",
+            MANAGER_ROLES,
+            _chair_tasks,
+            order=30,
+            description={
+                Role.SUBGROUP_CHAIR: "Overdue actions to escalate, completions and extensions to decide."
+            },
+        )
+    )
     register_task_source(TaskSource("actions.agency", AGENCY_ROLES, _agency_tasks, order=31))
 
 

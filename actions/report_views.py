@@ -26,6 +26,7 @@ def _d(day: Any) -> str:
 
 
 def _pdf(template: str, ctx: dict[str, Any], filename: str) -> HttpResponse:
+    # Not an import cycle: WeasyPrint loads native libraries (seconds), so only a PDF download pays.
     from weasyprint import HTML
 
     html = render_to_string(template, {**ctx, "generated": timezone.localtime()})
@@ -80,8 +81,19 @@ def exception_report_pdf(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 
 
 EXCEPTION_HEADER = [
-    "Review", "Action plan", "Reference", "Action", "Agency", "Lead", "Original due date", "Current due date",
-    "Status", "Red, amber or green", "Why it is listed", "Days overdue", "Escalated to",
+    "Review",
+    "Action plan",
+    "Reference",
+    "Action",
+    "Agency",
+    "Lead",
+    "Original due date",
+    "Current due date",
+    "Status",
+    "Red, amber or green",
+    "Why it is listed",
+    "Days overdue",
+    "Escalated to",
 ]
 
 
@@ -91,9 +103,19 @@ def exception_report_csv(request: AuthenticatedHttpRequest, slug: str) -> Stream
     ctx = _exceptions(request, slug, "CSV")
     rows = (
         [
-            r.plan.case.reference, r.plan.title, r.action.reference, r.action.text, r.action.owner_agency.name,
-            r.action.lead.full_name if r.action.lead else "", _d(r.action.original_due), _d(r.action.current_due),
-            r.action.get_status_display(), r.action.get_rag_display(), r.why, r.days_overdue, r.escalation,
+            r.plan.case.reference,
+            r.plan.title,
+            r.action.reference,
+            r.action.text,
+            r.action.owner_agency.name,
+            r.action.lead.full_name if r.action.lead else "",
+            _d(r.action.original_due),
+            _d(r.action.current_due),
+            r.action.get_status_display(),
+            r.action.get_rag_display(),
+            r.why,
+            r.days_overdue,
+            r.escalation,
         ]
         for r in ctx["rows"]
     )
@@ -139,9 +161,20 @@ def annual_pdf(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 
 ANNUAL_HEADER = [
-    "Review", "Source", "Action plan status", "Finding or recommendation", "Action reference", "Action",
-    "Agency", "Status", "Original due date", "Current due date", "Evidence of completion", "Evidence of impact",
-    "Reason not implemented", "Impact review findings",
+    "Review",
+    "Source",
+    "Action plan status",
+    "Finding or recommendation",
+    "Action reference",
+    "Action",
+    "Agency",
+    "Status",
+    "Original due date",
+    "Current due date",
+    "Evidence of completion",
+    "Evidence of impact",
+    "Reason not implemented",
+    "Impact review findings",
 ]
 
 
@@ -157,10 +190,20 @@ def annual_csv(request: AuthenticatedHttpRequest, slug: str) -> StreamingHttpRes
             for a in report.actions:
                 finding = findings.get(a.recommendation_id) if a.recommendation_id else None
                 yield [
-                    plan.case.reference, source, plan.get_status_display(),
-                    f"{finding.reference}: {finding.text}" if finding else "", a.reference, a.text,
-                    a.owner_agency.name, a.get_status_display(), _d(a.original_due), _d(a.current_due),
-                    a.completion_evidence, a.impact_evidence, a.not_implemented_reason, plan.impact_findings,
+                    plan.case.reference,
+                    source,
+                    plan.get_status_display(),
+                    f"{finding.reference}: {finding.text}" if finding else "",
+                    a.reference,
+                    a.text,
+                    a.owner_agency.name,
+                    a.get_status_display(),
+                    _d(a.original_due),
+                    _d(a.current_due),
+                    a.completion_evidence,
+                    a.impact_evidence,
+                    a.not_implemented_reason,
+                    plan.impact_findings,
                 ]
 
     return _csv(ANNUAL_HEADER, rows(), f"annual-report-{ctx['year']}.csv")

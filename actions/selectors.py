@@ -50,12 +50,15 @@ def _role_label(role: str) -> str:
 def escalation_ladder(action: Action) -> list[Rung]:
     """The escalation deadlines of the action (counted from its ORIGINAL due date) and who was told."""
     rows = list(
-        Deadline.objects.filter(case_id=action.plan.case_id, subject=action.subject, rule_key__in=ESCALATION_RULES)
-        .order_by("due")
+        Deadline.objects.filter(
+            case_id=action.plan.case_id, subject=action.subject, rule_key__in=ESCALATION_RULES
+        ).order_by("due")
     )
     told: dict[int, list[tuple[str, str, dt.date]]] = {}
     for m in (
-        OutboxMessage.objects.filter(deadline_id__in=[r.pk for r in rows], kind=Kind.ESCALATION, resend_of=None)
+        OutboxMessage.objects.filter(
+            deadline_id__in=[r.pk for r in rows], kind=Kind.ESCALATION, resend_of=None
+        )
         .select_related("recipient")
         .order_by("on_date", "id")
     ):
@@ -149,7 +152,11 @@ def annual_report(partnership: Partnership, year: int) -> list[ReviewReport]:
     )
     out = []
     for plan in plans:
-        findings = list(recommendations_for(plan.case).filter(source=plan.source) if plan.source else recommendations_for(plan.case))
+        findings = list(
+            recommendations_for(plan.case).filter(source=plan.source)
+            if plan.source
+            else recommendations_for(plan.case)
+        )
         actions = list(plan.actions.select_related("owner_agency").order_by("reference", "id"))
         out.append(ReviewReport(plan, findings, actions))
     return out

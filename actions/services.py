@@ -30,7 +30,11 @@ LEAD_ROLES = frozenset({Role.AGENCY_LEAD, Role.PRACTITIONER, Role.HEAD_OF_SERVIC
 
 
 def _locked(plan: ActionPlan) -> ActionPlan:
-    return ActionPlan.objects.select_for_update().select_related("case", "case__profile", "partnership").get(pk=plan.pk)
+    return (
+        ActionPlan.objects.select_for_update()
+        .select_related("case", "case__profile", "partnership")
+        .get(pk=plan.pk)
+    )
 
 
 def _check_lead(agency: Agency, lead: User | None) -> None:
@@ -72,7 +76,12 @@ def plan_create(
         kinds = {r.source for r in recs}
         source = kinds.pop() if len(kinds) == 1 else ""
     plan = ActionPlan.objects.create(
-        partnership=case.partnership, case=case, title=title[:200], source=source, source_id=source_id, created_by=by
+        partnership=case.partnership,
+        case=case,
+        title=title[:200],
+        source=source,
+        source_id=source_id,
+        created_by=by,
     )
     audit_record(
         actor=by,
@@ -89,7 +98,8 @@ def plan_create(
         due = rec.due_on or default_due
         if due is None:
             raise ActionPlanError(
-                f"Recommendation {rec.reference} has no date: give a due date for the actions.", field="default_due"
+                f"Recommendation {rec.reference} has no date: give a due date for the actions.",
+                field="default_due",
             )
         action = Action.objects.create(
             partnership=case.partnership,
@@ -101,7 +111,12 @@ def plan_create(
             original_due=due,
             current_due=due,
         )
-        audit_record(actor=by, action="actions.action.added", obj=action, changes={"reference": rec.reference, "due": due})
+        audit_record(
+            actor=by,
+            action="actions.action.added",
+            obj=action,
+            changes={"reference": rec.reference, "due": due},
+        )
     return plan
 
 
@@ -114,7 +129,14 @@ def _draft(plan: ActionPlan) -> ActionPlan:
 
 @transaction.atomic
 def action_add(
-    *, plan: ActionPlan, by: User, reference: str, text: str, owner_agency: Agency, lead: User | None, due: dt.date
+    *,
+    plan: ActionPlan,
+    by: User,
+    reference: str,
+    text: str,
+    owner_agency: Agency,
+    lead: User | None,
+    due: dt.date,
 ) -> Action:
     plan = _draft(plan)
     if owner_agency.partnership_id != plan.partnership_id:
@@ -132,13 +154,25 @@ def action_add(
         original_due=due,
         current_due=due,
     )
-    audit_record(actor=by, action="actions.action.added", obj=action, changes={"reference": action.reference, "due": due})
+    audit_record(
+        actor=by,
+        action="actions.action.added",
+        obj=action,
+        changes={"reference": action.reference, "due": due},
+    )
     return action
 
 
 @transaction.atomic
 def action_edit(
-    *, action: Action, by: User, reference: str, text: str, owner_agency: Agency, lead: User | None, due: dt.date
+    *,
+    action: Action,
+    by: User,
+    reference: str,
+    text: str,
+    owner_agency: Agency,
+    lead: User | None,
+    due: dt.date,
 ) -> Action:
     _draft(action.plan)
     action = Action.objects.select_for_update().get(pk=action.pk)
@@ -185,17 +219,28 @@ def plan_endorse(*, plan: ActionPlan, agency: Agency, by: User, signatory: str) 
         raise ActionPlanError("Only a draft plan is endorsed.")
     if not plan.actions.filter(owner_agency=agency).exists():
         raise ActionPlanError(f"{agency.name} owns no action in this plan.")
-    if not Membership.objects.filter(user=by, agency=agency, is_active=True, role__in=ENDORSER_ROLES).exists():
+    if not Membership.objects.filter(
+        user=by, agency=agency, is_active=True, role__in=ENDORSER_ROLES
+    ).exists():
         raise ActionPlanError(f"Only a senior officer of {agency.name} endorses its part of the plan.")
     if not (signatory or "").strip():
-        raise ActionPlanError("Give the name and role of the senior officer endorsing the plan.", field="signatory")
+        raise ActionPlanError(
+            "Give the name and role of the senior officer endorsing the plan.", field="signatory"
+        )
     missing = [a.reference for a in plan.actions.filter(lead__isnull=True)]
     if missing:
         raise ActionPlanError(f"Name a lead for every action first (missing: {', '.join(missing)}).")
     if PlanEndorsement.objects.filter(plan=plan, agency=agency).exists():
         raise ActionPlanError(f"{agency.name} has already endorsed this plan.")
-    endorsement = PlanEndorsement.objects.create(plan=plan, agency=agency, endorsed_by=by, signatory=signatory.strip()[:200])
-    audit_record(actor=by, action="actions.plan.endorsed", obj=plan, changes={"agency": agency.pk, "signatory": endorsement.signatory})
+    endorsement = PlanEndorsement.objects.create(
+        plan=plan, agency=agency, endorsed_by=by, signatory=signatory.strip()[:200]
+    )
+    audit_record(
+        actor=by,
+        action="actions.plan.endorsed",
+        obj=plan,
+        changes={"agency": agency.pk, "signatory": endorsement.signatory},
+    )
     if not agencies_to_endorse(plan):
         plan_transition(plan=plan, to=P.ENDORSED, by=by, reason="Every organisation endorsed the plan")
     return endorsement
@@ -217,7 +262,9 @@ def plan_activate(*, plan: ActionPlan, by: User, on: dt.date | None = None) -> A
     plan.activated_on = on
     for action in plan.actions.all():
         try:
-            anchor_record(case=plan.case, key="action_due", value=action.original_due, by=by, subject=action.subject)
+            anchor_record(
+                case=plan.case, key="action_due", value=action.original_due, by=by, subject=action.subject
+            )
         except DeadlineError as exc:
             raise ActionPlanError(f"{action.reference}: {exc}") from exc
     return plan
@@ -251,9 +298,19 @@ def plan_approve(*, plan: ActionPlan, by: User, approved_on: dt.date, note: str 
     if last is not None and approved_on < last.approved_on:
         raise ActionPlanError("This sign-off cannot be earlier than the one before it.", field="approved_on")
     approval = PlanApproval.objects.create(
-        plan=plan, step=step[0], body=step[1], approved_on=approved_on, note=(note or "").strip(), recorded_by=by
+        plan=plan,
+        step=step[0],
+        body=step[1],
+        approved_on=approved_on,
+        note=(note or "").strip(),
+        recorded_by=by,
     )
-    audit_record(actor=by, action="actions.plan.approved", obj=plan, changes={"step": step[0], "body": step[1], "on": approved_on})
+    audit_record(
+        actor=by,
+        action="actions.plan.approved",
+        obj=plan,
+        changes={"step": step[0], "body": step[1], "on": approved_on},
+    )
     if next_approval_body(plan) is None:
         plan_transition(plan=plan, to=P.COMPLETE, by=by, reason=f"Signed off by {step[1]}")
         ActionPlan.objects.filter(pk=plan.pk).update(completed_on=approved_on)
@@ -262,7 +319,10 @@ def plan_approve(*, plan: ActionPlan, by: User, approved_on: dt.date, note: str 
         if "action_plan_completed" in profile.anchors:
             try:
                 anchor_record(
-                    case=plan.case, key="action_plan_completed", value=approved_on, by=by,
+                    case=plan.case,
+                    key="action_plan_completed",
+                    value=approved_on,
+                    by=by,
                     reason="Action plan signed off as complete",
                 )
             except DeadlineError as exc:
@@ -285,21 +345,30 @@ def plan_impact_review(
     if not (findings or "").strip():
         raise ActionPlanError("Say what the impact review found.", field="findings")
     if settings.impact_tool and tool_completed_on is None:
-        raise ActionPlanError("Give the date the impact-assessment tool was completed.", field="tool_completed_on")
+        raise ActionPlanError(
+            "Give the date the impact-assessment tool was completed.", field="tool_completed_on"
+        )
     for day, field in ((held_on, "held_on"), (tool_completed_on, "tool_completed_on")):
         if day is not None and (day > today() or (plan.completed_on and day < plan.completed_on)):
             raise ActionPlanError("The date must be between the plan's completion and today.", field=field)
     profile = profile_for(plan.case.profile)
-    for key, value in (("impact_follow_up_held", held_on), ("impact_assessment_completed", tool_completed_on)):
+    for key, value in (
+        ("impact_follow_up_held", held_on),
+        ("impact_assessment_completed", tool_completed_on),
+    ):
         if value is not None and key in profile.anchors:
             anchor_record(case=plan.case, key=key, value=value, by=by)
     ActionPlan.objects.filter(pk=plan.pk).update(
-        impact_review_held_on=held_on, impact_tool_completed_on=tool_completed_on, impact_findings=findings.strip()
+        impact_review_held_on=held_on,
+        impact_tool_completed_on=tool_completed_on,
+        impact_findings=findings.strip(),
     )
     plan.impact_review_held_on, plan.impact_tool_completed_on = held_on, tool_completed_on
     plan.impact_findings = findings.strip()
     audit_record(
-        actor=by, action="actions.plan.impact_reviewed", obj=plan,
+        actor=by,
+        action="actions.plan.impact_reviewed",
+        obj=plan,
         changes={"held_on": held_on, "tool_completed_on": tool_completed_on},
     )
     return plan_close(plan=plan, by=by, on=held_on)

@@ -47,9 +47,18 @@ def plan_transition(*, plan: ActionPlan, to: str, by: Any, reason: str = "") -> 
         )
     ActionPlan.objects.filter(pk=plan.pk).update(status=to)
     plan.status = to
-    audit_record(actor=by, action="actions.plan.status_changed", obj=plan, changes={"status": [before, to]}, reason=reason)
+    audit_record(
+        actor=by,
+        action="actions.plan.status_changed",
+        obj=plan,
+        changes={"status": [before, to]},
+        reason=reason,
+    )
     case_event(
-        case=plan.case, by=by, code="actions.plan.status_changed", summary=f"Action plan: {P(to).label.lower()}"
+        case=plan.case,
+        by=by,
+        code="actions.plan.status_changed",
+        summary=f"Action plan: {P(to).label.lower()}",
     )
     return plan
 
@@ -61,10 +70,16 @@ def action_transition(*, action: Action, to: str, by: Any, reason: str = "") -> 
         action.status = to
         return action
     if to not in ACTION_TRANSITIONS.get(before, frozenset()):
-        raise ActionPlanError(f"The action is {A(before).label.lower()}: it cannot become {A(to).label.lower()}.")
+        raise ActionPlanError(
+            f"The action is {A(before).label.lower()}: it cannot become {A(to).label.lower()}."
+        )
     Action.objects.filter(pk=action.pk).update(status=to)
     action.status = to
     audit_record(
-        actor=by, action="actions.action.status_changed", obj=action, changes={"status": [before, to]}, reason=reason
+        actor=by,
+        action="actions.action.status_changed",
+        obj=action,
+        changes={"status": [before, to]},
+        reason=reason,
     )
     return action

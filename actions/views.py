@@ -35,8 +35,8 @@ from cases.access import access_case_for_roles
 from deadlines.services import today
 from documents.selectors import recommendations_for
 from partnerships.access import AuthenticatedHttpRequest
-from partnerships.models import Agency, Membership
-from partnerships.roles import Role
+from partnerships.models import Agency, Membership, User
+from partnerships.roles import PARTNERSHIP_WIDE_ROLES, Role
 
 FORM_METHODS = ["GET", "POST"]
 
@@ -54,7 +54,9 @@ def _refused(form: Any, exc: ActionPlanError) -> None:
     form.add_error(field, str(exc))
 
 
-def _form_page(request: AuthenticatedHttpRequest, template: str, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHttpRequest, template: str, ctx: dict[str, Any], status: int = 200
+) -> HttpResponse:
     return render(request, template, ctx, status=status)
 
 
@@ -66,7 +68,11 @@ def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "actions/plan_list.html",
-        {"standing": standing, "plans": plans, "reports": bool(standing.roles & access.PARTNERSHIP_WIDE_ROLES)},
+        {
+            "standing": standing,
+            "plans": plans,
+            "reports": bool(standing.roles & PARTNERSHIP_WIDE_ROLES),
+        },
     )
 
 
@@ -76,7 +82,9 @@ def _agency_choices(partnership: Any) -> list[tuple[str, str]]:
 
 def _lead_choices(partnership: Any) -> list[tuple[str, str]]:
     rows = (
-        Membership.objects.filter(agency__partnership=partnership, is_active=True, role__in=services.LEAD_ROLES)
+        Membership.objects.filter(
+            agency__partnership=partnership, is_active=True, role__in=services.LEAD_ROLES
+        )
         .select_related("user", "agency")
         .order_by("agency__name", "user__full_name")
     )
@@ -91,21 +99,38 @@ def _lead_choices(partnership: Any) -> list[tuple[str, str]]:
 def plan_new(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, standing = access_case_for_roles(request.user, slug, case_id, access.MANAGER_ROLES)
     recs = list(recommendations_for(case))
-    choices = [(str(r.pk), f"{r.reference}: {r.text} ({r.owner_agency.name if r.owner_agency else r.owner_description or 'no agency'})") for r in recs]
+    choices = [
+        (
+            str(r.pk),
+            f"{r.reference}: {r.text} ({r.owner_agency.name if r.owner_agency else r.owner_description or 'no agency'})",
+        )
+        for r in recs
+    ]
     form = PlanForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         chosen = [r for r in recs if str(r.pk) in set(form.cleaned_data["recommendations"])]
         try:
             plan = services.plan_create(
-                case=case, by=request.user, title=form.cleaned_data["title"], recommendations=chosen,
+                case=case,
+                by=request.user,
+                title=form.cleaned_data["title"],
+                recommendations=chosen,
                 default_due=form.cleaned_data.get("default_due"),
             )
         except ActionPlanError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, "Draft action plan created. Name a lead for each action, then ask each organisation to endorse it.")
+            messages.success(
+                request,
+                "Draft action plan created. Name a lead for each action, then ask each organisation to endorse it.",
+            )
             return redirect(_plan_url(plan))
-    return _form_page(request, "actions/plan_new.html", {"form": form, "case": case, "standing": standing}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/plan_new.html",
+        {"form": form, "case": case, "standing": standing},
+        400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -128,8 +153,11 @@ def plan_detail(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> H
             "on": today(),
             "source": source_label(plan),
             "manage": access.can_manage(standing),
-            "endorsement_rows": [(agencies[i], endorsed.get(i)) for i in sorted(agencies, key=lambda i: agencies[i].name)],
-            "can_endorse": plan.status == ActionPlan.Status.DRAFT and bool((set(agencies) & senior) - set(endorsed)),
+            "endorsement_rows": [
+                (agencies[i], endorsed.get(i)) for i in sorted(agencies, key=lambda i: agencies[i].name)
+            ],
+            "can_endorse": plan.status == ActionPlan.Status.DRAFT
+            and bool((set(agencies) & senior) - set(endorsed)),
             "approvals": plan.approvals.all(),
             "next_body": services.next_approval_body(plan),
             "settings": settings,
@@ -141,53 +169,81 @@ def plan_detail(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> H
 @login_required
 @require_http_methods(FORM_METHODS)
 def plan_action_add(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> HttpResponse:
-    plan, standing = access.access_plan_for_manage(request.user, slug, plan_id)
-    form = ActionForm(request.POST or None, agencies=_agency_choices(plan.partnership), leads=_lead_choices(plan.partnership))
+    plan, _standing = access.access_plan_for_manage(request.user, slug, plan_id)
+    form = ActionForm(
+        request.POST or None,
+        agencies=_agency_choices(plan.partnership),
+        leads=_lead_choices(plan.partnership),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.action_add(
-                plan=plan, by=request.user, reference=d["reference"], text=d["text"],
+                plan=plan,
+                by=request.user,
+                reference=d["reference"],
+                text=d["text"],
                 owner_agency=Agency.objects.get(pk=d["owner_agency"], partnership=plan.partnership),
-                lead=_lead(d.get("lead")), due=d["due"],
+                lead=_lead(d.get("lead")),
+                due=d["due"],
             )
         except ActionPlanError as exc:
             _refused(form, exc)
         else:
             messages.success(request, "Action added.")
             return redirect(_plan_url(plan))
-    return _form_page(request, "actions/action_form.html", {"form": form, "plan": plan, "heading": "Add an action"}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/action_form.html",
+        {"form": form, "plan": plan, "heading": "Add an action"},
+        400 if form.errors else 200,
+    )
 
 
 def _lead(value: str | None) -> Any:
-    from partnerships.models import User
-
     return User.objects.filter(pk=int(value)).first() if value and value.isdigit() else None
 
 
 @login_required
 @require_http_methods(FORM_METHODS)
 def action_edit(request: AuthenticatedHttpRequest, slug: str, action_id: int) -> HttpResponse:
-    action, standing = access.access_action_for_manage(request.user, slug, action_id)
+    action, _standing = access.access_action_for_manage(request.user, slug, action_id)
     initial = {
-        "reference": action.reference, "text": action.text, "owner_agency": str(action.owner_agency_id),
-        "lead": str(action.lead_id or ""), "due": action.original_due,
+        "reference": action.reference,
+        "text": action.text,
+        "owner_agency": str(action.owner_agency_id),
+        "lead": str(action.lead_id or ""),
+        "due": action.original_due,
     }
-    form = ActionForm(request.POST or None, initial=initial, agencies=_agency_choices(action.partnership), leads=_lead_choices(action.partnership))
+    form = ActionForm(
+        request.POST or None,
+        initial=initial,
+        agencies=_agency_choices(action.partnership),
+        leads=_lead_choices(action.partnership),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.action_edit(
-                action=action, by=request.user, reference=d["reference"], text=d["text"],
+                action=action,
+                by=request.user,
+                reference=d["reference"],
+                text=d["text"],
                 owner_agency=Agency.objects.get(pk=d["owner_agency"], partnership=action.partnership),
-                lead=_lead(d.get("lead")), due=d["due"],
+                lead=_lead(d.get("lead")),
+                due=d["due"],
             )
         except ActionPlanError as exc:
             _refused(form, exc)
         else:
             messages.success(request, "Action changed.")
             return redirect(_plan_url(action.plan))
-    return _form_page(request, "actions/action_form.html", {"form": form, "plan": action.plan, "heading": f"Change action {action.reference}"}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/action_form.html",
+        {"form": form, "plan": action.plan, "heading": f"Change action {action.reference}"},
+        400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -196,11 +252,15 @@ def plan_endorse(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> 
     plan, standing = access.access_plan_for_endorse(request.user, slug, plan_id)
     senior = standing.agencies_with(Role.AGENCY_LEAD, Role.HEAD_OF_SERVICE, Role.CHIEF_OFFICER)
     choices = [(str(a.pk), a.name) for a in services.agencies_to_endorse(plan) if a.pk in senior]
-    form = EndorseForm(request.POST or None, agencies=choices, initial={"signatory": f"{request.user.full_name}"})
+    form = EndorseForm(
+        request.POST or None, agencies=choices, initial={"signatory": f"{request.user.full_name}"}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_endorse(
-                plan=plan, agency=Agency.objects.get(pk=form.cleaned_data["agency"]), by=request.user,
+                plan=plan,
+                agency=Agency.objects.get(pk=form.cleaned_data["agency"]),
+                by=request.user,
                 signatory=form.cleaned_data["signatory"],
             )
         except ActionPlanError as exc:
@@ -208,7 +268,12 @@ def plan_endorse(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> 
         else:
             messages.success(request, "Your organisation has endorsed the action plan.")
             return redirect(_plan_url(plan))
-    return _form_page(request, "actions/plan_endorse.html", {"form": form, "plan": plan, "nothing": not choices}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/plan_endorse.html",
+        {"form": form, "plan": plan, "nothing": not choices},
+        400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -220,7 +285,10 @@ def plan_activate(request: AuthenticatedHttpRequest, slug: str, plan_id: int) ->
     except ActionPlanError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The action plan is being monitored: each action's reminders and escalations are scheduled.")
+        messages.success(
+            request,
+            "The action plan is being monitored: each action's reminders and escalations are scheduled.",
+        )
     return redirect(_plan_url(plan))
 
 
@@ -232,13 +300,23 @@ def plan_approve(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> 
     form = ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_approve(plan=plan, by=request.user, approved_on=form.cleaned_data["approved_on"], note=form.cleaned_data["note"])
+            services.plan_approve(
+                plan=plan,
+                by=request.user,
+                approved_on=form.cleaned_data["approved_on"],
+                note=form.cleaned_data["note"],
+            )
         except ActionPlanError as exc:
             _refused(form, exc)
         else:
             messages.success(request, f"Sign-off by {step[1] if step else 'the body'} recorded.")
             return redirect(_plan_url(plan))
-    return _form_page(request, "actions/plan_approve.html", {"form": form, "plan": plan, "step": step}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/plan_approve.html",
+        {"form": form, "plan": plan, "step": step},
+        400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -250,13 +328,24 @@ def plan_impact(request: AuthenticatedHttpRequest, slug: str, plan_id: int) -> H
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.plan_impact_review(plan=plan, by=request.user, held_on=d["held_on"], tool_completed_on=d.get("tool_completed_on"), findings=d["findings"])
+            services.plan_impact_review(
+                plan=plan,
+                by=request.user,
+                held_on=d["held_on"],
+                tool_completed_on=d.get("tool_completed_on"),
+                findings=d["findings"],
+            )
         except ActionPlanError as exc:
             _refused(form, exc)
         else:
             messages.success(request, "Impact review recorded. The action plan is closed.")
             return redirect(_plan_url(plan))
-    return _form_page(request, "actions/plan_impact.html", {"form": form, "plan": plan, "settings": settings}, 400 if form.errors else 200)
+    return _form_page(
+        request,
+        "actions/plan_impact.html",
+        {"form": form, "plan": plan, "settings": settings},
+        400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -293,15 +382,26 @@ def action_detail(request: AuthenticatedHttpRequest, slug: str, action_id: int) 
             "pending": access.pending_extension(action),
             "ladder": escalation_ladder(action),
             "steps": steps_done(action),
-            "can_update": owner and active and action.status in (Action.Status.OPEN, Action.Status.IN_PROGRESS),
+            "can_update": owner
+            and active
+            and action.status in (Action.Status.OPEN, Action.Status.IN_PROGRESS),
             "can_manage": manage and active,
-            "can_extend": active and action.is_live and Role.CHIEF_OFFICER in standing.roles_by_agency.get(action.owner_agency_id, frozenset()),
+            "can_extend": active
+            and action.is_live
+            and Role.CHIEF_OFFICER in standing.roles_by_agency.get(action.owner_agency_id, frozenset()),
         },
     )
 
 
 def _action_form(
-    request: AuthenticatedHttpRequest, action: Action, form: Any, heading: str, do: Any, done: str, template: str = "actions/action_step.html", extra: dict[str, Any] | None = None
+    request: AuthenticatedHttpRequest,
+    action: Action,
+    form: Any,
+    heading: str,
+    do: Any,
+    done: str,
+    template: str = "actions/action_step.html",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,8 +421,13 @@ def action_progress(request: AuthenticatedHttpRequest, slug: str, action_id: int
     action, _s = access.access_action_for_update(request.user, slug, action_id)
     form = ProgressForm(request.POST or None, request.FILES or None, initial={"rag": action.rag})
     return _action_form(
-        request, action, form, "Report progress",
-        lambda d: action_services.progress_add(action=action, by=request.user, text=d["text"], rag=d["rag"], evidence=d.get("evidence")),
+        request,
+        action,
+        form,
+        "Report progress",
+        lambda d: action_services.progress_add(
+            action=action, by=request.user, text=d["text"], rag=d["rag"], evidence=d.get("evidence")
+        ),
         "Progress recorded.",
     )
 
@@ -333,8 +438,17 @@ def action_complete(request: AuthenticatedHttpRequest, slug: str, action_id: int
     action, _s = access.access_action_for_update(request.user, slug, action_id)
     form = CompletionForm(request.POST or None)
     return _action_form(
-        request, action, form, "Tell the sub-group the action is complete",
-        lambda d: action_services.completion_submit(action=action, by=request.user, evidence_text=d["completion_evidence"], impact_text=d["impact_evidence"], completed_on=d["completed_on"]),
+        request,
+        action,
+        form,
+        "Tell the sub-group the action is complete",
+        lambda d: action_services.completion_submit(
+            action=action,
+            by=request.user,
+            evidence_text=d["completion_evidence"],
+            impact_text=d["impact_evidence"],
+            completed_on=d["completed_on"],
+        ),
         "Completion sent for approval.",
     )
 
@@ -345,9 +459,15 @@ def action_approve(request: AuthenticatedHttpRequest, slug: str, action_id: int)
     action, _s = access.access_action_for_manage(request.user, slug, action_id)
     form = DecideForm(request.POST or None)
     return _action_form(
-        request, action, form, "Approve the completion",
-        lambda d: action_services.completion_decide(action=action, by=request.user, approve=d["decision"] == "approve", note=d["note"]),
-        "Decision recorded.", extra={"show_completion": True},
+        request,
+        action,
+        form,
+        "Approve the completion",
+        lambda d: action_services.completion_decide(
+            action=action, by=request.user, approve=d["decision"] == "approve", note=d["note"]
+        ),
+        "Decision recorded.",
+        extra={"show_completion": True},
     )
 
 
@@ -357,7 +477,10 @@ def action_not_implemented(request: AuthenticatedHttpRequest, slug: str, action_
     action, _s = access.access_action_for_manage(request.user, slug, action_id)
     form = NotImplementedForm(request.POST or None)
     return _action_form(
-        request, action, form, "Record that the action will not be implemented",
+        request,
+        action,
+        form,
+        "Record that the action will not be implemented",
         lambda d: action_services.not_implemented(action=action, by=request.user, reason=d["reason"]),
         "Recorded: the action will not be implemented.",
     )
@@ -369,8 +492,13 @@ def action_extension(request: AuthenticatedHttpRequest, slug: str, action_id: in
     action, _s = access.access_action_for_extension(request.user, slug, action_id)
     form = ExtensionForm(request.POST or None)
     return _action_form(
-        request, action, form, "Ask for an extension",
-        lambda d: action_services.extension_request(action=action, by=request.user, new_due=d["new_due"], justification=d["justification"]),
+        request,
+        action,
+        form,
+        "Ask for an extension",
+        lambda d: action_services.extension_request(
+            action=action, by=request.user, new_due=d["new_due"], justification=d["justification"]
+        ),
         "Extension requested. The sub-group will decide.",
     )
 
@@ -385,9 +513,15 @@ def action_extension_decide(request: AuthenticatedHttpRequest, slug: str, action
         return redirect(_action_url(action))
     form = DecideForm(request.POST or None)
     return _action_form(
-        request, action, form, "Decide the extension request",
-        lambda d: action_services.extension_decide(ext=pending, by=request.user, approve=d["decision"] == "approve", note=d["note"]),
-        "Decision on the extension recorded.", extra={"pending": pending},
+        request,
+        action,
+        form,
+        "Decide the extension request",
+        lambda d: action_services.extension_decide(
+            ext=pending, by=request.user, approve=d["decision"] == "approve", note=d["note"]
+        ),
+        "Decision on the extension recorded.",
+        extra={"pending": pending},
     )
 
 
@@ -397,7 +531,12 @@ def action_escalation(request: AuthenticatedHttpRequest, slug: str, action_id: i
     action, _s = access.access_action_for_manage(request.user, slug, action_id)
     form = EscalationForm(request.POST or None)
     return _action_form(
-        request, action, form, "Record a step of the escalation ladder",
-        lambda d: action_services.escalation_record(action=action, rung=d["rung"], by=request.user, note=d["note"]),
+        request,
+        action,
+        form,
+        "Record a step of the escalation ladder",
+        lambda d: action_services.escalation_record(
+            action=action, rung=d["rung"], by=request.user, note=d["note"]
+        ),
         "Escalation step recorded.",
     )

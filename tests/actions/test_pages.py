@@ -10,10 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from actions.models import Action, ProgressUpdate
+from actions.selectors import exception_rows
 from audit.models import AccessEvent, AuditEvent
 from partnerships.roles import Role
 from tests.actions.conftest import ORIGINAL_DUE
-from tests.actions.helpers import action_of, an_active_plan
+from tests.actions.helpers import a_case_with_recommendations, action_of, an_active_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,17 @@ def test_agencies_update_only_their_own_actions(world, darlington, folk, client)
     assert client.get(f"/p/{slug}/action-plans/{plan.pk}/").status_code == 200
     assert client.get(f"/p/{slug}/actions/{theirs.pk}/").status_code == 200  # part of the review: may read
     assert client.get(f"/p/{slug}/actions/{theirs.pk}/progress/").status_code == 403
-    assert client.post(f"/p/{slug}/actions/{theirs.pk}/progress/", {"text": "x", "rag": "red"}).status_code == 403
+    assert (
+        client.post(f"/p/{slug}/actions/{theirs.pk}/progress/", {"text": "x", "rag": "red"}).status_code
+        == 403
+    )
     response = client.post(
         f"/p/{slug}/actions/{mine.pk}/progress/",
-        {"text": "Training delivered to 30 visitors.", "rag": "amber", "evidence": SimpleUploadedFile("register.pdf", b"%PDF-1.4 register")},
+        {
+            "text": "Training delivered to 30 visitors.",
+            "rag": "amber",
+            "evidence": SimpleUploadedFile("register.pdf", b"%PDF-1.4 register"),
+        },
     )
     assert response.status_code == 302
     update = ProgressUpdate.objects.get(action=mine)
@@ -64,38 +72,58 @@ def test_bad_input_changes_nothing(world, darlington, folk, client):
     assert r.status_code == 400 and "There is a problem" in r.content.decode()
     r = client.post(
         f"/p/{slug}/actions/{mine.pk}/progress/",
-        {"text": "Done", "rag": "green", "evidence": SimpleUploadedFile("x.exe", b"MZ\x90\x00 not a document")},
+        {
+            "text": "Done",
+            "rag": "green",
+            "evidence": SimpleUploadedFile("x.exe", b"MZ\x90\x00 not a document"),
+        },
     )
     assert r.status_code == 400
     assert AuditEvent.objects.count() == before and not ProgressUpdate.objects.exists()
     client.force_login(folk.chief)
-    r = client.post(f"/p/{slug}/actions/{mine.pk}/extension/", {"new_due_day": "1", "new_due_month": "1", "new_due_year": "2020", "justification": ""})
+    r = client.post(
+        f"/p/{slug}/actions/{mine.pk}/extension/",
+        {"new_due_day": "1", "new_due_month": "1", "new_due_year": "2020", "justification": ""},
+    )
     assert r.status_code == 400
 
 
 def test_the_whole_plan_through_the_pages(world, darlington, folk, client):
-    from tests.actions.helpers import a_case_with_recommendations
-
     slug = world.partnership.slug
     case = a_case_with_recommendations(world, folk, ORIGINAL_DUE)
     client.force_login(folk.chair)
     r = client.get(f"/p/{slug}/cases/{case.pk}/action-plans/new/")
     assert r.status_code == 200 and "R1: Community health visitors" in r.content.decode()
     ids = [str(v) for v in case.recommendations.values_list("pk", flat=True)]
-    r = client.post(f"/p/{slug}/cases/{case.pk}/action-plans/new/", {"title": "Review plan", "recommendations": ids})
+    r = client.post(
+        f"/p/{slug}/cases/{case.pk}/action-plans/new/", {"title": "Review plan", "recommendations": ids}
+    )
     assert r.status_code == 302
     plan = case.action_plans.get()
     for a in plan.actions.all():
         lead = folk.lead if a.owner_agency_id == world.provider.pk else folk.school_lead
         r = client.post(
             f"/p/{slug}/actions/{a.pk}/edit/",
-            {"reference": a.reference, "text": a.text, "owner_agency": a.owner_agency_id, "lead": lead.pk,
-             "due_day": "31", "due_month": "1", "due_year": "2025"},
+            {
+                "reference": a.reference,
+                "text": a.text,
+                "owner_agency": a.owner_agency_id,
+                "lead": lead.pk,
+                "due_day": "31",
+                "due_month": "1",
+                "due_year": "2025",
+            },
         )
         assert r.status_code == 302, r.content.decode()[:2000]
     for person, agency in ((folk.chief, world.provider), (folk.school_chief, world.school)):
         client.force_login(person)
-        assert client.post(f"/p/{slug}/action-plans/{plan.pk}/endorse/", {"agency": agency.pk, "signatory": "Chief officer"}).status_code == 302
+        assert (
+            client.post(
+                f"/p/{slug}/action-plans/{plan.pk}/endorse/",
+                {"agency": agency.pk, "signatory": "Chief officer"},
+            ).status_code
+            == 302
+        )
     client.force_login(folk.chair)
     assert client.post(f"/p/{slug}/action-plans/{plan.pk}/activate/").status_code == 302
     plan.refresh_from_db()
@@ -107,7 +135,7 @@ def test_the_whole_plan_through_the_pages(world, darlington, folk, client):
 def test_exception_report_page_pdf_and_csv_with_formulas_neutralised(world, darlington, folk, client):
     plan = an_active_plan(world, folk, ORIGINAL_DUE)
     mine = action_of(plan, world.provider)
-    Action.objects.filter(pk=mine.pk).update(text="=HYPERLINK(\"http://evil\") record visits")
+    Action.objects.filter(pk=mine.pk).update(text='=HYPERLINK("http://evil") record visits')
     slug = world.partnership.slug
     client.force_login(folk.police_rep)  # a partnership-wide role
     page = client.get(f"/p/{slug}/action-plans/exceptions/")
@@ -124,11 +152,13 @@ def test_exception_report_page_pdf_and_csv_with_formulas_neutralised(world, darl
 
 
 def test_exception_report_shows_how_far_the_ladder_has_gone(world, darlington, folk):
-    from actions.selectors import exception_rows
-
     plan = an_active_plan(world, folk, ORIGINAL_DUE)
-    reached = {r.action.reference: r.escalation for r in exception_rows(world.partnership, dt.date(2025, 5, 6))}
+    reached = {
+        r.action.reference: r.escalation for r in exception_rows(world.partnership, dt.date(2025, 5, 6))
+    }
     assert reached == {"R1": "Head of service", "R2": "Head of service"}
-    reached = {r.action.reference: r.escalation for r in exception_rows(world.partnership, dt.date(2025, 8, 1))}
+    reached = {
+        r.action.reference: r.escalation for r in exception_rows(world.partnership, dt.date(2025, 8, 1))
+    }
     assert reached["R1"] == "Chief officer"
     assert plan

@@ -22,8 +22,11 @@ DUE = dt.date(2025, 9, 30)
 
 def _complete(action, lead, approver, on=dt.date(2025, 9, 1)):
     action_services.completion_submit(
-        action=action, by=lead, evidence_text="Audit of 40 records shows the new practice.",
-        impact_text="Children's views now appear in 38 of 40 plans.", completed_on=on,
+        action=action,
+        by=lead,
+        evidence_text="Audit of 40 records shows the new practice.",
+        impact_text="Children's views now appear in 38 of 40 plans.",
+        completed_on=on,
     )
     return action_services.completion_decide(action=action, by=approver, approve=True)
 
@@ -37,7 +40,9 @@ def test_endorsement_by_each_organisation_then_monitoring(world, darlington, fol
     services.plan_endorse(plan=plan, agency=world.provider, by=folk.head, signatory="Head of nursing")
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.DRAFT
-    services.plan_endorse(plan=plan, agency=world.school, by=folk.school_lead, signatory="Safeguarding lead, schools")
+    services.plan_endorse(
+        plan=plan, agency=world.school, by=folk.school_lead, signatory="Safeguarding lead, schools"
+    )
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.ENDORSED
     services.plan_activate(plan=plan, by=folk.chair)
@@ -52,7 +57,9 @@ def test_completion_needs_every_action_closed_then_each_body_in_order(world, dar
         services.plan_approve(plan=plan, by=folk.chair, approved_on=dt.date(2025, 10, 1))
     _complete(action_of(plan, world.provider), folk.lead, folk.chair)
     action_services.not_implemented(
-        action=action_of(plan, world.school), by=folk.chair, reason="The academy trust's own policy already does this."
+        action=action_of(plan, world.school),
+        by=folk.chair,
+        reason="The academy trust's own policy already does this.",
     )
     first = services.plan_approve(plan=plan, by=folk.chair, approved_on=dt.date(2025, 10, 1))
     assert first.body == "Learning and Development sub-group"
@@ -65,7 +72,9 @@ def test_completion_needs_every_action_closed_then_each_body_in_order(world, dar
     services.plan_close(plan=plan, by=folk.bu)
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.CLOSED
-    codes = list(AuditEvent.objects.filter(action__startswith="actions.plan.").values_list("action", flat=True))
+    codes = list(
+        AuditEvent.objects.filter(action__startswith="actions.plan.").values_list("action", flat=True)
+    )
     assert codes.count("actions.plan.approved") == 2
 
 
@@ -79,27 +88,36 @@ def test_as_41_dorset_impact_follow_up_at_maqpag_six_months_after_completion(wor
     assert plan.status == ActionPlan.Status.IMPACT_REVIEW
     assert plan.completed_on == dt.date(2025, 11, 12)
     due = dict(
-        Deadline.objects.filter(case=plan.case, rule_key__in=["impact_follow_up", "impact_assessment_tool"])
-        .values_list("rule_key", "due")
+        Deadline.objects.filter(
+            case=plan.case, rule_key__in=["impact_follow_up", "impact_assessment_tool"]
+        ).values_list("rule_key", "due")
     )
     assert due == {"impact_follow_up": dt.date(2026, 5, 12), "impact_assessment_tool": dt.date(2026, 5, 12)}
     with pytest.raises(ActionPlanError) as exc:
-        services.plan_impact_review(plan=plan, by=folk.chair, held_on=dt.date(2026, 5, 12), tool_completed_on=None, findings="Better.")
+        services.plan_impact_review(
+            plan=plan, by=folk.chair, held_on=dt.date(2026, 5, 12), tool_completed_on=None, findings="Better."
+        )
     assert exc.value.field == "tool_completed_on"
     services.plan_impact_review(
-        plan=plan, by=folk.chair, held_on=dt.date(2026, 5, 12), tool_completed_on=dt.date(2026, 5, 11),
+        plan=plan,
+        by=folk.chair,
+        held_on=dt.date(2026, 5, 12),
+        tool_completed_on=dt.date(2026, 5, 11),
         findings="Audit shows the child's voice recorded in 90% of plans.",
     )
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.CLOSED
     statuses = set(
-        Deadline.objects.filter(case=plan.case, rule_key__in=["impact_follow_up", "impact_assessment_tool"])
-        .values_list("status", flat=True)
+        Deadline.objects.filter(
+            case=plan.case, rule_key__in=["impact_follow_up", "impact_assessment_tool"]
+        ).values_list("status", flat=True)
     )
     assert statuses == {Deadline.Status.MET}
 
 
-def test_as_21_annual_report_lists_findings_actions_and_reasons_not_implemented(world, darlington, folk, client):
+def test_as_21_annual_report_lists_findings_actions_and_reasons_not_implemented(
+    world, darlington, folk, client
+):
     plan = an_active_plan(world, folk, DUE)
     _complete(action_of(plan, world.provider), folk.lead, folk.chair)
     reason = "The academy trust's own policy already does this."
@@ -111,7 +129,11 @@ def test_as_21_annual_report_lists_findings_actions_and_reasons_not_implemented(
     client.force_login(folk.chair)
     page = client.get(f"/p/{world.partnership.slug}/action-plans/annual-report/?year={year}").content.decode()
     assert "Not implemented: The academy trust" in page and "Children&#x27;s views now appear" in page
-    csv = b"".join(client.get(f"/p/{world.partnership.slug}/action-plans/annual-report.csv?year={year}").streaming_content).decode()
+    csv = b"".join(
+        client.get(
+            f"/p/{world.partnership.slug}/action-plans/annual-report.csv?year={year}"
+        ).streaming_content
+    ).decode()
     assert reason in csv and "Audit of 40 records" in csv and "R1: Community health visitors" in csv
     pdf = client.get(f"/p/{world.partnership.slug}/action-plans/annual-report.pdf?year={year}")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -122,7 +144,15 @@ def test_draft_changes_need_a_draft_and_a_lead_at_the_owning_agency(world, darli
     plan = a_draft_plan(world, folk, DUE)
     action = action_of(plan, world.provider)
     with pytest.raises(ActionPlanError) as exc:
-        services.action_edit(action=action, by=folk.bu, reference="R1", text=action.text, owner_agency=world.provider, lead=folk.school_lead, due=DUE)
+        services.action_edit(
+            action=action,
+            by=folk.bu,
+            reference="R1",
+            text=action.text,
+            owner_agency=world.provider,
+            lead=folk.school_lead,
+            due=DUE,
+        )
     assert exc.value.field == "lead"
     action.refresh_from_db()
     assert action.lead == folk.lead

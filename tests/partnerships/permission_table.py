@@ -197,16 +197,31 @@ def action_plan(world, open_case):
 
     bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
     rec = add_recommendation(
-        case=open_case, source="practice_review", reference="R1", by=bu, owner_agency=world.provider,
-        due_on=dt.date(2025, 9, 30), text="Record the child's views at every visit and audit it quarterly.",
+        case=open_case,
+        source="practice_review",
+        reference="R1",
+        by=bu,
+        owner_agency=world.provider,
+        due_on=dt.date(2025, 9, 30),
+        text="Record the child's views at every visit and audit it quarterly.",
     )
     plan = plans.plan_create(case=open_case, by=bu, title="Action plan", recommendations=[rec])
     action = plan.actions.get()
     plans.action_edit(
-        action=action, by=bu, reference="R1", text=action.text, owner_agency=world.provider,
-        lead=member(Role.AGENCY_LEAD, world.provider), due=action.original_due,
+        action=action,
+        by=bu,
+        reference="R1",
+        text=action.text,
+        owner_agency=world.provider,
+        lead=member(Role.AGENCY_LEAD, world.provider),
+        due=action.original_due,
     )
-    plans.plan_endorse(plan=plan, agency=world.provider, by=member(Role.CHIEF_OFFICER, world.provider), signatory="Chief executive")
+    plans.plan_endorse(
+        plan=plan,
+        agency=world.provider,
+        by=member(Role.CHIEF_OFFICER, world.provider),
+        signatory="Chief executive",
+    )
     plans.plan_activate(plan=plan, by=bu)
     return plan
 
