@@ -16,6 +16,7 @@ from documents.selectors import recommendations_for
 from notifications.models import Kind, OutboxMessage
 from partnerships.models import Partnership
 from partnerships.roles import Role
+from rapidreview.models import MeetingRecord
 
 AT_RISK_DAYS = 30
 ESCALATION_RULES = {
@@ -168,3 +169,16 @@ def steps_done(action: Action) -> dict[str, EscalationStep]:
 
 def case_plans(case: Any) -> QuerySet[ActionPlan]:
     return ActionPlan.objects.filter(case=case).order_by("created_at")
+
+
+def rapid_review_learning(case: Any) -> list[tuple[str, str]]:
+    """The rapid review meeting's immediate actions and learning (000 App 5; 001: immediate action is
+    considered at every meeting), for the sub-group to turn into actions. Never the deliberation."""
+    record = MeetingRecord.objects.filter(meeting__review__case=case).first()
+    if record is None:
+        return []
+    parts = [
+        ("Immediate actions taken or needed to keep children safe", record.immediate_safety),
+        ("Improvements and learning identified", record.improvements),
+    ]
+    return [(label, text) for label, text in parts if text.strip()]

@@ -29,7 +29,7 @@ from actions.forms import (
 )
 from actions.models import Action, ActionPlan
 from actions.profile_section import plan_settings
-from actions.selectors import escalation_ladder, source_label, steps_done
+from actions.selectors import escalation_ladder, rapid_review_learning, source_label, steps_done
 from audit.services import access_record
 from cases.access import access_case_for_roles
 from deadlines.services import today
@@ -64,7 +64,12 @@ def _form_page(
 @require_GET
 def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     standing = access.access_plans_for_view(request.user, slug)
-    plans = access.plans_visible_to(request.user, standing.partnership).select_related("case")
+    plans = list(access.plans_visible_to(request.user, standing.partnership).select_related("case"))
+    access_record(
+        user=request.user,
+        partnership=standing.partnership,
+        detail=f"Action plan list page ({len(plans)} shown)",
+    )
     return render(
         request,
         "actions/plan_list.html",
@@ -128,7 +133,7 @@ def plan_new(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> Http
     return _form_page(
         request,
         "actions/plan_new.html",
-        {"form": form, "case": case, "standing": standing},
+        {"form": form, "case": case, "standing": standing, "rr_learning": rapid_review_learning(case)},
         400 if form.errors else 200,
     )
 

@@ -156,3 +156,34 @@ def test_draft_changes_need_a_draft_and_a_lead_at_the_owning_agency(world, darli
     assert exc.value.field == "lead"
     action.refresh_from_db()
     assert action.lead == folk.lead
+
+
+@pytest.mark.parametrize(
+    ("slug", "bodies"),
+    [
+        (
+            "north-east-lincolnshire",
+            ["Safeguarding partners at the Safeguarding Children Partnership Board (SCP Board)"],
+        ),
+        (
+            "cambridgeshire-peterborough",
+            ["Cambridgeshire and Peterborough Safeguarding Children Partnership Board"],
+        ),
+        ("bradford", ["Case Review sub-group"]),
+    ],
+)
+def test_as_46_each_partnership_signs_off_the_completed_plan_by_its_own_body(
+    world, install, folk, slug, bodies
+):
+    install(slug)
+    plan = an_active_plan(world, folk, DUE)
+    for agency, lead in ((world.provider, folk.lead), (world.school, folk.school_lead)):
+        _complete(action_of(plan, agency), lead, folk.chair)
+    approvals = [
+        services.plan_approve(plan=plan, by=folk.bu, approved_on=dt.date(2025, 10, 1)) for _ in bodies
+    ]
+    assert [a.body for a in approvals] == bodies
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.COMPLETE
+    with pytest.raises(ActionPlanError):
+        services.plan_approve(plan=plan, by=folk.bu, approved_on=dt.date(2025, 10, 2))
