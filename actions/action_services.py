@@ -16,7 +16,7 @@ from actions.models import Action, ActionPlan, EscalationStep, ExtensionRequest,
 from actions.transitions import action_transition
 from audit.services import audit_record
 from deadlines.models import Deadline
-from deadlines.services import anchor_record, deadline_waive, today
+from deadlines.services import DeadlineError, anchor_record, deadline_waive, profile_for, today
 from documents import sniff
 from documents.services import UploadRefused, store_upload
 from partnerships.models import Membership, User
@@ -148,14 +148,18 @@ def completion_decide(*, action: Action, by: User, approve: bool, note: str = ""
         actor=by, action="actions.action.completion_approved", obj=action, changes={"approved_on": on}
     )
     action_transition(action=action, to=A.COMPLETE, by=by, reason="Completion approved")
-    anchor_record(
-        case=action.plan.case,
-        key="action_completed",
-        value=action.completed_on or on,
-        by=by,
-        subject=action.subject,
-        reason="Completion approved",
-    )
+    if "action_completed" in profile_for(action.plan.case.profile).anchors:
+        try:
+            anchor_record(
+                case=action.plan.case,
+                key="action_completed",
+                value=action.completed_on or on,
+                by=by,
+                subject=action.subject,
+                reason="Completion approved",
+            )
+        except DeadlineError as exc:
+            raise ActionPlanError(str(exc)) from exc
     return action
 
 

@@ -357,7 +357,10 @@ def plan_impact_review(
         ("impact_assessment_completed", tool_completed_on),
     ):
         if value is not None and key in profile.anchors:
-            anchor_record(case=plan.case, key=key, value=value, by=by)
+            try:
+                anchor_record(case=plan.case, key=key, value=value, by=by)
+            except DeadlineError as exc:
+                raise ActionPlanError(str(exc)) from exc
     ActionPlan.objects.filter(pk=plan.pk).update(
         impact_review_held_on=held_on,
         impact_tool_completed_on=tool_completed_on,
