@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from actions.api import register as register_actions
 from cases.api import register as register_cases
 from cspr.api import register as register_practice_review
 from learning.api import register as register_learning
@@ -37,3 +38,4 @@ register_rapid_review_meeting(router)
 register_practice_review(router)
 register_publication(router)
 register_learning(router)
+register_actions(router)

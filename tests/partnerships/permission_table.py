@@ -91,6 +91,8 @@ PLACEHOLDERS: dict[str, str] = {
     "<review>": "practice_review",
     "<document>": "report_document",
     "<learning>": "learning_review",
+    "<plan>": "action_plan",
+    "<action>": "plan_action",
 }
 
 
@@ -270,3 +272,49 @@ def learning_review(world, open_case):
         decided_on=dt.date(2025, 4, 16),
         by=None,
     )
+
+
+@pytest.fixture
+def action_plan(world, open_case):
+    """An active action plan on the open case with one action owned by the provider agency."""
+    import datetime as dt
+
+    from actions import services as plans
+    from documents.services import add_recommendation
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    rec = add_recommendation(
+        case=open_case,
+        source="practice_review",
+        reference="R1",
+        by=bu,
+        owner_agency=world.provider,
+        due_on=dt.date(2025, 9, 30),
+        text="Record the child's views at every visit and audit it quarterly.",
+    )
+    plan = plans.plan_create(case=open_case, by=bu, title="Action plan", recommendations=[rec])
+    action = plan.actions.get()
+    plans.action_edit(
+        action=action,
+        by=bu,
+        reference="R1",
+        text=action.text,
+        owner_agency=world.provider,
+        lead=member(Role.AGENCY_LEAD, world.provider),
+        due=action.original_due,
+    )
+    plans.plan_endorse(
+        plan=plan,
+        agency=world.provider,
+        by=member(Role.CHIEF_OFFICER, world.provider),
+        signatory="Chief executive",
+    )
+    plans.plan_activate(plan=plan, by=bu)
+    return plan
+
+
+@pytest.fixture
+def plan_action(action_plan):
+    """The provider agency's action of that plan (``<action>``)."""
+    return action_plan.actions.get()

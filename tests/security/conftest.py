@@ -3,11 +3,13 @@ header checks visit the same pages with the same ids."""
 
 from tests.partnerships.permission_table import (  # noqa: F401
     a_membership,
+    action_plan,
     info_request,
     learning_review,
     open_case_deadline,
     other_agency_return_file,
     person,
+    plan_action,
     practice_review,
     referral,
     report_document,

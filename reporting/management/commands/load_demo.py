@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from actions.demo import load_demo_actions
 from cases.demo import load_demo_cases
 from cspr.demo import load_demo_cspr
 from learning.demo import load_demo_learning
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             created_cases += load_demo_cspr()
             created_cases += load_demo_publication()
             load_demo_learning()
+            load_demo_actions()
         if options["quiet"]:
             return
         summary = (

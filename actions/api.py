@@ -1,0 +1,189 @@
+"""The action plans' REST API, through the permission door (``core.api.DoorViewSet``).
+
+Routes (every path starts ``/api/partnerships/<slug>/``):
+
+    GET   action-plans/                 plans you may see (all for partnership-wide roles; an agency's
+                                        plans are those it owns an action in)
+    GET   action-plans/<id>/            one plan with its actions
+    GET   actions/                      actions you may see
+    GET   actions/<id>/                 one action: original and current due dates, status, RAG
+    POST  actions/<id>/progress/        the owning agency reports progress (403 for anyone else)
+
+Errors as in ``core.api``: 404 for what you may not see, 403 with the door's reason for what you may
+see but not do, 400 with messages for bad input (nothing written), 409 when the plan is not active."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actions import access, action_services
+from actions.errors import ActionPlanError
+from actions.models import Action, ActionPlan
+from audit.services import access_record
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, conflict
+from partnerships.models import User
+
+
+def _person(request: Request) -> User:
+    """The person signed in: the door lets nobody else through."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _action(a: Action) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "plan": a.plan_id,
+        "reference": a.reference,
+        "text": a.text,
+        "owner_agency": a.owner_agency.name,
+        "lead": a.lead.full_name if a.lead else None,
+        "original_due": a.original_due,
+        "current_due": a.current_due,
+        "status": a.status,
+        "status_label": a.get_status_display(),
+        "rag": a.rag,
+        "not_implemented_reason": a.not_implemented_reason,
+    }
+
+
+def _plan(p: ActionPlan, with_actions: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": p.pk,
+        "case": p.case.reference,
+        "title": p.title,
+        "source": p.source,
+        "status": p.status,
+        "status_label": p.get_status_display(),
+        "completed_on": p.completed_on,
+    }
+    if with_actions:
+        out["actions"] = [_action(a) for a in p.actions.select_related("owner_agency", "lead")]
+    return out
+
+
+ACTION = inline_serializer(
+    "Action",
+    {
+        "id": serializers.IntegerField(),
+        "plan": serializers.IntegerField(),
+        "reference": serializers.CharField(),
+        "text": serializers.CharField(),
+        "owner_agency": serializers.CharField(),
+        "lead": serializers.CharField(allow_null=True),
+        "original_due": serializers.DateField(help_text="The escalation ladder counts from this date."),
+        "current_due": serializers.DateField(help_text="Moved only by an approved extension."),
+        "status": serializers.ChoiceField(choices=Action.Status.choices),
+        "status_label": serializers.CharField(),
+        "rag": serializers.ChoiceField(choices=Action.Rag.choices),
+        "not_implemented_reason": serializers.CharField(),
+    },
+)
+PLAN = inline_serializer(
+    "ActionPlan",
+    {
+        "id": serializers.IntegerField(),
+        "case": serializers.CharField(),
+        "title": serializers.CharField(),
+        "source": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=ActionPlan.Status.choices),
+        "status_label": serializers.CharField(),
+        "completed_on": serializers.DateField(allow_null=True),
+        "actions": serializers.ListField(child=serializers.DictField(), required=False),
+    },
+)
+
+
+class ProgressSerializer(serializers.Serializer[object]):
+    text = serializers.CharField(max_length=4000)
+    rag = serializers.ChoiceField(choices=Action.Rag.choices)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Action plans you may see", parameters=[SLUG], responses={200: PLAN, **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One action plan with its actions", parameters=[SLUG], responses={200: PLAN, **READ_ERRORS}
+    ),
+)
+class ActionPlanViewSet(DoorViewSet):
+    queryset = ActionPlan.objects.select_related("case")
+    doors = {"view": access.access_plan_for_view}
+    door_rights = {"retrieve": "view"}
+
+    def visible_to(self, user: Any, partnership: Any) -> Any:
+        return access.plans_visible_to(user, partnership)
+
+    def list(self, request: Request, slug: str) -> Response:
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("-created_at", "-id")
+        )
+        return self.get_paginated_response([_plan(p) for p in page or []])
+
+    def retrieve(self, request: Request, slug: str, pk: str) -> Response:
+        plan = self.get_object()
+        access_record(user=request.user, obj=plan, detail="Action plan (API)")
+        return Response(_plan(plan, with_actions=True))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Actions you may see", parameters=[SLUG], responses={200: ACTION, **LIST_ERRORS}
+    ),
+    retrieve=extend_schema(summary="One action", parameters=[SLUG], responses={200: ACTION, **READ_ERRORS}),
+    progress=extend_schema(
+        summary="Report progress on your agency's action",
+        parameters=[SLUG],
+        request=ProgressSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+)
+class ActionViewSet(DoorViewSet):
+    queryset = Action.objects.select_related("owner_agency", "lead", "plan")
+    doors = {"view": access.access_action_for_view, "update": access.access_action_for_update}
+    door_rights = {"retrieve": "view", "progress": "update"}
+
+    def visible_to(self, user: Any, partnership: Any) -> Any:
+        return access.actions_visible_to(user, partnership)
+
+    def list(self, request: Request, slug: str) -> Response:
+        page = self.paginate_queryset(
+            self.filter_queryset(self.get_queryset()).order_by("plan_id", "reference", "id")
+        )
+        return self.get_paginated_response([_action(a) for a in page or []])
+
+    def retrieve(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        access_record(user=request.user, obj=a, detail="Action (API)")
+        return Response(_action(a))
+
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = ProgressSerializer(data=request.data)
+        if not body.is_valid():
+            return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+        if a.plan.status != ActionPlan.Status.ACTIVE:
+            return conflict("The action plan is not active: its actions are updated once it is monitored.")
+        try:
+            data: dict[str, Any] = dict(body.validated_data)
+            action_services.progress_add(action=a, by=_person(request), text=data["text"], rag=data["rag"])
+        except ActionPlanError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        a.refresh_from_db()
+        return Response(_action(a))
+
+
+def register(router: Any) -> None:
+    router.register(
+        r"partnerships/(?P<slug>[^/.]+)/action-plans", ActionPlanViewSet, basename="api-action-plan"
+    )
+    router.register(r"partnerships/(?P<slug>[^/.]+)/actions", ActionViewSet, basename="api-action")
