@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "cspr",
     "actions",
     "reporting",
+    "retention",
 ]
 
 MIDDLEWARE = [
