@@ -2,9 +2,11 @@
 
 from tests.partnerships.permission_table import (  # noqa: F401
     info_request,
+    legal_hold,
     open_case_deadline,
     person,
     referral,
+    retention_review,
     signoff,
     stored_file,
 )

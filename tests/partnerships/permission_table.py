@@ -86,6 +86,8 @@ PLACEHOLDERS: dict[str, str] = {
     "<request>": "info_request",
     "<person>": "person",
     "<file>": "stored_file",
+    "<hold>": "legal_hold",
+    "<retention_review>": "retention_review",
 }
 
 
@@ -119,6 +121,34 @@ def stored_file(world, open_case):
         uploaded=SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 test minutes"),
         by=bu,
         purpose="minutes",
+    )
+
+
+@pytest.fixture
+def legal_hold(world, open_case):
+    """An active coroner's hold on the open case (``<hold>``)."""
+    from privacy.services import place_legal_hold
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    return place_legal_hold(case=open_case, kind="coroner", reason="Inquest opened", by=bu)
+
+
+@pytest.fixture
+def retention_review(world, open_case):
+    """The open case waiting in the retention review queue (``<retention_review>``; not closed, so
+    the page shows why it cannot be deleted and nothing can be)."""
+    from django.utils import timezone
+
+    from retention.models import ReviewItem
+
+    return ReviewItem.objects.create(
+        partnership=world.partnership,
+        record_type="closed_case",
+        case=open_case,
+        reference=open_case.reference,
+        due_on=timezone.localdate(),
+        rule="Closed cases and everything recorded about them: kept 25 years from the date the case was closed",
     )
 
 
