@@ -50,8 +50,8 @@ class Plan:
             for m, pks in sorted(self.rows.items(), key=lambda i: i[0]._meta.label_lower)
         }
 
-    def contains(self, model: type[models.Model], pk: Any) -> bool:
-        return pk in self.rows.get(model, set())
+    def contains(self, model: type[models.Model] | None, pk: Any) -> bool:
+        return model is not None and pk in self.rows.get(model, set())
 
 
 def _reverse_relations(model: type[models.Model]) -> list[ForeignObjectRel]:

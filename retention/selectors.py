@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 
 from retention.models import ReviewItem
@@ -22,5 +24,5 @@ def describe_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
     return rows
 
 
-def waiting_reviews(partnership: object) -> int:
+def waiting_reviews(partnership: Any) -> int:
     return ReviewItem.objects.filter(partnership=partnership, status=ReviewItem.Status.WAITING).count()

@@ -163,6 +163,7 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
     reason = _reason(reason)
     with transaction.atomic():
         locked = _waiting(item)
+        assert locked.case_id is not None  # _waiting refuses a review whose case is gone
         case = Case.objects.select_for_update().get(pk=locked.case_id)
         problems = deletion_blockers(case)
         if problems:

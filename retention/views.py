@@ -37,7 +37,7 @@ def _published_minimum(partnership: Any) -> dict[str, Any] | None:
     publication stage; shown here so the whole schedule is on one page)."""
     if partnership.profile is None:
         return None
-    section = profile_for(partnership.profile).sections.get("retention") or {}
+    section: Any = profile_for(partnership.profile).sections.get("retention") or {}
     months = section.get("published_report_min_months")
     if not months:
         return None
@@ -114,7 +114,7 @@ def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
     if item.status != ReviewItem.Status.WAITING or item.case is None:
         return render(request, "retention/review_done.html", {"standing": standing, "item": item})
     case = item.case
-    form = ReviewDecisionForm(request.POST or None)
+    form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "delete":
@@ -164,7 +164,7 @@ def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def hold_place(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, _standing = access.access_case_privacy_for_change(request.user, slug, case_id)
-    form = LegalHoldForm(request.POST or None)
+    form = LegalHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             privacy.place_legal_hold(
@@ -199,7 +199,7 @@ def hold_place(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
 def hold_lift(request: HttpRequest, slug: str, case_id: int, hold_id: int) -> HttpResponse:
     hold, _standing = access.access_hold_for_lift(request.user, slug, case_id, hold_id)
     case = hold.case
-    form = LiftHoldForm(request.POST or None)
+    form = LiftHoldForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             privacy.lift_legal_hold(hold=hold, reason=form.cleaned_data["reason"], by=signed_in(request))
@@ -227,7 +227,7 @@ def hold_lift(request: HttpRequest, slug: str, case_id: int, hold_id: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def sharing_record(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
     case, _standing = access.access_case_privacy_for_change(request.user, slug, case_id)
-    form = SharingDecisionForm(request.POST or None)
+    form = SharingDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         shared = data["shared"] == "yes"
