@@ -83,3 +83,11 @@ def access_hold_for_lift(user: Any, slug: str, case_id: int, hold_id: int) -> tu
     if hold is None:
         raise Http404("No such legal hold.")
     return hold, standing
+
+
+def access_case_for_export(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """The whole-case export (subject access request, transfer): the business unit."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    if not standing.has(Role.BUSINESS_UNIT):
+        raise PermissionDenied("Only the business unit exports a whole case.")
+    return case, standing

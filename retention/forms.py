@@ -138,3 +138,21 @@ class ReviewDecisionForm(GovukForm):
         ):
             self.add_error("review_again_on", "Enter the date to review it again")
         return cleaned
+
+
+class ExportForm(GovukForm):
+    purpose = forms.ChoiceField(
+        label="Why is the whole case being exported?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("Subject access request", "A subject access request"),
+            ("Transfer to another partnership", "A transfer to another partnership"),
+            ("Court or coroner's order", "A court's or coroner's order"),
+        ],
+        error_messages={"required": "Select why the case is being exported"},
+    )
+    reference = GovukCharField(
+        label="Request reference",
+        max_length=100,
+        help_text="For example, the subject access request's number. Do not enter anyone's name.",
+    )

@@ -24,6 +24,7 @@ def _case_panel_context(request: Any, case: Any, standing: Any) -> dict[str, Any
     return {
         "visible": True,
         "can_change": access.can_change_privacy(standing),
+        "can_export": standing.has(Role.BUSINESS_UNIT),
         "active_holds": [h for h in holds if h.is_active],
         "lifted_holds": [h for h in holds if not h.is_active],
         "decisions": list(sharing_decisions(case)),

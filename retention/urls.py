@@ -17,4 +17,5 @@ urlpatterns = [
         views.sharing_record,
         name="sharing_decision_record",
     ),
+    path("p/<slug:slug>/cases/<int:case_id>/export/", views.case_export, name="case_export"),
 ]

@@ -17,8 +17,16 @@ from core.users import signed_in
 from deadlines.services import profile_for
 from privacy import services as privacy
 from privacy.models import SharingDecision
+from reporting.case_export import case_export_zip
 from retention import access, purge, services
-from retention.forms import LegalHoldForm, LiftHoldForm, ReviewDecisionForm, ScheduleForm, SharingDecisionForm
+from retention.forms import (
+    ExportForm,
+    LegalHoldForm,
+    LiftHoldForm,
+    ReviewDecisionForm,
+    ScheduleForm,
+    SharingDecisionForm,
+)
 from retention.models import ReviewItem, Tombstone
 from retention.schedule import RECORD_TYPES
 from retention.selectors import describe_counts
@@ -258,6 +266,36 @@ def sharing_record(request: HttpRequest, slug: str, case_id: int) -> HttpRespons
             "heading": "Record a decision to share information",
             "button": "Record the decision",
             "intro": "Record every decision to share information about this case, or not to share it: to whom, what, on which basis and why.",
+        },
+        form,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_export(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    """The whole case (records, files, audit trail) as a ZIP, for a subject access request or a
+    transfer; recorded as an export access event naming the reason (reporting/case_export.py)."""
+    case, _standing = access.access_case_for_export(request.user, slug, case_id)
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        reason = f"{form.cleaned_data['purpose']} {form.cleaned_data['reference'].strip()}"
+        data = case_export_zip(case=case, by=signed_in(request), reason=reason)
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="case-{case.reference}.zip"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return _page(
+        request,
+        "retention/case_form.html",
+        {
+            "case": case,
+            "form": form,
+            "heading": "Export the whole case",
+            "button": "Download the export",
+            "intro": "One ZIP file with every record of this case, its files and its audit trail. "
+            "The export is recorded in the audit trail with the reason you give. Keep the file "
+            "secure and delete it once it has been sent.",
         },
         form,
     )

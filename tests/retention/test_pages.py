@@ -176,3 +176,26 @@ def test_a_panel_member_reads_the_holds_in_the_case_panel_but_cannot_change_them
     client.force_login(profiled.user(Role.PANEL_MEMBER))
     page = client.get(f"/p/{open_case.partnership.slug}/cases/{open_case.pk}/").content
     assert b"Inquest about the family" in page and b"Place a legal hold" not in page
+
+
+def test_the_business_unit_exports_a_whole_case_and_the_export_is_recorded(client, open_case, profiled, bu):
+    import io
+    import json
+    import zipfile
+
+    from audit.models import AccessEvent
+
+    client.force_login(bu)
+    url = f"/p/{open_case.partnership.slug}/cases/{open_case.pk}/export/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"purpose": "Subject access request"}).status_code == 400
+    assert not AccessEvent.objects.filter(kind=AccessEvent.Kind.EXPORT).exists()
+    answer = client.post(url, {"purpose": "Subject access request", "reference": "SAR-2026-17"})
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    assert answer["Content-Disposition"] == f'attachment; filename="case-{open_case.reference}.zip"'
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as z:
+        assert json.loads(z.read("manifest.json"))["reason"] == "Subject access request SAR-2026-17"
+    event = AccessEvent.objects.get(kind=AccessEvent.Kind.EXPORT)
+    assert event.user == bu and event.object_id == str(open_case.pk) and "SAR-2026-17" in event.detail
+    client.force_login(profiled.user(Role.PARTNER_REP))
+    assert client.post(url, {"purpose": "Subject access request", "reference": "x"}).status_code == 403
