@@ -199,3 +199,22 @@ def test_the_business_unit_exports_a_whole_case_and_the_export_is_recorded(clien
     assert event.user == bu and event.object_id == str(open_case.pk) and "SAR-2026-17" in event.detail
     client.force_login(profiled.user(Role.PARTNER_REP))
     assert client.post(url, {"purpose": "Subject access request", "reference": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_demo_gives_two_partnerships_a_review_queue_with_one_case_on_hold(client, settings):
+    from django.core.management import call_command
+
+    from partnerships.demo import demo_email
+    from partnerships.models import User
+
+    settings.DEMO_DATA = True
+    call_command("load_demo", quiet=True)
+    call_command("load_demo", quiet=True)  # idempotent
+    for slug in ("darlington", "dorset"):
+        waiting = ReviewItem.objects.filter(partnership__slug=slug, status=ReviewItem.Status.WAITING)
+        assert waiting.count() == 2
+        assert LegalHold.objects.filter(partnership__slug=slug, lifted_at__isnull=True).count() == 1
+        client.force_login(User.objects.get(email=demo_email("business-unit", slug)))
+        page = client.get(f"/p/{slug}/retention/reviews/")
+        assert page.status_code == 200 and page.content.count(b"Decide") >= 2

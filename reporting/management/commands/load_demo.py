@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from cases.demo import load_demo_cases
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
+from retention.demo import load_demo_retention
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = demo.load_partnerships(published_credentials=demo_installation)
             created_cases = load_demo_cases()
+            created_cases += load_demo_retention()
         if options["quiet"]:
             return
         summary = (
