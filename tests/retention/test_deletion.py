@@ -215,3 +215,37 @@ def test_a_case_with_signed_records_is_refused_whole(open_case, bu):
     with pytest.raises(RetentionError, match="signed"):
         confirm_deletion(item=item, reason="Past its date", by=bu)
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_stage_apps_records_go_with_the_case_without_being_named(
+    open_case, profiled, bu, media, django_capture_on_commit_callbacks
+):
+    """The purge follows relations to the case: the rapid review's records (review, information
+    requests, its pack file) go although retention names none of them; later stages' the same way."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from rapidreview.models import InformationRequest, RapidReview
+    from rapidreview.services import rapid_review_start, requests_issue
+
+    review = rapid_review_start(case=open_case, by=bu)
+    requests_issue(
+        review=review,
+        by=bu,
+        agencies=[profiled.provider, profiled.school],
+        period_from=dt.date(2024, 1, 1),
+        period_to=dt.date(2025, 4, 16),
+    )
+    review.pack_file.save("pack.pdf", ContentFile(b"%PDF-1.4 pack"), save=True)
+    pack = Path(media) / review.pack_file.name
+    case = close_long_ago(Case.objects.get(pk=open_case.pk))
+    item = queued(case)
+    with django_capture_on_commit_callbacks(execute=True):
+        tombstone = confirm_deletion(item=item, reason="Past its date", by=bu)
+    assert not RapidReview.objects.filter(pk=review.pk).exists()
+    assert not InformationRequest.objects.filter(review_id=review.pk).exists()
+    assert tombstone.records["rapidreview.rapidreview"] == 1
+    assert tombstone.records["rapidreview.informationrequest"] == 2
+    assert not pack.exists()
+    assert _verify_audit().count("rows intact") == 2
