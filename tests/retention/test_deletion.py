@@ -249,3 +249,16 @@ def test_a_stage_apps_records_go_with_the_case_without_being_named(
     assert tombstone.records["rapidreview.informationrequest"] == 2
     assert not pack.exists()
     assert _verify_audit().count("rows intact") == 2
+
+
+def test_the_nightly_task_is_on_the_beat_and_only_queues(open_case):
+    from config.celery import app
+    from retention.tasks import queue_due
+
+    case = close_long_ago(open_case)
+    entry = app.conf.beat_schedule["retention-queue-due"]
+    assert entry["task"] == "retention.queue_due" == queue_due.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({1}, {15})
+    assert queue_due() == 1
+    assert Case.objects.filter(pk=case.pk).exists()
+    assert ReviewItem.objects.get().status == ReviewItem.Status.WAITING
