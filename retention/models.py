@@ -46,7 +46,12 @@ class ReviewItem(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="retention_reviews"
     )
-    reference = models.CharField(max_length=40, help_text="The case reference (no personal data).")
+    referral = models.ForeignKey(
+        "cases.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="retention_reviews"
+    )
+    reference = models.CharField(
+        max_length=40, help_text="The case reference, or the referral's number (no personal data)."
+    )
     due_on = models.DateField(help_text="The date its retention period ended.")
     rule = models.CharField(max_length=200, help_text="The schedule rule that made it due, in words.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
@@ -63,11 +68,21 @@ class ReviewItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(status="waiting"), name="retention_one_waiting_review_per_case"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["referral"],
+                condition=Q(status="waiting"),
+                name="retention_one_waiting_review_per_referral",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Retention review of {self.reference}"
+
+    @property
+    def record(self) -> models.Model | None:
+        """What the review is about, while it exists: the case, or a referral that never became one."""
+        return self.case or self.referral
 
 
 class Tombstone(models.Model):

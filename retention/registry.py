@@ -37,7 +37,7 @@ def _home_tasks(user: Any, standing: Any) -> list[Task]:
         return []
     return [
         Task(
-            f"{n} closed case{'s are' if n != 1 else ' is'} past the retention date: confirm or defer deletion",
+            f"{n} record{'s are' if n != 1 else ' is'} past the retention date: confirm or defer deletion",
             reverse("retention_reviews", args=[standing.partnership.slug]),
             "Retention",
             status="To do",
@@ -78,6 +78,8 @@ def register() -> None:
             frozenset({Role.BUSINESS_UNIT}),
             _home_tasks,
             order=60,
-            description={Role.BUSINESS_UNIT: "Closed cases past their retention date, to delete or keep."},
+            description={
+                Role.BUSINESS_UNIT: "Closed cases and unsent referrals past their retention date, to delete or keep."
+            },
         )
     )

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cases.models import Case
+from django.db import models
+
+from cases.models import Case, Referral
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class RecordType:
     counted_from: str  # in words, for the pages
     default_years: int
     source: str  # where the default comes from, in words
-    due: Callable[[Any, int, dt.date], Iterator[tuple[Case, dt.date]]]  # (partnership, years, today)
+    due: Callable[[Any, int, dt.date], Iterator[tuple[models.Model, dt.date]]]  # (partnership, years, today)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -32,7 +34,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _closed_cases_due(partnership: Any, years: int, today: dt.date) -> Iterator[tuple[Case, dt.date]]:
+def _closed_cases_due(partnership: Any, years: int, today: dt.date) -> Iterator[tuple[models.Model, dt.date]]:
     # A case closed on or before this date has reached the end of its period today.
     latest = add_years(today, -years)
     rows = Case.objects.filter(
@@ -57,7 +59,34 @@ CLOSED_CASE = RecordType(
     due=_closed_cases_due,
 )
 
-RECORD_TYPES: dict[str, RecordType] = {CLOSED_CASE.key: CLOSED_CASE}
+UNSENT_STATUSES = (Referral.Status.DRAFT, Referral.Status.WITHDRAWN)
+
+
+def _unsent_referrals_due(
+    partnership: Any, years: int, today: dt.date
+) -> Iterator[tuple[models.Model, dt.date]]:
+    latest = add_years(today, -years)
+    rows = Referral.objects.filter(
+        partnership=partnership, status__in=UNSENT_STATUSES, case__isnull=True, updated_at__date__lte=latest
+    ).order_by("updated_at", "pk")
+    for referral in rows.iterator():
+        yield referral, add_years(referral.updated_at.date(), years)
+
+
+UNSENT_REFERRAL = RecordType(
+    key="unsent_referral",
+    label="Referrals never sent to the business unit (drafts and withdrawn referrals)",
+    counted_from="the last change to the referral",
+    default_years=1,
+    source=(
+        "Local policy: no statutory period. A draft or withdrawn referral is part of no review but "
+        "may name a child; UK GDPR art. 5(1)(e) (storage limitation) asks that it is not kept "
+        "longer than needed. One year leaves time to finish or reconsider it."
+    ),
+    due=_unsent_referrals_due,
+)
+
+RECORD_TYPES: dict[str, RecordType] = {CLOSED_CASE.key: CLOSED_CASE, UNSENT_REFERRAL.key: UNSENT_REFERRAL}
 
 MIN_YEARS = 1
 MAX_YEARS = 100

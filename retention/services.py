@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from cases.models import Case
+from cases.models import Case, Referral
 from partnerships.models import Partnership
 from privacy.selectors import active_holds
 from retention import purge
 from retention.models import RetentionRule, ReviewItem, Tombstone
-from retention.schedule import MAX_YEARS, MIN_YEARS, RECORD_TYPES, RecordType, rule_text
+from retention.schedule import MAX_YEARS, MIN_YEARS, RECORD_TYPES, UNSENT_STATUSES, RecordType, rule_text
 
 TEXT_MAX = 3000
 
@@ -73,39 +73,48 @@ def queue_due_reviews(*, today: dt.date | None = None) -> int:
     for partnership in Partnership.objects.order_by("pk"):
         for record_type in RECORD_TYPES.values():
             years = years_for(partnership, record_type)
-            for case, due_on in record_type.due(partnership, years, today):
-                added += _queue_one(case, record_type, years, due_on, today)
+            for record, due_on in record_type.due(partnership, years, today):
+                added += _queue_one(record, record_type, years, due_on, today)
     return added
 
 
-def _queue_one(case: Case, record_type: RecordType, years: int, due_on: dt.date, today: dt.date) -> int:
+def _root_field(record: Any) -> str:
+    return "case" if isinstance(record, Case) else "referral"
+
+
+def _reference(record: Any) -> str:
+    return record.reference if isinstance(record, Case) else f"Referral {record.pk}"
+
+
+def _queue_one(record: Any, record_type: RecordType, years: int, due_on: dt.date, today: dt.date) -> int:
+    field = _root_field(record)
     with transaction.atomic():
-        Case.objects.select_for_update().filter(pk=case.pk).first()
-        reviews = ReviewItem.objects.filter(case=case)
+        type(record).objects.select_for_update().filter(pk=record.pk).first()
+        reviews = ReviewItem.objects.filter(**{field: record})
         if reviews.filter(status=ReviewItem.Status.WAITING).exists():
             return 0
         if reviews.filter(status=ReviewItem.Status.DEFERRED, review_again_on__gt=today).exists():
             return 0
         item = ReviewItem.objects.create(
-            partnership=case.partnership,
+            partnership=record.partnership,
             record_type=record_type.key,
-            case=case,
-            reference=case.reference,
+            reference=_reference(record),
             due_on=due_on,
             rule=rule_text(record_type, years),
+            **{field: record},
         )
         audit_record(
             actor=None,
             action="retention.review.queued",
             obj=item,
-            changes={"case": [None, case.pk], "due_on": [None, due_on]},
+            changes={field: [None, record.pk], "due_on": [None, due_on]},
         )
     return 1
 
 
 def _waiting(item: ReviewItem) -> ReviewItem:
     locked = ReviewItem.objects.select_for_update().get(pk=item.pk)
-    if locked.status != ReviewItem.Status.WAITING or locked.case_id is None:
+    if locked.status != ReviewItem.Status.WAITING or (locked.case_id is None and locked.referral_id is None):
         raise RetentionError("This review has already been decided.")
     return locked
 
@@ -142,12 +151,18 @@ def defer_review(*, item: ReviewItem, reason: str, review_again_on: dt.date, by:
     return locked
 
 
-def deletion_blockers(case: Case) -> list[str]:
-    """Why this case cannot be deleted now, in words (empty when it can)."""
+def deletion_blockers(record: Any) -> list[str]:
+    """Why this record cannot be deleted now, in words (empty when it can)."""
     problems = []
-    if case.closed_at is None:
+    if isinstance(record, Referral):
+        if record.status not in UNSENT_STATUSES or record.case_id is not None:
+            problems.append(
+                "The referral has been sent since it was queued: it is no longer due for deletion."
+            )
+        return problems
+    if record.closed_at is None:
         problems.append("The case is not closed: only a closed case can be deleted.")
-    for hold in active_holds(case):
+    for hold in active_holds(record):
         problems.append(
             f"A legal hold is active ({hold.get_kind_display().lower()}, placed {hold.placed_at:%-d %B %Y}): "
             "nothing of this case can be deleted until it is lifted."
@@ -156,33 +171,37 @@ def deletion_blockers(case: Case) -> list[str]:
 
 
 def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
-    """The business unit confirms the deletion: the case and everything of it (stage records,
-    documents, files) is deleted in one transaction, leaving an AuditEvent and a Tombstone. Refused,
-    with nothing changed, while a legal hold is active, if the case is not closed, or if it holds
-    records the partners signed."""
+    """The business unit confirms the deletion: the case (or unsent referral) and everything of it
+    (stage records, documents, files) is deleted in one transaction, leaving an AuditEvent and a
+    Tombstone. Refused, with nothing changed, while a legal hold is active, if the case is not
+    closed (or the referral was sent since), or if it holds records the partners signed."""
     reason = _reason(reason)
     with transaction.atomic():
         locked = _waiting(item)
-        assert locked.case_id is not None  # _waiting refuses a review whose case is gone
-        case = Case.objects.select_for_update().get(pk=locked.case_id)
-        problems = deletion_blockers(case)
+        root: Any
+        if locked.case_id is not None:
+            root = Case.objects.select_for_update().get(pk=locked.case_id)
+        else:
+            assert locked.referral_id is not None  # _waiting refuses a review of nothing
+            root = Referral.objects.select_for_update().get(pk=locked.referral_id)
+        problems = deletion_blockers(root)
         if problems:
             raise RetentionError(problems[0])
         try:
-            p = purge.plan(case)
+            p = purge.plan(root)
         except purge.PurgeRefused as exc:
             raise RetentionError(str(exc)) from None
         if purge.signed_records(p):
             raise RetentionError(
-                "This case holds records the safeguarding partners signed; signed records are kept "
+                "This holds records the safeguarding partners signed; signed records are kept "
                 "unchanged, so it cannot be deleted here. Nothing was deleted."
             )
         counts = p.counts()
-        case_id, reference = case.pk, case.reference
+        root_id, reference, label = root.pk, locked.reference, root._meta.label_lower
         audit_record(
             actor=by,
-            action="retention.case.deleted",
-            obj=case,
+            action="retention.case.deleted" if label == "cases.case" else "retention.referral.deleted",
+            obj=root,
             changes={"records": [counts, None]},
             reason=reason,
         )
@@ -198,8 +217,8 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
         locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
         tombstone = Tombstone.objects.create(
             partnership=locked.partnership,
-            record_type="cases.case",
-            record_id=str(case_id),
+            record_type=label,
+            record_id=str(root_id),
             reference=reference,
             deleted_by=by,
             rule=locked.rule,
@@ -211,6 +230,6 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
             actor=by,
             action="retention.tombstone.written",
             obj=tombstone,
-            changes={"case": [case_id, None], "reference": [reference, reference], "files": [files, 0]},
+            changes={label: [root_id, None], "reference": [reference, reference], "files": [files, 0]},
         )
     return tombstone

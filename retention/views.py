@@ -119,9 +119,10 @@ def review_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     item, standing = access.access_review(request.user, slug, item_id)
-    if item.status != ReviewItem.Status.WAITING or item.case is None:
+    record = item.record
+    what = f"Case {item.reference}" if item.case_id else item.reference
+    if item.status != ReviewItem.Status.WAITING or record is None:
         return render(request, "retention/review_done.html", {"standing": standing, "item": item})
-    case = item.case
     form = ReviewDecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,9 +130,8 @@ def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
                 tombstone = services.confirm_deletion(
                     item=item, reason=form.cleaned_data["reason"], by=signed_in(request)
                 )
-                messages.success(
-                    request, f"Case {tombstone.reference} and everything recorded about it were deleted."
-                )
+                assert tombstone.reference == item.reference
+                messages.success(request, f"{what} and everything recorded about it were deleted.")
             else:
                 deferred = services.defer_review(
                     item=item,
@@ -141,14 +141,13 @@ def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
                 )
                 messages.success(
                     request,
-                    f"Case {deferred.reference} is kept. It comes back for review on "
-                    f"{deferred.review_again_on:%-d %B %Y}.",
+                    f"{what} is kept. It comes back for review on {deferred.review_again_on:%-d %B %Y}.",
                 )
             return redirect("retention_reviews", slug=slug)
         except services.RetentionError as exc:
             form.add_error(None, str(exc))
     try:
-        counts = describe_counts(purge.plan(case).counts())
+        counts = describe_counts(purge.plan(record).counts())
     except purge.PurgeRefused as exc:
         counts = []
         if not form.errors:
@@ -159,8 +158,9 @@ def review_decide(request: HttpRequest, slug: str, item_id: int) -> HttpResponse
         {
             "standing": standing,
             "item": item,
-            "case": case,
-            "blockers": services.deletion_blockers(case),
+            "case": item.case,
+            "referral": item.referral,
+            "blockers": services.deletion_blockers(record),
             "counts": counts,
             "form": form,
         },

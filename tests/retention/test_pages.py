@@ -94,15 +94,19 @@ def test_the_administrator_sets_the_schedule_and_bad_input_changes_nothing(clien
     page = client.get(url)
     assert b"Limitation Act 1980" in page.content and b"12 months" in page.content
     for data in (
-        {"years_closed_case": "abc", "reason": "x"},
-        {"years_closed_case": "0", "reason": "x"},
-        {"years_closed_case": "10", "reason": ""},
-        {"years_closed_case": "10\x00", "reason": "x"},
+        {"years_closed_case": "abc", "years_unsent_referral": "1", "reason": "x"},
+        {"years_closed_case": "0", "years_unsent_referral": "1", "reason": "x"},
+        {"years_closed_case": "10", "years_unsent_referral": "1", "reason": ""},
+        {"years_closed_case": "10", "years_unsent_referral": "", "reason": "x"},
+        {"years_closed_case": "10", "years_unsent_referral": "1", "reason": "a\x00b"},
     ):
         assert client.post(url, data).status_code == 400, data
     assert not RetentionRule.objects.exists()
     assert (
-        client.post(url, {"years_closed_case": "10", "reason": "Agreed by the partners"}).status_code == 302
+        client.post(
+            url, {"years_closed_case": "10", "years_unsent_referral": "1", "reason": "Agreed by the partners"}
+        ).status_code
+        == 302
     )
     assert RetentionRule.objects.get().keep_years == 10
 
