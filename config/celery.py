@@ -33,6 +33,8 @@ app.conf.update(
         "deadlines-mark-missed": {"task": "deadlines.mark_missed", "schedule": crontab(hour=0, minute=5)},
         # The audit trail's hash chain, checked nightly; the head hashes go to the log (docs/security.md).
         "audit-verify-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=30)},
+        # Records past their retention date join the business unit's review queue (never deleted here).
+        "retention-queue-due": {"task": "retention.queue_due", "schedule": crontab(hour=1, minute=15)},
         # A pack still "being generated" long after it was asked for lost its task (a worker died
         # and the broker lost the message too): queue it again (docs/adr/0007).
         "rapidreview-requeue-stale-packs": {"task": "rapidreview.requeue_stale_packs", "schedule": 60.0},

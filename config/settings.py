@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "learning",
     "actions",
     "reporting",
+    "retention",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("publication.urls")),
     path("", include("learning.urls")),
     path("", include("actions.urls")),
+    path("", include("retention.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),

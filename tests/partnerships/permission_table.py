@@ -93,6 +93,8 @@ PLACEHOLDERS: dict[str, str] = {
     "<learning>": "learning_review",
     "<plan>": "action_plan",
     "<action>": "plan_action",
+    "<hold>": "legal_hold",
+    "<retention_review>": "retention_review",
 }
 
 
@@ -159,6 +161,34 @@ def other_agency_return_file(world, info_request):
     from documents.models import StoredFile
 
     return StoredFile.objects.get(owner_kind="rr_return", owner_id=to_police.pk)
+
+
+@pytest.fixture
+def legal_hold(world, open_case):
+    """An active coroner's hold on the open case (``<hold>``)."""
+    from privacy.services import place_legal_hold
+    from tests.factories import member
+
+    bu = member(Role.BUSINESS_UNIT, world.business_unit_agency)
+    return place_legal_hold(case=open_case, kind="coroner", reason="Inquest opened", by=bu)
+
+
+@pytest.fixture
+def retention_review(world, open_case):
+    """The open case waiting in the retention review queue (``<retention_review>``; not closed, so
+    the page shows why it cannot be deleted and nothing can be)."""
+    from django.utils import timezone
+
+    from retention.models import ReviewItem
+
+    return ReviewItem.objects.create(
+        partnership=world.partnership,
+        record_type="closed_case",
+        case=open_case,
+        reference=open_case.reference,
+        due_on=timezone.localdate(),
+        rule="Closed cases and everything recorded about them: kept 25 years from the date the case was closed",
+    )
 
 
 @pytest.fixture

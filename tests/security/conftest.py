@@ -6,6 +6,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     action_plan,
     info_request,
     learning_review,
+    legal_hold,
     open_case_deadline,
     other_agency_return_file,
     person,
@@ -13,6 +14,7 @@ from tests.partnerships.permission_table import (  # noqa: F401
     practice_review,
     referral,
     report_document,
+    retention_review,
     signoff,
     stored_file,
 )

@@ -17,6 +17,7 @@ from learning.demo import load_demo_learning
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
 from publication.demo import load_demo_publication
+from retention.demo import load_demo_retention
 
 
 class Command(BaseCommand):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             created_cases += load_demo_publication()
             load_demo_learning()
             load_demo_actions()
+            created_cases += load_demo_retention()
         if options["quiet"]:
             return
         summary = (
