@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("rapidreview.urls")),
     path("", include("notifications.urls")),
     path("", include("signoffs.urls")),
+    path("", include("reporting.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),
