@@ -32,13 +32,17 @@ def _month(request: HttpRequest, on: dt.date) -> dt.date:
         return on.replace(day=1)
 
 
-def _entries(user: Any, partnership: Any, start: dt.date, end: dt.date) -> dict[dt.date, list[dict[str, Any]]]:
+def _entries(
+    user: Any, partnership: Any, start: dt.date, end: dt.date
+) -> dict[dt.date, list[dict[str, Any]]]:
     from rapidreview.models import Meeting
 
     cases = cases_visible_to(user, partnership)
     out: dict[dt.date, list[dict[str, Any]]] = {}
     for d in (
-        Deadline.objects.filter(case__in=cases, status__in=[*LIVE, Deadline.Status.PAUSED], due__gte=start, due__lte=end)
+        Deadline.objects.filter(
+            case__in=cases, status__in=[*LIVE, Deadline.Status.PAUSED], due__gte=start, due__lte=end
+        )
         .select_related("case")
         .order_by("due", "case__reference", "rule_key")
     ):
@@ -51,12 +55,19 @@ def _entries(user: Any, partnership: Any, start: dt.date, end: dt.date) -> dict[
             }
         )
     for m in (
-        Meeting.objects.filter(review__case__in=cases, scheduled_for__date__gte=start, scheduled_for__date__lte=end)
+        Meeting.objects.filter(
+            review__case__in=cases, scheduled_for__date__gte=start, scheduled_for__date__lte=end
+        )
         .select_related("review__case")
         .order_by("scheduled_for")
     ):
         out.setdefault(m.scheduled_for.date(), []).insert(
-            0, {"what": f"Rapid review meeting, {m.scheduled_for:%H:%M}", "case": m.review.case, "kind": "Meeting"}
+            0,
+            {
+                "what": f"Rapid review meeting, {m.scheduled_for:%H:%M}",
+                "case": m.review.case,
+                "kind": "Meeting",
+            },
         )
     return out
 

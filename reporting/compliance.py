@@ -28,10 +28,18 @@ class Measure:
 MEASURES: list[Measure] = [
     Measure("panel_notification", "Panel notification within 5 working days", 5, "5 working days"),
     Measure("rr_meeting", "Rapid review meeting within 15 working days", 15, "15 working days"),
-    Measure("rapid_review_to_panel", "Rapid review decision sent to the Panel within 15 working days", 15, "15 working days"),
+    Measure(
+        "rapid_review_to_panel",
+        "Rapid review decision sent to the Panel within 15 working days",
+        15,
+        "15 working days",
+    ),
     Measure("referrer_feedback", "Feedback to the referrer within 5 working days", 5, "5 working days"),
     Measure("agency_returns", "Agency returns on time"),
-    Measure("pre_publication_copy", "Copy to the Panel and the Secretary of State at least 7 working days before publication"),
+    Measure(
+        "pre_publication_copy",
+        "Copy to the Panel and the Secretary of State at least 7 working days before publication",
+    ),
     Measure("cspr_publication", "Practice review published within 6 months"),
     Measure("action_deadline", "Actions completed by their due date"),
 ]
@@ -90,7 +98,9 @@ def financial_year(year: int) -> list[tuple[str, dt.date, dt.date]]:
     return [(f"{n} {s.year}", s, e) for n, s, e in zip(names, starts, ends, strict=True)]
 
 
-def figures(partnership: Partnership, year: int, on: dt.date) -> tuple[list[tuple[str, dt.date, dt.date]], list[MeasureFigures]]:
+def figures(
+    partnership: Partnership, year: int, on: dt.date
+) -> tuple[list[tuple[str, dt.date, dt.date]], list[MeasureFigures]]:
     quarters = financial_year(year)
     start, end = quarters[0][1], quarters[-1][2]
     keys = [m.rule_key for m in MEASURES]
@@ -141,27 +151,31 @@ def svg_chart(mf: MeasureFigures, quarters: list[tuple[str, dt.date, dt.date]]) 
     ]
     for pct in (0, 50, 100):
         y = top + plot_h * (1 - pct / 100)
-        parts.append(f'<line x1="{left}" x2="{width - 5}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>')
-        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#0b0c0c">{pct}%</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - 5}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#0b0c0c">{pct}%</text>'
+        )
     for i, ((name, _, _), cell) in enumerate(zip(quarters, mf.cells, strict=True)):
         x = left + i * bar_w + 6
         label = name.split(" ")[0][:3] + "–" + name.split(" ")[2][:3]
         parts.append(
             f'<text x="{x + (bar_w - 12) / 2:.1f}" y="{height - 10}" font-size="11" text-anchor="middle" fill="#0b0c0c">{label}</text>'
         )
-        pct = cell.percent
-        if pct is None:
+        share = cell.percent
+        if share is None:
             parts.append(
                 f'<text x="{x + (bar_w - 12) / 2:.1f}" y="{top + plot_h - 4}" font-size="10" text-anchor="middle" fill="#505a5f">none</text>'
             )
             continue
-        h = plot_h * pct / 100
-        colour = "#00703c" if pct >= 90 else ("#f47738" if mf.local_target or pct >= 60 else "#d4351c")
+        h = plot_h * share / 100
+        colour = "#00703c" if share >= 90 else ("#f47738" if mf.local_target or share >= 60 else "#d4351c")
         parts.append(
             f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 12:.1f}" height="{h:.1f}" fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{x + (bar_w - 12) / 2:.1f}" y="{top + plot_h - h - 2:.1f}" font-size="11" text-anchor="middle" fill="#0b0c0c">{pct}%</text>'
+            f'<text x="{x + (bar_w - 12) / 2:.1f}" y="{top + plot_h - h - 2:.1f}" font-size="11" text-anchor="middle" fill="#0b0c0c">{share}%</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -67,12 +67,14 @@ def _register_rows(user: Any, partnership: Any) -> list[dict[str, Any]]:
     ids = [c.pk for c in cases]
     decisions = {d.case_id: d for d in NotificationDecision.objects.filter(case_id__in=ids)}
     notifications = {n.case_id: n for n in PanelNotification.objects.filter(case_id__in=ids)}
-    aware = dict(Anchor.objects.filter(case_id__in=ids, key="became_aware", subject="").values_list("case_id", "value"))
+    aware = dict(
+        Anchor.objects.filter(case_id__in=ids, key="became_aware", subject="").values_list("case_id", "value")
+    )
     labels = {
         o["key"]: o["label"]
-        for o in ((partnership.profile.data if partnership.profile else {}).get("notification_decision") or {}).get(
-            "outcomes", []
-        )
+        for o in (
+            (partnership.profile.data if partnership.profile else {}).get("notification_decision") or {}
+        ).get("outcomes", [])
     }
     rows = []
     for c in cases:
@@ -83,7 +85,9 @@ def _register_rows(user: Any, partnership: Any) -> list[dict[str, Any]]:
                 "case": c,
                 "aware": aware.get(c.pk),
                 "decided_on": d.decided_on if d else None,
-                "outcome": (labels.get(d.outcome) or d.outcome.replace("_", " ").capitalize()) if d else "Not decided yet",
+                "outcome": (labels.get(d.outcome) or d.outcome.replace("_", " ").capitalize())
+                if d
+                else "Not decided yet",
                 "submitted": n.submitted_at.date() if n else None,
                 "panel_reference": n.panel_reference if n else "",
                 "stage": stages.label(c.stage),
@@ -131,5 +135,7 @@ def sin_register(request: HttpRequest, slug: str) -> HttpResponse | StreamingHtt
             name="serious-incident-notification-register",
             what="Register of notification requests",
         )
-    access_record(user=request.user, partnership=standing.partnership, detail="Register of notification requests")
+    access_record(
+        user=request.user, partnership=standing.partnership, detail="Register of notification requests"
+    )
     return render(request, "reporting/sin_register.html", {"standing": standing, "rows": rows})

@@ -137,7 +137,9 @@ def filtered(user: Any, partnership: Partnership, f: Filters, on: dt.date) -> Qu
         qs = qs.filter(_breach_exists(on))
     elif f.show == "paused":
         qs = qs.filter(_paused_exists())
-    rank = When_(When(kind=LOCAL_TARGET, due__lt=on, then=Value(1)), default=Value(0), output_field=IntegerField())
+    rank = When_(
+        When(kind=LOCAL_TARGET, due__lt=on, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
     nxt = _live(on, f.kind).annotate(rank=rank).order_by("rank", "due", "rule_key", "subject")
     qs = qs.annotate(
         next_id=Subquery(nxt.values("pk")[:1]),
@@ -154,7 +156,7 @@ def filtered(user: Any, partnership: Partnership, f: Filters, on: dt.date) -> Qu
 
 def _cursor_for(case: Any, sort: str) -> str:
     if sort == "reference":
-        return case.reference
+        return str(case.reference)
     due = case.next_due.isoformat() if case.next_due else ""
     return f"{case.next_rank}~{due}~{case.pk}"
 
@@ -184,7 +186,7 @@ def dashboard_rows(
     """One keyset page of rows and the cursor of the next page ("" on the last): four queries."""
     qs = filtered(user, partnership, f, on)
     order = ["reference"] if f.sort == "reference" else ["next_rank", "next_due", "pk"]
-    cases = list(_after(qs, f).select_related("partnership").order_by(*order)[: size + 1])
+    cases: list[Any] = list(_after(qs, f).select_related("partnership").order_by(*order)[: size + 1])
     more = len(cases) > size
     cases = cases[:size]
     deadlines = Deadline.objects.in_bulk([c.next_id for c in cases if c.next_id])

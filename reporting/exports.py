@@ -51,7 +51,9 @@ def dashboard_table(user: Any, partnership: Partnership, f: Filters, on: dt.date
         cursor = ""
         sent = 0
         while True:
-            page, cursor = dashboard_rows(user, partnership, Filters(**{**f.__dict__, "after": cursor}), on=on, size=500)
+            page, cursor = dashboard_rows(
+                user, partnership, Filters(**{**f.__dict__, "after": cursor}), on=on, size=500
+            )
             for r in page:
                 v = r.view
                 yield [
@@ -97,10 +99,14 @@ def tracker_table(user: Any, partnership: Partnership) -> Table:
     Panel; themes are those recorded on the case (``facts["themes"]``) until a stage records them."""
     from rapidreview.models import Decision
 
-    cases = list(cases_visible_to(user, partnership).select_related("partnership").order_by("created_at", "pk"))
+    cases = list(
+        cases_visible_to(user, partnership).select_related("partnership").order_by("created_at", "pk")
+    )
     ids = [c.pk for c in cases]
     notified = dict(PanelNotification.objects.filter(case_id__in=ids).values_list("case_id", "submitted_at"))
-    published = dict(Anchor.objects.filter(case_id__in=ids, key="published", subject="").values_list("case_id", "value"))
+    published = dict(
+        Anchor.objects.filter(case_id__in=ids, key="published", subject="").values_list("case_id", "value")
+    )
     decisions: dict[int, Decision] = {}
     for d in (
         Decision.objects.filter(review__case_id__in=ids)
@@ -150,7 +156,9 @@ def download(
     *, user: Any, partnership: Partnership, table: Table, fmt: str, name: str, what: str
 ) -> HttpResponse | StreamingHttpResponse:
     """The table as ``name``.csv or ``name``.xlsx, recorded as an export first."""
-    access_record(user=user, kind=AccessEvent.Kind.EXPORT, partnership=partnership, detail=f"{what} ({fmt.upper()})")
+    access_record(
+        user=user, kind=AccessEvent.Kind.EXPORT, partnership=partnership, detail=f"{what} ({fmt.upper()})"
+    )
     header, rows = table
     stamp = dt.date.today().isoformat()
     if fmt == "xlsx":

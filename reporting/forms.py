@@ -72,7 +72,9 @@ class SearchForm(GovukForm):
         start: dt.date | None = self.cleaned_data.get("date_from")
         end: dt.date | None = self.cleaned_data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "The ‘opened to’ date must be the same as or after the ‘opened from’ date")
+            self.add_error(
+                "date_to", "The ‘opened to’ date must be the same as or after the ‘opened from’ date"
+            )
         return self.cleaned_data
 
     def has_criteria(self) -> bool:

@@ -42,7 +42,9 @@ def _name_match(q: str) -> Q:
     """Referrals whose child's first or last name matches every word of ``q``."""
     words = [w for w in q.split() if w]
     if connection.vendor == "postgresql":
-        vector = SearchVector(KT("answers__child__first_name"), KT("answers__child__last_name"), config="simple")
+        vector = SearchVector(
+            KT("answers__child__first_name"), KT("answers__child__last_name"), config="simple"
+        )
         # Prefix match on each word ("Ali" finds "Alice"), words ANDed; to_tsquery input is built from
         # letters only, so no user text reaches the query syntax.
         terms = ["".join(ch for ch in w if ch.isalnum()) for w in words]
@@ -78,7 +80,9 @@ def results(user: Any, partnership: Partnership, c: Criteria, limit: int = LIMIT
     cases = list(search_cases(user, partnership, c)[:limit])
     children: dict[int, list[str]] = {}
     agencies: dict[int, list[str]] = {}
-    for r in Referral.objects.filter(case_id__in=[x.pk for x in cases]).select_related("agency").order_by("pk"):
+    for r in (
+        Referral.objects.filter(case_id__in=[x.pk for x in cases]).select_related("agency").order_by("pk")
+    ):
         assert r.case_id is not None
         if r.child_label and r.child_label not in children.setdefault(r.case_id, []):
             children[r.case_id].append(r.child_label)

@@ -17,8 +17,34 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, Referral
 from deadlines.models import Deadline
 
-FIRST = ["Ava", "Ben", "Cora", "Dev", "Esme", "Finn", "Gus", "Hana", "Ivo", "Jude", "Kit", "Lena", "Milo", "Nia"]
-LAST = ["Ashdown", "Brackley", "Corran", "Dunmore", "Eskdale", "Fenwick", "Garside", "Holm", "Inchley", "Jessop"]
+FIRST = [
+    "Ava",
+    "Ben",
+    "Cora",
+    "Dev",
+    "Esme",
+    "Finn",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jude",
+    "Kit",
+    "Lena",
+    "Milo",
+    "Nia",
+]
+LAST = [
+    "Ashdown",
+    "Brackley",
+    "Corran",
+    "Dunmore",
+    "Eskdale",
+    "Fenwick",
+    "Garside",
+    "Holm",
+    "Inchley",
+    "Jessop",
+]
 STAGES = [
     "awaiting_notification_decision",
     "awaiting_panel_notification",
@@ -80,7 +106,6 @@ def make_cases(
                 Referral(
                     partnership=partnership,
                     agency=rng.choice(agencies),
-                    referrer_id=None,
                     status=Referral.Status.ACKNOWLEDGED,
                     form_variant="core",
                     start_token=uuid.uuid4(),
@@ -118,7 +143,9 @@ def make_cases(
                     )
                 )
             if with_events:
-                events.append(CaseEvent(case=c, code="cases.case.opened", summary=f"Case {c.reference} opened"))
+                events.append(
+                    CaseEvent(case=c, code="cases.case.opened", summary=f"Case {c.reference} opened")
+                )
         _set_referrer(referrals, agencies)
         Referral.objects.bulk_create(referrals, batch_size=batch)
         Deadline.objects.bulk_create(deadlines, batch_size=batch)

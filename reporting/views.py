@@ -64,7 +64,12 @@ def dashboard_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse 
     f = form.filters()
     table = exports.dashboard_table(request.user, standing.partnership, f, today())
     return exports.download(
-        user=request.user, partnership=standing.partnership, table=table, fmt=fmt, name="open-cases", what="Open cases"
+        user=request.user,
+        partnership=standing.partnership,
+        table=table,
+        fmt=fmt,
+        name="open-cases",
+        what="Open cases",
     )
 
 
@@ -89,7 +94,9 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     found = results(request.user, standing.partnership, criteria) if criteria else None
     if found is not None:
         # The results name children: the search is a read of case material (no search words logged).
-        access_record(user=request.user, partnership=standing.partnership, detail=f"Case search ({len(found)} found)")
+        access_record(
+            user=request.user, partnership=standing.partnership, detail=f"Case search ({len(found)} found)"
+        )
     return render(
         request,
         "reporting/search.html",
@@ -108,7 +115,12 @@ def search_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse | S
     criteria = _criteria(form) or Criteria()
     table = exports.search_table(request.user, standing.partnership, criteria)
     return exports.download(
-        user=request.user, partnership=standing.partnership, table=table, fmt=fmt, name="cases", what="Case search"
+        user=request.user,
+        partnership=standing.partnership,
+        table=table,
+        fmt=fmt,
+        name="cases",
+        what="Case search",
     )
 
 

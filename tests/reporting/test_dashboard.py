@@ -14,7 +14,6 @@ from deadlines.models import Deadline
 from partnerships.roles import Role
 from reporting.dashboard import Filters, dashboard_page
 from reporting.synthetic import make_cases
-from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 2)  # a Wednesday
@@ -43,11 +42,15 @@ def test_query_count_is_the_same_at_10_100_and_1000_cases(profiled, client, froz
     counts = {}
     made = 0
     for target in (10, 100, 1000):
-        make_cases(world.partnership, target - made, on=TODAY, agencies=agencies, seed=target, with_events=False)
+        make_cases(
+            world.partnership, target - made, on=TODAY, agencies=agencies, seed=target, with_events=False
+        )
         made = target
         client.get(url)  # warm the per-process caches (profile parsing, content types)
         counts[target] = _page_queries(client, url)
-        counts[f"{target} overdue"] = _page_queries(client, url + "?show=overdue&agency=" + str(world.provider.pk))
+        counts[f"{target} overdue"] = _page_queries(
+            client, url + "?show=overdue&agency=" + str(world.provider.pk)
+        )
     assert Case.objects.filter(partnership=world.partnership).count() == 1000
     assert counts[10] == counts[100] == counts[1000], counts
     assert counts["10 overdue"] == counts["100 overdue"] == counts["1000 overdue"], counts
@@ -56,7 +59,10 @@ def test_query_count_is_the_same_at_10_100_and_1000_cases(profiled, client, froz
 def _case_with(world, reference: str, *rows: tuple[str, dt.date, str]) -> Case:
     """A case with deadline rows of (kind, due, status)."""
     case = Case.objects.create(
-        partnership=world.partnership, reference=reference, profile=world.partnership.profile, stage="panel_notified"
+        partnership=world.partnership,
+        reference=reference,
+        profile=world.partnership.profile,
+        stage="panel_notified",
     )
     for i, (kind, due, status) in enumerate(rows):
         Deadline.objects.create(
