@@ -71,11 +71,16 @@ def partnerships(n: int) -> World:
             ("Schools", AgencyKind.EDUCATION, False),
         ]
         agencies = Agency.objects.bulk_create(
-            [Agency(partnership=p, name=f"{name} {i:03d}", kind=kind, is_statutory_partner=s) for name, kind, s in kinds]
+            [
+                Agency(partnership=p, name=f"{name} {i:03d}", kind=kind, is_statutory_partner=s)
+                for name, kind, s in kinds
+            ]
         )
         users = User.objects.bulk_create(
             [
-                User(email=f"{who}-{i:03d}@bench.invalid", full_name=f"Bench {who} {i:03d}", password=password)
+                User(
+                    email=f"{who}-{i:03d}@bench.invalid", full_name=f"Bench {who} {i:03d}", password=password
+                )
                 for who in ("bu", "rep", "practitioner")
             ]
         )
@@ -117,7 +122,11 @@ def query_counts(place: Place | None, sizes: list[int]) -> dict[int, int]:
         client.get(url)
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
-        assert response.status_code == 200, (response.status_code, response.get("Location"), response.content[:300])
+        assert response.status_code == 200, (
+            response.status_code,
+            response.get("Location"),
+            response.content[:300],
+        )
         out[n] = len(ctx.captured_queries)
     return out
 
@@ -156,7 +165,9 @@ def explain(client_slug: tuple[Client, str]) -> str:
     client, slug = client_slug
     with CaptureQueriesContext(connection) as ctx:
         client.get(f"/p/{slug}/dashboard/")
-    page_sql = next(q["sql"] for q in ctx.captured_queries if '"next_rank"' in q["sql"] and "LIMIT" in q["sql"])
+    page_sql = next(
+        q["sql"] for q in ctx.captured_queries if '"next_rank"' in q["sql"] and "LIMIT" in q["sql"]
+    )
     with connection.cursor() as c:
         c.execute("EXPLAIN (ANALYZE, BUFFERS) " + page_sql)
         return "\n".join(row[0] for row in c.fetchall())
@@ -219,6 +230,8 @@ def sessions(world: World, n: int) -> list[tuple[str, str, int]]:
     for place in world.places[:n]:
         client = signed_in(place.bu)
         cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        case = Case.objects.filter(partnership=place.partnership, closed_at__isnull=True).values_list("pk", flat=True)
+        case = Case.objects.filter(partnership=place.partnership, closed_at__isnull=True).values_list(
+            "pk", flat=True
+        )
         out.append((cookie, place.partnership.slug, case.first() or 0))
     return out

@@ -171,7 +171,9 @@ def main() -> None:
         import _national as nat
 
         world = nat.partnerships(130)
-        print(f"130 partnerships with agencies, profiles, users and memberships in {time.perf_counter() - started:.0f} s")
+        print(
+            f"130 partnerships with agencies, profiles, users and memberships in {time.perf_counter() - started:.0f} s"
+        )
 
         print("\n== Dashboard SQL queries per page, by visible open cases (one partnership)")
         counts = nat.query_counts(world.apart, [10, 100, 1000])
@@ -191,7 +193,9 @@ def main() -> None:
         nat.analyse()
         d100, b100 = latency(clients, "100k cases")
         print(f"dashboard p95 at 100k ÷ at 10k: {d100 / d10:.2f} (target ≤ 1.5) {verdict(d100 / d10 <= 1.5)}")
-        print(f"dashboard p95 ÷ bare view p95 at 100k: {d100 / b100:.2f} (target ≤ 5) {verdict(d100 / b100 <= 5)}")
+        print(
+            f"dashboard p95 ÷ bare view p95 at 100k: {d100 / b100:.2f} (target ≤ 5) {verdict(d100 / b100 <= 5)}"
+        )
         print(f"dashboard p95 at 100k: {ms(d100)} (target < 300 ms) {verdict(d100 < 0.3)}")
 
         print("\n== EXPLAIN (ANALYZE, BUFFERS) of the page query at 100k cases")
@@ -211,7 +215,16 @@ def main() -> None:
         port = nat.free_port()
         env = {**os.environ, "PYTHONPATH": f"{PROJECT_ROOT / 'bench'}:{PROJECT_ROOT}"}
         gunicorn = subprocess.Popen(  # noqa: S603 - our own gunicorn
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4"],
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -221,7 +234,9 @@ def main() -> None:
         nat.wait_for(base_url + "/accounts/sign-in/")
         rps = load_test(base_url, nat.sessions(world, 50))
         share = rps[("dashboard", 50)] / rps[("bare view", 50)]
-        print(f"at 50 users, dashboard req/s ÷ bare view req/s: {share:.0%} (target ≥ 20%) {verdict(share >= 0.2)}")
+        print(
+            f"at 50 users, dashboard req/s ÷ bare view req/s: {share:.0%} (target ≥ 20%) {verdict(share >= 0.2)}"
+        )
     finally:
         if gunicorn is not None:
             gunicorn.terminate()

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Case as When_
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from cases import stages
 from cases.models import Case, Referral
@@ -59,6 +60,7 @@ class DashboardRow:
     view: DeadlineView | None
     who: str
     agencies: list[str] = field(default_factory=list)
+    url: str = ""
 
     @property
     def is_breach(self) -> bool:
@@ -199,6 +201,7 @@ def dashboard_rows(
     ):
         agencies.setdefault(case_id, []).append(name)
     cal = calendar_for(partnership.pk)
+    case_url = reverse("case_detail", args=[partnership.slug, 0]).removesuffix("0/")
     rows = []
     for c in cases:
         d = deadlines.get(c.next_id) if c.next_id else None
@@ -209,6 +212,7 @@ def dashboard_rows(
                 view=describe(d, cal, on) if d else None,
                 who=who_acts(d, c.stage),
                 agencies=agencies.get(c.pk, []),
+                url=f"{case_url}{c.pk}/",
             )
         )
     return rows, (_cursor_for(cases[-1], f.sort) if more and cases else "")

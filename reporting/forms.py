@@ -79,3 +79,24 @@ class SearchForm(GovukForm):
 
     def has_criteria(self) -> bool:
         return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
+
+
+def select_fields(form: forms.Form, names: list[str]) -> list[dict[str, Any]]:
+    """The form's choice fields as plain data for the dashboard's filter panel, rendered by a loop in
+    the template: the widget templates take tens of milliseconds on a page read this often."""
+    out = []
+    for name in names:
+        bound = form[name]
+        field: Any = form.fields[name]
+        value = str(bound.value() or "")
+        out.append(
+            {
+                "name": name,
+                "id": f"id_{name}",
+                "label": field.label,
+                "radio": isinstance(field.widget, forms.RadioSelect),
+                "errors": list(bound.errors),
+                "options": [(str(v), lbl, str(v) == value) for v, lbl in field.choices],
+            }
+        )
+    return out

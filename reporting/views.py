@@ -19,7 +19,7 @@ from partnerships.access import access_partnership_for_view
 from reporting import exports
 from reporting.access import access_reports_for_view
 from reporting.dashboard import dashboard_page
-from reporting.forms import DashboardForm, SearchForm
+from reporting.forms import DashboardForm, SearchForm, select_fields
 from reporting.search import Criteria, results
 
 FORMATS = ("csv", "xlsx")
@@ -45,6 +45,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "standing": standing,
             "form": form,
+            "fields": select_fields(form, ["show", "stage", "agency", "kind", "sort"]),
             "page": page,
             "filters": f,
             "query": _query(request, "after"),
