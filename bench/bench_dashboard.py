@@ -59,7 +59,7 @@ def admin(base: str, sql: str) -> None:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def ms(x: float) -> str:
@@ -102,7 +102,7 @@ class Load(threading.Thread):
 
     def run(self) -> None:
         while time.perf_counter() < self.until:
-            request = urllib.request.Request(self.url, headers={"Cookie": self.cookie})
+            request = urllib.request.Request(self.url, headers={"Cookie": self.cookie})  # noqa: S310 - loopback
             start = time.perf_counter()
             try:
                 with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
@@ -186,7 +186,7 @@ def main() -> None:
         print(f"\n10,000 cases ({made:,} deadline rows) in {time.perf_counter() - t:.0f} s")
         clients = nat.clients(world, 12)
         print("\n== In-process latency (Django test client, through every middleware)")
-        d10, b10 = latency(clients, "10k cases")
+        d10, _ = latency(clients, "10k cases")
         t = time.perf_counter()
         made = nat.grow(world, 100_000)
         print(f"\n+90,000 cases ({made:,} deadline rows) in {time.perf_counter() - t:.0f} s; analysing")
@@ -214,7 +214,7 @@ def main() -> None:
         print("\n== Loopback load test: gunicorn --workers 2 --threads 4 (as make run), signed-in users")
         port = nat.free_port()
         env = {**os.environ, "PYTHONPATH": f"{PROJECT_ROOT / 'bench'}:{PROJECT_ROOT}"}
-        gunicorn = subprocess.Popen(  # noqa: S603 - our own gunicorn
+        gunicorn = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "config.wsgi",
