@@ -34,7 +34,7 @@ LIVE = (Deadline.Status.OPEN, Deadline.Status.MISSED)
 PAGE_SIZE = 50
 SHOW_CHOICES = [
     ("", "All open cases"),
-    ("overdue", "Overdue (a statutory deadline, latest permissible day or window has passed)"),
+    ("overdue", "Overdue (local targets not counted)"),
     ("week", "Due this week"),
     ("paused", "With a paused deadline"),
 ]
