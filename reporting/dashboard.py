@@ -41,6 +41,9 @@ SHOW_CHOICES = [
 SORT_CHOICES = [("due", "Overdue first, then soonest deadline"), ("reference", "Case reference")]
 # Agencies named by a deadline rule's ``responsible_agency`` that are not one agency kind.
 AGENCY_PHRASES = {"statutory_partners": "the statutory partners", "": ""}
+# Built once: reading an enum's choices walks the enum each time (a measurable cost at 50 rows).
+ROLE_LABELS: dict[str, str] = {str(k): str(v) for k, v in Role.choices}
+AGENCY_LABELS: dict[str, str] = {str(k): str(v) for k, v in AgencyKind.choices}
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,9 @@ def who_acts(deadline: Deadline | None, stage: str) -> str:
     """Who must act, in words: the next deadline's responsible role (and agency), else what the stage
     registered (``cases.stages.register_stage_actor``), else the business unit."""
     if deadline is not None and deadline.responsible_role:
-        role = dict(Role.choices).get(deadline.responsible_role, deadline.responsible_role.replace("_", " "))
+        role = ROLE_LABELS.get(deadline.responsible_role, deadline.responsible_role.replace("_", " "))
         agency = deadline.responsible_agency
-        phrase = AGENCY_PHRASES.get(agency) or dict(AgencyKind.choices).get(agency, agency.replace("_", " "))
+        phrase = AGENCY_PHRASES.get(agency) or AGENCY_LABELS.get(agency, agency.replace("_", " "))
         return f"{role} ({phrase.lower()})" if phrase else str(role)
     return stages.actor(stage) or "Business unit"
 
