@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from cases.api import register as register_cases
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
+from reporting.api import register as register_reporting
 
 router = DefaultRouter()
 
@@ -31,3 +32,4 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 register_cases(router)
 register_rapid_review(router)
 register_rapid_review_meeting(router)
+register_reporting(router)

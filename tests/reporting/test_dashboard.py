@@ -189,3 +189,23 @@ def test_an_agency_user_sees_only_what_the_door_lets_them(profiled, client, froz
     response = client.get(f"/p/{w.partnership.slug}/dashboard/")
     assert response.status_code == 200 and response.context["page"].rows == []
     assert response.context["page"].total == 0
+
+
+def test_the_api_gives_the_same_rows_through_the_door(profiled, client, frozen_today):
+    from audit.models import AccessEvent
+
+    w = profiled
+    late = _case_with(w, "TST-2026-201", ("statutory", TODAY - dt.timedelta(days=2), "open"))
+    _case_with(w, "TST-2026-202", ("local_target", TODAY - dt.timedelta(days=2), "open"))
+    client.force_login(w.user(Role.BUSINESS_UNIT))
+    url = f"/api/partnerships/{w.partnership.slug}/dashboard/"
+    body = client.get(url, {"show": "overdue"}).json()
+    assert [r["reference"] for r in body["results"]] == [late.reference]
+    assert body["results"][0]["breach"] is True and body["overdue"] == 1 and body["next"] == ""
+    assert AccessEvent.objects.filter(detail__startswith="Dashboard list (API").exists()
+    everything = client.get(url).json()["results"]
+    local = next(r for r in everything if r["reference"] == "TST-2026-202")
+    assert local["status"] == "Local target passed" and local["breach"] is False
+    assert client.get(url, {"show": "nonsense"}).status_code == 400
+    client.force_login(w.outsider(Role.BUSINESS_UNIT))
+    assert client.get(url).status_code == 404
