@@ -179,3 +179,40 @@ def svg_chart(mf: MeasureFigures, quarters: list[tuple[str, dt.date, dt.date]]) 
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass
+class QARate:
+    label: str
+    passed: int = 0
+    failed: int = 0
+    unknown: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        known = self.passed + self.failed
+        return round(100 * self.passed / known) if known else None
+
+
+def qa_rates(partnership: Partnership, year: int) -> list[QARate]:
+    """The Appendix 5 quality-assurance checks recorded with each submission to the Panel in the
+    financial year (rapidreview.PanelSubmission.qa): how many passed, failed or could not be told."""
+    from rapidreview.models import PanelSubmission
+
+    quarters = financial_year(year)
+    rates: dict[str, QARate] = {}
+    for qa in PanelSubmission.objects.filter(
+        review__partnership=partnership,
+        submitted_on__gte=quarters[0][1],
+        submitted_on__lte=quarters[-1][2],
+    ).values_list("qa", flat=True):
+        for check in (qa or {}).get("checks") or []:
+            rate = rates.setdefault(str(check.get("key")), QARate(str(check.get("label", ""))))
+            status = check.get("status")
+            if status == "pass":
+                rate.passed += 1
+            elif status == "fail":
+                rate.failed += 1
+            else:
+                rate.unknown += 1
+    return list(rates.values())

@@ -21,7 +21,7 @@ from deadlines.models import Anchor
 from deadlines.services import today
 from reporting import exports
 from reporting.access import access_reports_for_view
-from reporting.compliance import figures, svg_chart
+from reporting.compliance import figures, qa_rates, svg_chart
 
 
 def _year(request: HttpRequest, on: dt.date) -> int:
@@ -58,6 +58,7 @@ def compliance(request: HttpRequest, slug: str) -> HttpResponse:
             "years": list(range(current, current - 6, -1)),
             "quarters": quarters,
             "charts": charts,
+            "qa": qa_rates(standing.partnership, year),
         },
     )
 

@@ -138,3 +138,35 @@ def test_calendar_month_and_agenda_and_my_deadline_tasks(profiled, client, monke
     # The other partnership sees none of it.
     client.force_login(w.outsider(Role.BUSINESS_UNIT))
     assert "TST-2026-001" not in client.get(f"/p/{w.other_partnership.slug}/calendar/").content.decode()
+
+
+def test_qa_pass_rates_from_the_panel_submissions(profiled, client):
+    from rapidreview.models import Decision, PanelSubmission, RapidReview
+
+    w = profiled
+    bu = w.user(Role.BUSINESS_UNIT)
+    for i, statuses in enumerate([("pass", "pass"), ("fail", "unknown")]):
+        case = _case(w, f"TST-2026-{i + 1:03d}")
+        review = RapidReview.objects.create(case=case, partnership=w.partnership, created_by=bu)
+        decision = Decision.objects.create(
+            review=review, version=1, outcome="no_review", rationale="r", created_by=bu
+        )
+        checks = [
+            {"key": "notified", "label": "Notified within 5 working days", "status": statuses[0]},
+            {"key": "met", "label": "Meeting within 15 working days", "status": statuses[1]},
+        ]
+        PanelSubmission.objects.create(
+            review=review,
+            submitted_on=dt.date(2026, 6, 1),
+            decision=decision,
+            recorded_by=bu,
+            qa={"checks": checks},
+        )
+    client.force_login(bu)
+    page = client.get(f"/p/{w.partnership.slug}/reports/compliance/", {"year": "2026"})
+    rates = {r.label: (r.passed, r.failed, r.unknown, r.percent) for r in page.context["qa"]}
+    assert rates == {
+        "Notified within 5 working days": (1, 1, 0, 50),
+        "Meeting within 15 working days": (1, 0, 1, 100),
+    }
+    assert "Quality assurance of rapid reviews sent to the Panel" in page.content.decode()
