@@ -19,6 +19,7 @@ from deadlines.models import Deadline
 from deadlines.services import today
 from partnerships.access import access_partnership_for_view
 from partnerships.home import Task
+from rapidreview.models import Meeting
 from reporting.dashboard import LIVE, LOCAL_TARGET
 
 AGENDA_DAYS = 42
@@ -35,8 +36,6 @@ def _month(request: HttpRequest, on: dt.date) -> dt.date:
 def _entries(
     user: Any, partnership: Any, start: dt.date, end: dt.date
 ) -> dict[dt.date, list[dict[str, Any]]]:
-    from rapidreview.models import Meeting
-
     cases = cases_visible_to(user, partnership)
     out: dict[dt.date, list[dict[str, Any]]] = {}
     for d in (

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from deadlines.models import Deadline
 from partnerships.models import Partnership
+from rapidreview.models import PanelSubmission
 
 
 @dataclass(frozen=True)
@@ -197,8 +198,6 @@ class QARate:
 def qa_rates(partnership: Partnership, year: int) -> list[QARate]:
     """The Appendix 5 quality-assurance checks recorded with each submission to the Panel in the
     financial year (rapidreview.PanelSubmission.qa): how many passed, failed or could not be told."""
-    from rapidreview.models import PanelSubmission
-
     quarters = financial_year(year)
     rates: dict[str, QARate] = {}
     for qa in PanelSubmission.objects.filter(

@@ -20,6 +20,7 @@ from cases.models import Case, CaseKind, PanelNotification
 from core.doors import cases_visible_to
 from deadlines.models import Anchor
 from partnerships.models import Partnership
+from rapidreview.models import Decision
 from reporting.dashboard import Filters, dashboard_rows, row_status
 from reporting.search import Criteria, results
 from reporting.xlsx import xlsx_bytes
@@ -97,8 +98,6 @@ def tracker_table(user: Any, partnership: Partnership) -> Table:
     converted flag, themes, status and publication date (plus the dates the health partner matches
     cases by). "Converted" is yes when a case referred as a learning request was notified to the
     Panel; themes are those recorded on the case (``facts["themes"]``) until a stage records them."""
-    from rapidreview.models import Decision
-
     cases = list(
         cases_visible_to(user, partnership).select_related("partnership").order_by("created_at", "pk")
     )

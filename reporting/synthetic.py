@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Referral
 from deadlines.models import Deadline
+from partnerships.models import Membership, User
 
 FIRST = [
     "Ava",
@@ -156,8 +157,6 @@ def make_cases(
 
 def _set_referrer(referrals: list[Referral], agencies: list[Any]) -> None:
     """Referrals need a referrer: one synthetic practitioner per partnership."""
-    from partnerships.models import Membership, User
-
     if not referrals:
         return
     agency = agencies[0]
