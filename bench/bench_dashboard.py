@@ -79,7 +79,7 @@ def timed_gets(client, urls: list[str], n: int) -> list[float]:
 
 def latency(clients, label: str) -> tuple[float, float]:
     """(dashboard p95, bare p95) over the business units of the sampled partnerships."""
-    dash, bare = [], []
+    dash, bare, shell = [], [], []
     for _ in range(2):  # warm up every worker path once
         for client, slug in clients:
             client.get(f"/p/{slug}/dashboard/")
@@ -88,9 +88,14 @@ def latency(clients, label: str) -> tuple[float, float]:
     for client, slug in clients:
         dash += timed_gets(client, [f"/p/{slug}/dashboard/", f"/p/{slug}/dashboard/?show=overdue"], per)
         bare += timed_gets(client, [f"/bench/bare/{slug}/"], per)
+        shell += timed_gets(client, [f"/p/{slug}/closure-days/"], per)
     print(
         f"{label:<12} dashboard median {ms(statistics.median(dash))}  p95 {ms(pct(dash, 95))}   "
         f"bare view median {ms(statistics.median(bare))}  p95 {ms(pct(bare, 95))}   ({len(dash)} requests each)"
+    )
+    print(
+        f"{'':<12} for scale, a plain page in the same layout (closure days): median "
+        f"{ms(statistics.median(shell))}  p95 {ms(pct(shell, 95))}"
     )
     return pct(dash, 95), pct(bare, 95)
 
