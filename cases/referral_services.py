@@ -9,6 +9,9 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Func, Index
+from django.db.models.fields.json import KT
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -302,8 +305,22 @@ def suggested_kind(referral: Referral) -> str:
     return CaseKind.SERIOUS_INCIDENT
 
 
+def child_last_name_key() -> Func:
+    """The child's last name as compared for duplicates (trimmed, lower case). The index
+    ``REFERRAL_CHILD_NAME_INDEX`` is on this exact expression, so the comparison is index-backed."""
+    return Lower(Trim(KT("answers__child__last_name")))
+
+
+# Created by reporting's migration 0001 (the dashboard's issue measured the check), on the same
+# expression possible_duplicates filters by.
+REFERRAL_CHILD_NAME_INDEX = Index(F("partnership"), child_last_name_key(), name="referral_child_last_name")
+
+
 def possible_duplicates(referral: Referral) -> list[Case]:
-    """Open cases of this partnership whose referral names the same child (name and date of birth)."""
+    """Open cases of this partnership whose referral names the same child (name and date of birth).
+
+    The database finds the referrals with the same last name (an index on the partnership and the
+    normalised last name); only those few are compared on first name and date of birth here."""
     first = str(referral.answer("child", "first_name")).strip().lower()
     last = str(referral.answer("child", "last_name")).strip().lower()
     dob = [referral.answer("child", f"date_of_birth_{p}") for p in ("day", "month", "year")]
@@ -311,7 +328,8 @@ def possible_duplicates(referral: Referral) -> list[Case]:
         return []
     found: dict[int, Case] = {}
     others = (
-        Referral.objects.filter(partnership=referral.partnership, case__isnull=False)
+        Referral.objects.annotate(child_last=child_last_name_key())
+        .filter(partnership=referral.partnership, case__isnull=False, child_last=last)
         .exclude(pk=referral.pk)
         .select_related("case")
     )

@@ -68,6 +68,11 @@ def label(key: str) -> str:
     return stage.label if stage else key.replace("_", " ").capitalize()
 
 
+def all_stages() -> list[Stage]:
+    """Every registered stage, in the order registered (the dashboard's stage filter)."""
+    return list(_stages.values())
+
+
 def allowed(source: str, target: str) -> bool:
     return target in _transitions.get(source, set())
 
@@ -119,3 +124,24 @@ register_stage(
         PANEL_NOTIFIED,
     ),
 )
+
+
+# Who must act while a case sits in a stage, in words (the dashboard shows it when the case has no live
+# deadline naming someone). Stage apps register theirs beside register_stage (reporting reads them).
+_actors: dict[str, str] = {}
+
+
+def register_stage_actor(key: str, who: str) -> None:
+    _actors[key] = who
+
+
+def actor(key: str) -> str:
+    return _actors.get(key, "")
+
+
+register_stage_actor(AWAITING_DECISION, "Safeguarding partner representatives")
+register_stage_actor(AWAITING_PANEL_NOTIFICATION, "Local authority (or the business unit for it)")
+register_stage_actor(PANEL_NOTIFIED, "Business unit")
+register_stage_actor(LEARNING_CONSIDERATION, "Subgroup chair")
+register_stage_actor(LEARNING_PENDING_APPROVAL, "Safeguarding partner representatives")
+register_stage_actor(LEARNING_REVIEW, "Subgroup chair")

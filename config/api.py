@@ -18,6 +18,7 @@ from learning.api import register as register_learning
 from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
+from reporting.api import register as register_reporting
 
 router = DefaultRouter()
 
@@ -39,3 +40,4 @@ register_practice_review(router)
 register_publication(router)
 register_learning(router)
 register_actions(router)
+register_reporting(router)

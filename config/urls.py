@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("actions.urls")),
     path("", include("retention.urls")),
+    path("", include("reporting.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,258 @@
+"""The business unit's dashboard: one row per open case with its next deadline, read in a fixed number
+of queries whatever the number of cases (tests/reporting/test_dashboard.py pins it).
+
+How it stays fast at national scale: every query starts from the partnership's open cases through
+the case door (an index on the case's partnership), the next deadline of each case is a correlated
+subquery on the deadline's case index, and pages are keyset pages (no OFFSET, no count of every
+case). The page's deadlines, referring agencies and calendar are then read once each.
+
+Statutory deadlines, latest permissible days, windows and local targets stay distinct: a passed local
+target is never a breach, so it never sorts among the overdue cases nor shows red."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case as When_
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from cases import stages
+from cases.models import Case, Referral
+from core.doors import cases_visible_to
+from deadlines.models import Deadline
+from deadlines.selectors import KIND_LABELS, DeadlineView, describe
+from deadlines.services import calendar_for, today
+from partnerships.models import Partnership
+from partnerships.roles import AgencyKind, Role
+
+LOCAL_TARGET = "local_target"
+LIVE = (Deadline.Status.OPEN, Deadline.Status.MISSED)
+PAGE_SIZE = 50
+SHOW_CHOICES = [
+    ("", "All open cases"),
+    ("overdue", "Overdue (local targets not counted)"),
+    ("week", "Due this week"),
+    ("paused", "With a paused deadline"),
+]
+SORT_CHOICES = [("due", "Overdue first, then soonest deadline"), ("reference", "Case reference")]
+# Agencies named by a deadline rule's ``responsible_agency`` that are not one agency kind.
+AGENCY_PHRASES = {"statutory_partners": "the statutory partners", "": ""}
+# Built once: reading an enum's choices walks the enum each time (a measurable cost at 50 rows).
+ROLE_LABELS: dict[str, str] = {str(k): str(v) for k, v in Role.choices}
+AGENCY_LABELS: dict[str, str] = {str(k): str(v) for k, v in AgencyKind.choices}
+
+
+@dataclass(frozen=True)
+class Filters:
+    stage: str = ""
+    agency: int | None = None
+    kind: str = ""
+    show: str = ""
+    sort: str = "due"
+    after: str = ""
+
+
+@dataclass
+class DashboardRow:
+    case: Any
+    stage_label: str
+    view: DeadlineView | None
+    who: str
+    agencies: list[str] = field(default_factory=list)
+    url: str = ""
+
+    @property
+    def is_breach(self) -> bool:
+        return breach(self.view)
+
+    @property
+    def status_label(self) -> str:
+        return row_status(self.view)[0]
+
+    @property
+    def tag_class(self) -> str:
+        return row_status(self.view)[1]
+
+
+@dataclass
+class DashboardPage:
+    rows: list[DashboardRow]
+    next_cursor: str
+    stage_counts: list[tuple[str, str, int]]
+    total: int
+    overdue: int
+    paused: int
+
+
+def breach(view: DeadlineView | None) -> bool:
+    """Overdue and not a local target (a local target is never reported as a breach)."""
+    return view is not None and view.rag == "red" and view.deadline.kind != LOCAL_TARGET
+
+
+def row_status(view: DeadlineView | None) -> tuple[str, str]:
+    """The status in words and its tag: a passed local target says so, in orange, never "Overdue"."""
+    if view is None:
+        return "No open deadline", "govuk-tag--grey"
+    if view.rag == "red" and view.deadline.kind == LOCAL_TARGET:
+        return "Local target passed", "govuk-tag--orange"
+    return view.status_label, view.tag_class
+
+
+def who_acts(deadline: Deadline | None, stage: str) -> str:
+    """Who must act, in words: the next deadline's responsible role (and agency), else what the stage
+    registered (``cases.stages.register_stage_actor``), else the business unit."""
+    if deadline is not None and deadline.responsible_role:
+        role = ROLE_LABELS.get(deadline.responsible_role, deadline.responsible_role.replace("_", " "))
+        agency = deadline.responsible_agency
+        phrase = AGENCY_PHRASES.get(agency) or AGENCY_LABELS.get(agency, agency.replace("_", " "))
+        return f"{role} ({phrase.lower()})" if phrase else str(role)
+    return stages.actor(stage) or "Business unit"
+
+
+def open_cases(user: Any, partnership: Partnership) -> QuerySet[Case]:
+    return cases_visible_to(user, partnership).filter(closed_at__isnull=True)
+
+
+def _live(on: dt.date, kind: str = "") -> QuerySet[Deadline]:
+    qs = Deadline.objects.filter(case=OuterRef("pk"), status__in=LIVE)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def _breach_exists(on: dt.date) -> Exists:
+    return Exists(_live(on).filter(due__lt=on).exclude(kind=LOCAL_TARGET))
+
+
+def _paused_exists() -> Exists:
+    return Exists(Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.PAUSED))
+
+
+def filtered(user: Any, partnership: Partnership, f: Filters, on: dt.date) -> QuerySet[Case]:
+    """The visible open cases matching the filters, each with its next deadline's id, rank and due
+    date (rank 0: a deadline still to meet or a breach; 1: only passed local targets; 2: none)."""
+    qs = open_cases(user, partnership)
+    if f.stage:
+        qs = qs.filter(stage=f.stage)
+    if f.agency:
+        qs = qs.filter(Exists(Referral.objects.filter(case=OuterRef("pk"), agency_id=f.agency)))
+    if f.show == "overdue":
+        qs = qs.filter(_breach_exists(on))
+    elif f.show == "paused":
+        qs = qs.filter(_paused_exists())
+    rank = When_(
+        When(kind=LOCAL_TARGET, due__lt=on, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    nxt = _live(on, f.kind).annotate(rank=rank).order_by("rank", "due", "rule_key", "subject")
+    qs = qs.annotate(
+        next_id=Subquery(nxt.values("pk")[:1]),
+        next_due=Subquery(nxt.values("due")[:1]),
+        next_rank=Coalesce(Subquery(nxt.values("rank")[:1]), Value(2)),
+    )
+    if f.kind:
+        qs = qs.filter(next_id__isnull=False)
+    if f.show == "week":
+        monday = on - dt.timedelta(days=on.weekday())
+        qs = qs.filter(next_due__gte=monday, next_due__lte=monday + dt.timedelta(days=6))
+    return qs
+
+
+def _cursor_for(case: Any, sort: str) -> str:
+    if sort == "reference":
+        return str(case.reference)
+    due = case.next_due.isoformat() if case.next_due else ""
+    return f"{case.next_rank}~{due}~{case.pk}"
+
+
+def _after(qs: QuerySet[Case], f: Filters) -> QuerySet[Case]:
+    """Rows after the keyset cursor (an unreadable cursor starts from the first page)."""
+    if not f.after:
+        return qs
+    if f.sort == "reference":
+        return qs.filter(reference__gt=f.after)
+    try:
+        rank_s, due_s, pk_s = f.after.split("~")
+        rank, pk = int(rank_s), int(pk_s)
+        due = dt.date.fromisoformat(due_s) if due_s else None
+    except ValueError:
+        return qs
+    later = Q(next_rank__gt=rank)
+    if due is None:
+        return qs.filter(later | Q(next_rank=rank, pk__gt=pk))
+    same = Q(next_rank=rank)
+    return qs.filter(later | (same & Q(next_due__gt=due)) | (same & Q(next_due=due, pk__gt=pk)))
+
+
+def dashboard_rows(
+    user: Any, partnership: Partnership, f: Filters, *, on: dt.date, size: int = PAGE_SIZE
+) -> tuple[list[DashboardRow], str]:
+    """One keyset page of rows and the cursor of the next page ("" on the last): four queries."""
+    qs = filtered(user, partnership, f, on)
+    order = ["reference"] if f.sort == "reference" else ["next_rank", "next_due", "pk"]
+    cases: list[Any] = list(_after(qs, f).select_related("partnership").order_by(*order)[: size + 1])
+    more = len(cases) > size
+    cases = cases[:size]
+    deadlines = Deadline.objects.in_bulk([c.next_id for c in cases if c.next_id])
+    agencies: dict[int, list[str]] = {}
+    for case_id, name in (
+        Referral.objects.filter(case_id__in=[c.pk for c in cases])
+        .order_by("agency__name")
+        .values_list("case_id", "agency__name")
+        .distinct()
+    ):
+        agencies.setdefault(case_id, []).append(name)
+    cal = calendar_for(partnership.pk)
+    case_url = reverse("case_detail", args=[partnership.slug, 0]).removesuffix("0/")
+    rows = []
+    for c in cases:
+        d = deadlines.get(c.next_id) if c.next_id else None
+        rows.append(
+            DashboardRow(
+                case=c,
+                stage_label=stages.label(c.stage),
+                view=describe(d, cal, on) if d else None,
+                who=who_acts(d, c.stage),
+                agencies=agencies.get(c.pk, []),
+                url=f"{case_url}{c.pk}/",
+            )
+        )
+    return rows, (_cursor_for(cases[-1], f.sort) if more and cases else "")
+
+
+def dashboard_page(
+    user: Any, partnership: Partnership, f: Filters, *, on: dt.date | None = None, size: int = PAGE_SIZE
+) -> DashboardPage:
+    on = on or today()
+    rows, cursor = dashboard_rows(user, partnership, f, on=on, size=size)
+    counts = (
+        open_cases(user, partnership)
+        .values("stage")
+        .annotate(
+            n=Count("pk"),
+            overdue=Count("pk", filter=Q(_breach_exists(on))),
+            paused=Count("pk", filter=Q(_paused_exists())),
+        )
+        .order_by("stage")
+    )
+    stage_counts = []
+    total = overdue = paused = 0
+    for c in counts:
+        stage_counts.append((c["stage"], stages.label(c["stage"]), c["n"]))
+        total += c["n"]
+        overdue += c["overdue"]
+        paused += c["paused"]
+    stage_counts.sort(key=lambda s: s[1])
+    return DashboardPage(
+        rows=rows,
+        next_cursor=cursor,
+        stage_counts=stage_counts,
+        total=total,
+        overdue=overdue,
+        paused=paused,
+    )
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [("", "Every kind"), *KIND_LABELS.items()]
