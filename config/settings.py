@@ -356,6 +356,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReferralStatusEnum": "cases.models.Referral.Status",
         "InformationRequestStatusEnum": "rapidreview.models.InformationRequest.Status",
+        "ActionRagEnum": "actions.models.Action.Rag",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     # /api/schema/ for signed-in users only, as docs/permissions.md says (issue 16).
