@@ -21,6 +21,7 @@ from deadlines.services import DeadlineError, anchor_record, profile_for
 from documents import sniff
 from documents.services import add_recommendation, add_version, create_document, store_bytes
 from learning.flows import Flow, StepSpec, flow_of, options_of
+from learning.messaging import tell_the_lead_agency
 from learning.models import LearningReview, LearningStep
 from learning.transitions import RS, SS, LearningReviewError, review_transition, step_transition
 from partnerships.models import Agency, User
@@ -239,6 +240,9 @@ def terms_record(
         | {"lead_agency": lead_agency.pk if lead_agency else None},
     )
     _finish(locked, step, by, timezone.localdate())
+    if lead_agency is not None:
+        following = current_step(locked)
+        tell_the_lead_agency(locked, following.label.lower() if following else "none")
     return locked
 
 

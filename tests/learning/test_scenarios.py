@@ -13,6 +13,7 @@ from learning import services
 from learning.models import LearningReview, LearningStep
 from learning.selectors import due_of, overdue_reviews
 from learning.transitions import LearningReviewError
+from notifications.models import OutboxMessage
 from rapidreview.decision import decision_put_for_signoff, decision_save
 from rapidreview.panel import panel_submit
 from rapidreview.votes import votes_record
@@ -128,6 +129,9 @@ def test_as_42_the_agency_lead_enters_its_own_due_date_for_a_single_agency_revie
     slug = world.partnership.slug
     with travel(D):
         run_step(review, _step(review, "terms"), world, people, on=D)  # names the provider as lead agency
+    # The agency's safeguarding lead is told it leads the review, and that its due date comes next.
+    told = OutboxMessage.objects.filter(recipient=people.lead, case=case).get()
+    assert "Next: due date entered by the agency." in told.context["summary"]
     url = f"/p/{slug}/learning-reviews/{review.pk}/steps/due_date/"
     # The business unit runs the review but does not set the agency's date; another agency's lead
     # cannot see the review at all.
