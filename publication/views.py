@@ -402,8 +402,12 @@ def media_page(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         messages.error(request, "This partnership's procedure sets no media rules.")
         return redirect(reverse("case_detail", args=[slug, case.pk]))
     kinds = media.kinds(case)
-    strategy_form = forms.StrategyForm(request.POST if request.POST.get("form") == "strategy" else None)
-    log_form = forms.MediaLogForm(request.POST if request.POST.get("form") == "log" else None, kinds=kinds)
+    strategy_form = forms.StrategyForm(
+        request.POST if request.POST.get("form") == "strategy" else None, prefix="strategy"
+    )
+    log_form = forms.MediaLogForm(
+        request.POST if request.POST.get("form") == "log" else None, kinds=kinds, prefix="log"
+    )
     if request.method == "POST":
         try:
             if request.POST.get("form") == "strategy" and strategy_form.is_valid():

@@ -102,3 +102,27 @@ def test_the_local_side_of_a_national_review_is_recorded_and_bad_input_changes_n
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "1 May 2025" in page and "Multi-agency audit of neglect cases continues." in page
+
+
+def test_the_media_page_logs_an_entry_and_refuses_an_empty_one(world, people, profiled_as, client):
+    case = a_case_with_panel_notified(world, people, profiled_as, "cambridgeshire-peterborough")
+    client.force_login(people.bu)
+    url = f"/p/{case.partnership.slug}/cases/{case.pk}/media/"
+    assert client.post(url, {"form": "log"}).status_code == 400
+    assert not MediaLogEntry.objects.filter(case=case).exists()
+    response = client.post(
+        url,
+        {
+            "form": "log",
+            "log-kind": "communication",
+            "log-on_day": "2",
+            "log-on_month": "5",
+            "log-on_year": "2025",
+            "log-summary": "Holding statement sent to the local paper.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert (
+        "Holding statement sent to the local paper." in page and page.count('id="id_strategy-summary"') == 1
+    )
