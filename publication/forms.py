@@ -199,3 +199,25 @@ class MediaLogForm(GovukForm):
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
+
+
+class NationalReviewForm(GovukForm):
+    scope_agreed_on = GovukDateField(label="Date scope and engagement were agreed with the Panel")
+    scope_and_engagement = GovukCharField(
+        label="Scope, methodology and engagement agreed with the Panel",
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Enter the scope and engagement agreed with the Panel"},
+    )
+    staff_support = GovukCharField(
+        label="How staff are supported",
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Enter how staff are supported"},
+    )
+    local_learning = GovukCharField(
+        label="Local learning continuing meanwhile",
+        max_length=5000,
+        widget=forms.Textarea(attrs=TEXTAREA),
+        error_messages={"required": "Enter the local learning continuing meanwhile"},
+    )

@@ -316,3 +316,21 @@ class MediaLogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.kind_label
+
+
+class NationalReviewLocal(models.Model):
+    """The local side of a national review by the Panel (coverage A11 "National review support"):
+    scope, methodology and engagement agreed with the Panel, how staff are supported, and the local
+    learning that continues meanwhile."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+")
+    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.PROTECT, related_name="+")
+    scope_agreed_on = models.DateField(help_text="When scope and engagement were agreed with the Panel.")
+    scope_and_engagement = models.TextField()
+    staff_support = models.TextField()
+    local_learning = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return "National review: the local side"

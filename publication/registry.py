@@ -49,6 +49,7 @@ def _case_panel_context(request: HttpRequest, case: Case, standing: Standing) ->
     return {
         "reports": rows,
         "media_url": reverse("publication_media", args=[case.partnership.slug, case.pk]),
+        "national_url": reverse("publication_national", args=[case.partnership.slug, case.pk]),
     }
 
 

@@ -21,4 +21,9 @@ urlpatterns = [
     path(R + "tasks/", views.task, name="publication_task"),
     path(R + "share/", views.share, name="publication_share"),
     path("p/<slug:slug>/cases/<int:case_id>/media/", views.media_page, name="publication_media"),
+    path(
+        "p/<slug:slug>/cases/<int:case_id>/national-review/",
+        views.national_review,
+        name="publication_national",
+    ),
 ]

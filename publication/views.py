@@ -26,6 +26,7 @@ from publication.models import (
     AnonymisationHit,
     MediaLogEntry,
     MediaStrategy,
+    NationalReviewLocal,
     Publication,
     PublicationTask,
 )
@@ -401,8 +402,12 @@ def media_page(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         messages.error(request, "This partnership's procedure sets no media rules.")
         return redirect(reverse("case_detail", args=[slug, case.pk]))
     kinds = media.kinds(case)
-    strategy_form = forms.StrategyForm(request.POST if request.POST.get("form") == "strategy" else None)
-    log_form = forms.MediaLogForm(request.POST if request.POST.get("form") == "log" else None, kinds=kinds)
+    strategy_form = forms.StrategyForm(
+        request.POST if request.POST.get("form") == "strategy" else None, prefix="strategy"
+    )
+    log_form = forms.MediaLogForm(
+        request.POST if request.POST.get("form") == "log" else None, kinds=kinds, prefix="log"
+    )
     if request.method == "POST":
         try:
             if request.POST.get("form") == "strategy" and strategy_form.is_valid():
@@ -432,4 +437,36 @@ def media_page(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
             "alert_chain": settings.get("alert_chain", ()),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_review(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
+    if request.method == "POST":
+        case, standing = access.access_case_media_for_change(request.user, slug, case_id)
+    else:
+        case, standing = access.access_case_media_for_view(request.user, slug, case_id)
+    record = NationalReviewLocal.objects.filter(case=case).first()
+    initial = (
+        {
+            k: getattr(record, k)
+            for k in ("scope_agreed_on", "scope_and_engagement", "staff_support", "local_learning")
+        }
+        if record
+        else {}
+    )
+    form = forms.NationalReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            media.national_review_local_record(case=case, by=request.user, **form.cleaned_data)
+            messages.success(request, "The local side of the national review is recorded.")
+            return redirect(reverse("publication_national", args=[slug, case.pk]))
+        except PublicationError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "publication/national.html",
+        {"case": case, "record": record, "form": form, "is_bu": standing.has(Role.BUSINESS_UNIT)},
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -17,7 +17,7 @@ from notifications.outbox import outbox_enqueue_event, recipients_with_role
 from partnerships.roles import Role
 from publication import rules
 from publication.errors import PublicationError
-from publication.models import MediaLogEntry, MediaStrategy
+from publication.models import MediaLogEntry, MediaStrategy, NationalReviewLocal
 from publication.services.common import timeline
 
 COMMUNICATION = "communication"
@@ -105,3 +105,44 @@ def media_log_add(
     )
     timeline(case, by, "publication.media.logged", f"Media log: {labels[kind]}"[:300])
     return entry
+
+
+@transaction.atomic
+def national_review_local_record(
+    *,
+    case: Any,
+    by: Any,
+    scope_agreed_on: dt.date,
+    scope_and_engagement: str,
+    staff_support: str,
+    local_learning: str,
+) -> NationalReviewLocal:
+    """Record (or update) the local side of a national review on the case."""
+    fields = {
+        "scope_and_engagement": scope_and_engagement.strip(),
+        "staff_support": staff_support.strip(),
+        "local_learning": local_learning.strip(),
+    }
+    if not all(fields.values()):
+        raise PublicationError("Enter the scope and engagement, the staff support and the local learning.")
+    if scope_agreed_on > timezone.localdate():
+        raise PublicationError("The date agreed must be today or in the past.")
+    record, created = NationalReviewLocal.objects.update_or_create(
+        case=case,
+        defaults={
+            **fields,
+            "partnership": case.partnership,
+            "scope_agreed_on": scope_agreed_on,
+            "recorded_by": by,
+            "recorded_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=by,
+        action="publication.national_review.recorded",
+        obj=record,
+        partnership=case.partnership,
+        changes={"scope_agreed_on": scope_agreed_on, "created": created},
+    )
+    timeline(case, by, "publication.national_review", "Local side of the national review recorded")
+    return record

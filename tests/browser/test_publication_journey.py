@@ -265,3 +265,11 @@ def test_darlington_report_needs_every_partner_and_the_independent_scrutineer(pa
     as_user(page, base, "business-unit", slug)
     publish_steps(page, base, document, name)
     assert Publication.objects.get(document=document).status == "published"
+    # The case's media page and the national review page (empty submission: messages, nothing saved).
+    page.goto(f"{base}/p/{slug}/cases/{document.case_id}/media/")
+    check(page, f"{name}-media")
+    page.goto(f"{base}/p/{slug}/cases/{document.case_id}/national-review/")
+    check(page, f"{name}-national")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check(page, f"{name}-national-error")

@@ -29,6 +29,7 @@ def test_each_stage_section_is_registered_by_the_app_that_owns_it() -> None:
         "rapid_review": "rapidreview.profile_section",
         "retention": "cspr.profile_section",
         "action_plans": "actions.profile_section",
+        "publication": "publication.profile_section",
     }
 
 

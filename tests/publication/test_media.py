@@ -67,3 +67,62 @@ def test_a_partnership_without_the_rule_copies_nobody_and_bad_input_changes_noth
         approved_by="Statutory Safeguarding Partners",
     )
     assert strategy.approved_by == "Statutory Safeguarding Partners"
+
+
+def test_the_local_side_of_a_national_review_is_recorded_and_bad_input_changes_nothing(
+    world, people, profiled_as, client
+):
+    from publication.models import NationalReviewLocal
+    from publication.services.media import national_review_local_record
+
+    case = a_case_with_panel_notified(world, people, profiled_as, "darlington")
+    with pytest.raises(PublicationError, match="Enter the scope"):
+        national_review_local_record(
+            case=case,
+            by=people.bu,
+            scope_agreed_on=dt.date(2025, 5, 1),
+            scope_and_engagement="",
+            staff_support="x",
+            local_learning="y",
+        )
+    assert not NationalReviewLocal.objects.filter(case=case).exists()
+    client.force_login(people.bu)
+    url = f"/p/{case.partnership.slug}/cases/{case.pk}/national-review/"
+    response = client.post(
+        url,
+        {
+            "scope_agreed_on_day": "1",
+            "scope_agreed_on_month": "5",
+            "scope_agreed_on_year": "2025",
+            "scope_and_engagement": "Agreed with the Panel: practitioner interviews through the Panel's reviewers.",
+            "staff_support": "Staff offered supervision and the employee assistance programme.",
+            "local_learning": "Multi-agency audit of neglect cases continues.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "1 May 2025" in page and "Multi-agency audit of neglect cases continues." in page
+
+
+def test_the_media_page_logs_an_entry_and_refuses_an_empty_one(world, people, profiled_as, client):
+    case = a_case_with_panel_notified(world, people, profiled_as, "cambridgeshire-peterborough")
+    client.force_login(people.bu)
+    url = f"/p/{case.partnership.slug}/cases/{case.pk}/media/"
+    assert client.post(url, {"form": "log"}).status_code == 400
+    assert not MediaLogEntry.objects.filter(case=case).exists()
+    response = client.post(
+        url,
+        {
+            "form": "log",
+            "log-kind": "communication",
+            "log-on_day": "2",
+            "log-on_month": "5",
+            "log-on_year": "2025",
+            "log-summary": "Holding statement sent to the local paper.",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert (
+        "Holding statement sent to the local paper." in page and page.count('id="id_strategy-summary"') == 1
+    )
