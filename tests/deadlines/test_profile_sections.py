@@ -28,6 +28,7 @@ def test_each_stage_section_is_registered_by_the_app_that_owns_it() -> None:
         "referral": "cases.profile_section",
         "rapid_review": "rapidreview.profile_section",
         "retention": "cspr.profile_section",
+        "practice_review": "cspr.profile_section",
     }
 
 
