@@ -125,7 +125,7 @@ ROW = inline_serializer(
     {
         "id": serializers.IntegerField(),
         "case": serializers.CharField(),
-        "kind": serializers.ChoiceField(choices=PracticeReview.Kind.choices),
+        "kind": serializers.CharField(help_text="lcspr or national_review"),
         "kind_label": serializers.CharField(),
         "status": serializers.ChoiceField(choices=PracticeReview.Status.choices),
         "status_label": serializers.CharField(),

@@ -83,6 +83,8 @@ def _items(value: object, where: str, what: str, *, with_default: bool = False) 
 
 def validate_practice_review(value: object, context: SectionContext) -> Mapping[str, object]:
     where = "practice_review"
+    if value is None:  # the section is optional: a partnership without it gets the defaults
+        value = DEFAULTS
     data = as_mapping(value, where, "'practice_review'")
     check_keys(
         data,
@@ -97,8 +99,9 @@ def validate_practice_review(value: object, context: SectionContext) -> Mapping[
         ),
         where,
     )
-    for field in ("sourcing_route", "appointed_by", "tor_agreed_by", "citation"):
+    for field in ("sourcing_route", "appointed_by", "tor_agreed_by"):
         field_text(data, field, where)
+    field_text(data, "citation", where, required=value is not DEFAULTS)
     _items(data.get("vetting"), f"{where} vetting", "a vetting item")
     methods = _items(data.get("methodologies"), f"{where} methodologies", "a methodology", with_default=True)
     if sum(1 for m in methods if m.get("default")) > 1:

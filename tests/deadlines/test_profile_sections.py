@@ -30,6 +30,7 @@ def test_each_stage_section_is_registered_by_the_app_that_owns_it() -> None:
         "retention": "cspr.profile_section",
         "action_plans": "actions.profile_section",
         "publication": "publication.profile_section",
+        "practice_review": "cspr.profile_section",
     }
 
 
