@@ -186,7 +186,9 @@ def access_case_for_referrer_feedback(user: Any, slug: str, case_id: int) -> tup
         pk__in=standing.agencies_with(Role.PARTNER_REP), kind="local_authority", is_statutory_partner=True
     ).exists()
     if not (standing.has(Role.BUSINESS_UNIT) or la_rep):
-        raise PermissionDenied("The local authority (or the business unit for it) feeds back to the referrer.")
+        raise PermissionDenied(
+            "The local authority (or the business unit for it) feeds back to the referrer."
+        )
     return case, standing
 
 
