@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases import stages
+
 
 class CaseKind(models.TextChoices):
     SERIOUS_INCIDENT = "serious_incident", "Serious child safeguarding incident"
@@ -56,8 +58,6 @@ class Case(models.Model):
     @property
     def stage_label(self) -> str:
         """The stage in words ("Waiting for the safeguarding partners' decision"), never its code."""
-        from cases import stages
-
         return stages.label(self.stage)
 
     def deadline_facts(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from deadlines.calendar import DayNumbering, WorkingCalendar
 from deadlines.models import Deadline
-from deadlines.services import calendar_for, today
+from deadlines.services import _profile, calendar_for, today
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,6 @@ class DeadlineView:
     @property
     def warning(self) -> str:
         """The rule's warning from the profile (Bradford's Day 20 is later than 15 working days, AS-29)."""
-        from deadlines.services import _profile
-
         profile = _profile(self.deadline.case.profile_id)
         rule = next((r for r in profile.rules if r.key == self.deadline.rule_key), None)
         return rule.warning if rule is not None else ""

@@ -3,10 +3,12 @@ decision and Panel" section, and the sign-off page's rendering of a decision sna
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from partnerships.access import Standing
 from partnerships.roles import Role
@@ -65,10 +67,6 @@ def rr_decision_hidden(context: Any, signoff_request: SignoffRequest | None) -> 
 @register.filter
 def iso_date(value: Any) -> Any:
     """A date kept as ISO text in a signed snapshot, written out ("4 December 2026")."""
-    import datetime as dt
-
-    from django.utils.dateformat import format as date_format
-
     try:
         return date_format(dt.date.fromisoformat(str(value)), "j F Y")
     except ValueError:
