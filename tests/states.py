@@ -229,10 +229,26 @@ def a_case_in_its_practice_review(world: Any, people: Any, profiled_as: Any, slu
     stage with its PracticeReview being commissioned. Returns the PracticeReview."""
     from cspr.models import PracticeReview
     from rapidreview.panel import panel_submit
+    from rapidreview.votes import vote_mode, votes_record
 
     review = a_case_in_its_rapid_review(world, people, profiled_as, slug)
-    with travel(dt.date(2025, 5, 6)):
-        decision = a_case_with_rapid_review_decided(review, world, people, on=dt.date(2025, 5, 6))
+    on = dt.date(2025, 5, 6)
+    with travel(on):
+        a_rapid_review_with_meeting_held(review, world, people, on=on)
+        if vote_mode(review):  # Cambridgeshire and Peterborough decide by a vote of the partners
+            votes_record(
+                review=review,
+                by=people.bu,
+                practice_review={world.la.pk: True, world.police.pk: True, world.health.pk: True},
+            )
+        decision = decision_save(
+            review=review,
+            by=people.bu,
+            outcome="local_cspr",
+            rationale="Agencies did not share what they knew.",
+        )
+        decision_put_for_signoff(review=review, by=people.bu, on=on)
+        decision.refresh_from_db()
     with travel(dt.date(2025, 5, 9)):
         sign_all(decision, world, people)
     with travel(dt.date(2025, 5, 12)):

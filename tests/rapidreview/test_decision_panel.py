@@ -135,10 +135,10 @@ def test_as13_all_pass_on_time(world, people, profiled_as):
     assert Deadline.objects.get(case=review.case, rule_key="rapid_review_to_panel").status == "met"
 
 
-def test_qa_counts_from_awareness_when_the_procedure_has_no_incident_date(world, people, profiled_as):
+def test_qa_counts_from_the_anchor_the_procedure_names(world, people, profiled_as):
     review = a_case_in_its_rapid_review(world, people, profiled_as, "cambridgeshire-peterborough")
     first, _second, third = qa_checks(review)
-    assert first.start == D and "became aware" in first.note
+    assert first.start == D and first.start_label.startswith("Local authority knew or suspected")
     assert third.limit == dt.date(2025, 5, 12)  # its rapid_review_to_panel rule: 15 WD from awareness
     assert "within 15 working days" in third.label
 
