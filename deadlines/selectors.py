@@ -110,7 +110,13 @@ def describe(deadline: Deadline, cal: WorkingCalendar, on: dt.date) -> DeadlineV
         remaining_text = deadline.status_reason
     else:
         remaining = cal.working_days_between(on, deadline.due)
-        if deadline.due < on:
+        if deadline.due < on and deadline.kind == "local_target":
+            # A local target is never a breach (catalogue §2.3; AS-28): it is shown as passed.
+            rag, label = "orange", "Local target passed"
+            remaining_text = (
+                f"Local target passed on {deadline.due:%-d %B %Y}; a target, not a statutory deadline"
+            )
+        elif deadline.due < on:
             rag, label = "red", "Overdue"
             # A month or week deadline may fall on a weekend: overdue from the next day, even
             # before a working day has passed.

@@ -84,6 +84,15 @@ def test_as_28_the_three_month_target_is_shown_as_a_target_and_never_counts_as_a
     assert "Past its target" in page and "not in breach" in page and "Overdue" not in page
     assert "Past its target" in listing and "Overdue" not in listing
     assert f"{deadline.due:%-d %B %Y}" in page
+    # The deadline engine agrees: after the daily sweep the case's deadlines say "Local target
+    # passed" in orange, not "Overdue" in red.
+    from deadlines.selectors import describe
+    from deadlines.services import calendar_for, mark_missed
+
+    mark_missed(late)
+    deadline.refresh_from_db()
+    view = describe(deadline, calendar_for(review.case.partnership), late)
+    assert (view.status_label, view.rag) == ("Local target passed", "orange")
 
 
 # ------------------------------------------------------------------------------------------------
