@@ -13,6 +13,8 @@ from django.utils.dateformat import format as date_format
 register = template.Library()
 
 _CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# A deadline subject such as "request:6" or "action:60": the thing and its number.
+_SUBJECT = re.compile(r"^([a-z][a-z0-9_]*):(\d+)$")
 
 
 @register.filter
@@ -33,4 +35,11 @@ def in_words(value: Any) -> Any:
         pass
     if _CODE.match(text):
         return text.replace("_", " ")
+    subject = _SUBJECT.match(text)
+    if subject:
+        return f"{subject.group(1).replace('_', ' ')} number {subject.group(2)}"
+    if "/" in text and len(text) < 100:  # an anchor of one subject, e.g. "action_due/action:16"
+        head, _, tail = text.partition("/")
+        if (_CODE.match(head) or head.isalpha()) and (_SUBJECT.match(tail) or _CODE.match(tail)):
+            return f"{in_words(head)} for {in_words(tail)}"
     return value

@@ -31,7 +31,9 @@ def test_practice_review_journey(page: Page, live_server, demo, slug):
 
     base = live_server.url
     review = case_decided_on_a_practice_review(slug)
-    other = PracticeReview.objects.exclude(pk=review.pk).get(partnership__slug=slug)  # the demo's review
+    other = PracticeReview.objects.exclude(pk=review.pk).get(
+        partnership__slug=slug, case__facts__demo_practice_review=True
+    )
     reviewer = a_new_reviewer(slug)
     url = f"{base}/p/{slug}/practice-reviews/{review.pk}/"
     today = dt.date.today()
