@@ -16,7 +16,9 @@ from deadlines.services import today
 from partnerships import demo as demo_data
 from tests.browser.conftest import assert_accessible, screenshot, sign_in
 
-STATUS_WORDS = re.compile(r"^(On track|Due soon|Due today|Overdue|Local target passed|Met|Met late|Paused|Waived)$")
+STATUS_WORDS = re.compile(
+    r"^(On track|Due soon|Due today|Overdue|Local target passed|Met|Met late|Paused|Waived)$"
+)
 POSITION = re.compile(r"Working day \d+ of \d+")
 NOTICE = "Tell the Child Safeguarding Practice Review Panel and the Secretary of State about the delay"
 SUBMISSION = (
