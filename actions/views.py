@@ -181,16 +181,9 @@ def plan_action_add(request: AuthenticatedHttpRequest, slug: str, plan_id: int) 
         leads=_lead_choices(plan.partnership),
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             services.action_add(
-                plan=plan,
-                by=request.user,
-                reference=d["reference"],
-                text=d["text"],
-                owner_agency=Agency.objects.get(pk=d["owner_agency"], partnership=plan.partnership),
-                lead=_lead(d.get("lead")),
-                due=d["due"],
+                plan=plan, by=request.user, **_action_fields(form.cleaned_data, plan.partnership)
             )
         except ActionPlanError as exc:
             _refused(form, exc)
@@ -207,6 +200,17 @@ def plan_action_add(request: AuthenticatedHttpRequest, slug: str, plan_id: int) 
 
 def _lead(value: str | None) -> Any:
     return User.objects.filter(pk=int(value)).first() if value and value.isdigit() else None
+
+
+def _action_fields(d: dict[str, Any], partnership: Any) -> dict[str, Any]:
+    """The service arguments the add-action and change-action forms both carry."""
+    return {
+        "reference": d["reference"],
+        "text": d["text"],
+        "owner_agency": Agency.objects.get(pk=d["owner_agency"], partnership=partnership),
+        "lead": _lead(d.get("lead")),
+        "due": d["due"],
+    }
 
 
 @login_required
@@ -227,16 +231,11 @@ def action_edit(request: AuthenticatedHttpRequest, slug: str, action_id: int) ->
         leads=_lead_choices(action.partnership),
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
             services.action_edit(
                 action=action,
                 by=request.user,
-                reference=d["reference"],
-                text=d["text"],
-                owner_agency=Agency.objects.get(pk=d["owner_agency"], partnership=action.partnership),
-                lead=_lead(d.get("lead")),
-                due=d["due"],
+                **_action_fields(form.cleaned_data, action.partnership),
             )
         except ActionPlanError as exc:
             _refused(form, exc)

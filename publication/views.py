@@ -80,6 +80,13 @@ def report(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     return render(request, "publication/report.html", ctx)
 
 
+def _valid(form: Any) -> Any:
+    """The bound form of a POST action with no page of its own, or its first error as a refusal."""
+    if not form.is_valid():
+        raise PublicationError(form.error_list()[0][1])
+    return form
+
+
 def _post(
     request: HttpRequest,
     slug: str,
@@ -233,9 +240,7 @@ def check(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     def do(document: Document, user: Any) -> str:
-        form = forms.AcceptForm(request.POST)
-        if not form.is_valid():
-            raise PublicationError(form.error_list()[0][1])
+        form = _valid(forms.AcceptForm(request.POST))
         hit = AnonymisationHit.objects.filter(
             pk=form.cleaned_data["hit"], check_run__document=document
         ).first()
@@ -251,9 +256,7 @@ def accept(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
 @require_POST
 def term(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     def do(document: Document, user: Any) -> str:
-        form = forms.TermForm(request.POST)
-        if not form.is_valid():
-            raise PublicationError(form.error_list()[0][1])
+        form = _valid(forms.TermForm(request.POST))
         anonymisation.extra_term_add(case=document.case, by=user, **form.cleaned_data)
         return "Added. Run the check again to look for it."
 
@@ -291,9 +294,7 @@ def copy(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
         publication = _publication(document)
         if publication is None:
             raise PublicationError("Record the publication decision first.")
-        form = forms.CopyForm(request.POST, recipients=publishing.required_recipients(publication))
-        if not form.is_valid():
-            raise PublicationError(form.error_list()[0][1])
+        form = _valid(forms.CopyForm(request.POST, recipients=publishing.required_recipients(publication)))
         made = publishing.prepublication_copy_record(publication=publication, by=user, **form.cleaned_data)
         return f"The copy to {made.label} is recorded."
 
@@ -375,9 +376,7 @@ def unpublish(request: HttpRequest, slug: str, document_id: int) -> HttpResponse
 @require_POST
 def task(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     def do(document: Document, user: Any) -> str:
-        form = forms.TaskForm(request.POST)
-        if not form.is_valid():
-            raise PublicationError(form.error_list()[0][1])
+        form = _valid(forms.TaskForm(request.POST))
         row = PublicationTask.objects.filter(
             pk=form.cleaned_data["task"], publication__document=document
         ).first()
