@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cases import stages
-from cases.decision_services import NOT_NOTIFIED
 from cases.access import cases_visible_to
+from cases.decision_services import NOT_NOTIFIED
 from cases.models import Case
 from core.panels import CasePanel, register_case_panel
 from notifications.calendar import CalendarEntry, register_calendar_source

@@ -79,7 +79,7 @@ def panel_not_notified(review: RapidReview) -> bool:
     """The local authority decided not to notify the National Panel, and the rapid review goes ahead
     all the same (001: "a Rapid Review and decision on all referrals"): nothing is sent to the Panel
     and the outcome is recorded locally (``local_outcome.py``)."""
-    return review.case.facts.get("notification_decision") == NOT_NOTIFIED
+    return bool(review.case.facts.get("notification_decision") == NOT_NOTIFIED)
 
 
 def outcome_choices(review: RapidReview) -> list[tuple[str, str]]:
