@@ -58,7 +58,7 @@ def decided(review, world, people, *, cspr: bool, alternative: bool = False):
     with travel(DAY):
         _cap_quorate(review, world, people)
         votes = {world.la.pk: cspr, world.police.pk: cspr, world.health.pk: False}
-        second = None if cspr else {k: alternative for k in votes}
+        second = None if cspr else dict.fromkeys(votes, alternative)
         result = votes_record(review=review, by=people.bu, practice_review=votes, alternative=second)
         meeting_held(review=review, by=people.bu, on=DAY)
         decision = decision_save(review=review, by=people.bu, outcome=result.outcome, rationale="As voted.")
