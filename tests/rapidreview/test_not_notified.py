@@ -137,7 +137,7 @@ def test_signed_local_cspr_is_recorded_locally_and_opens_the_practice_review(wor
     assert case.stage != RAPID_REVIEW
     event = AuditEvent.objects.get(action="rapidreview.outcome.recorded_locally")
     assert event.changes["outcome"] == [None, "local_cspr"]
-    with pytest.raises(RapidReviewError, match="already been recorded|finished"):
+    with pytest.raises(RapidReviewError, match="the rapid review is finished"):
         local_outcome_record(review=review, by=people.bu, recorded_on=dt.date(2025, 5, 2))
 
 
