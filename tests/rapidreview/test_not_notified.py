@@ -249,3 +249,21 @@ def test_a_partner_rep_cannot_record_the_outcome(client, world, people, profiled
     client.force_login(people.la_rep)
     assert client.get(url(review, "rr_local_outcome")).status_code == 403
     assert client.post(url(review, "rr_local_outcome"), date_fields("recorded_on", D)).status_code == 403
+
+
+def test_the_demo_case_waits_for_its_rapid_review_and_loads_once(world, people, profiled_as):
+    from cases.demo import load_demo_not_notified
+
+    profiled_as("cambridgeshire-peterborough")
+    assert load_demo_not_notified() == 1
+    assert load_demo_not_notified() == 0
+    case = world.partnership.cases.get(facts__demo_not_notified=True)
+    assert case.stage == RAPID_REVIEW and case.facts["notification_decision"] == "not_notified"
+    assert status(case, "rapid_review_decision_not_notified") not in ("waived", "met")
+
+
+def test_no_demo_case_where_do_not_notify_closes(world, people, profiled_as):
+    from cases.demo import load_demo_not_notified
+
+    profiled_as("dorset")
+    assert load_demo_not_notified() == 0
