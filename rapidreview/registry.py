@@ -218,6 +218,7 @@ def register() -> None:
     #    A profile whose "do not notify" outcome is ``not_notified`` (C&P, 001: a rapid review and
     #    decision on every referral) goes on to the rapid review without a Panel notification.
     stages.register_route(RAPID_REVIEW, from_stages=(stages.AWAITING_DECISION,), outcomes=(NOT_NOTIFIED,))
+    stages.register_stage_actor(RAPID_REVIEW, "Business unit")
     # 2. Receivers. The rapid review opens no records on stage_entered (the business unit starts it);
     #    it listens for a decision version signed by every partner.
     signoff_signals.request_completed.connect(
