@@ -574,7 +574,7 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
         summary="Record the safeguarding partners' notification decision",
         description="The business unit or a safeguarding partner representative, while the case waits "
         "for the decision (409 once it has been recorded). outcome is one of the partnership's outcome "
-        "keys (e.g. notify, learning, no_further_action); where the partnership's procedure has the "
+        "keys (e.g. notify, learning, no_further_action, not_notified); where the partnership's procedure has the "
         "chair recommend and a director decide, recommendation and recommendation_by are required.",
         parameters=[SLUG, ID],
         request=DecisionSerializer,

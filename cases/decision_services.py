@@ -29,6 +29,12 @@ from partnerships.roles import Role
 
 LearningStatus = LearningDecision.Status
 
+# The notification decision "do not notify the Panel" where the procedure holds a rapid review and
+# decision on every referral all the same (001 "Timescale for Completion of the Review"): a profile
+# lists this outcome key instead of ``no_further_action`` (which closes the case). It leads into the
+# stage the rapid review registers for it (``stages.stage_for_outcome(NOT_NOTIFIED, AWAITING_DECISION)``).
+NOT_NOTIFIED = "not_notified"
+
 # A learning decision waiting for the partners' approval is approved or not; either is final (a
 # decision sent back is replaced by the subgroup's next one, not reopened).
 LEARNING_DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -172,7 +178,9 @@ def decision_record(
     A rationale is always required (000 §5.6). Where the profile's mode is
     ``chair_recommendation_and_director`` (Bradford, 002 §4) the chair's recommendation is required
     too (AS-31). Outcomes: notify → waiting for the Panel notification; learning → learning route;
-    no further action → closed, with the decision still sent to the learning subgroup chair for
+    not notified → the rapid review all the same, without a Panel notification (where the profile
+    lists ``not_notified``: C&P, 001 "a Rapid Review and decision on all referrals"); no further
+    action → closed, with the decision still sent to the learning subgroup chair for
     information (000 §5.6, §10.4; AS-10). Side effects: facts and anchor ``partners_decided``,
     deadlines rescheduled, CaseEvent, AuditEvent, messages."""
     config = profile_data(case).get("notification_decision", {})
@@ -225,9 +233,18 @@ def decision_record(
         "notify": stages.AWAITING_PANEL_NOTIFICATION,
         "learning": stages.LEARNING_CONSIDERATION,
         "no_further_action": stages.CLOSED,
+        NOT_NOTIFIED: stages.stage_for_outcome(NOT_NOTIFIED, stages.AWAITING_DECISION),
     }[outcome]
+    if target is None:
+        raise CaseError("This partnership's procedure has no rapid review stage to go on to.")
     locked = case_transition(
-        case=locked, to=target, by=by, reason=rationale, summary=f"Partners decided: {outcomes[outcome]}"
+        case=locked,
+        to=target,
+        by=by,
+        reason=rationale,
+        summary=f"Partners decided: {outcomes[outcome]}",
+        outcome=outcome if outcome == NOT_NOTIFIED else "",
+        on=decided_on if outcome == NOT_NOTIFIED else None,
     )
     chairs = recipients_with_role(locked.partnership, Role.SUBGROUP_CHAIR)
     if outcome == "notify" and config.get("share_every_decision_with_subgroup_chair"):
@@ -257,6 +274,19 @@ def decision_record(
             ),
             path=case_url(locked),
             event_key=f"decision:{decision.pk}:chair",
+        )
+    if outcome == NOT_NOTIFIED:
+        notify(
+            recipients=recipients_with_role(locked.partnership, Role.BUSINESS_UNIT),
+            kind="decision_recorded",
+            partnership=locked.partnership,
+            case=locked,
+            summary=(
+                f"Decided: {outcomes[outcome]}. The National Panel is not notified, but a rapid review and "
+                "decision are made on every referral: start the rapid review if it has not started."
+            ),
+            path=case_url(locked),
+            event_key=f"decision:{decision.pk}:rapid_review",
         )
     if outcome == "notify":
         notify(

@@ -111,7 +111,7 @@ FACTS: Final[Mapping[str, tuple[FactValue, ...] | None]] = MappingProxyType(
             "looked_after_child_death",
             "care_leaver_death",
         ),
-        "notification_decision": ("notify", "learning", "no_further_action"),
+        "notification_decision": ("notify", "learning", "no_further_action", "not_notified"),
         "review_route": ("local_cspr", "national_review", "alternative_learning_review", "no_review"),
         "learning_option": None,
     }

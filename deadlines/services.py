@@ -157,6 +157,7 @@ VALUE_WORDS = {
     "notify": "to notify the Panel",
     "learning": "on learning without a notification",
     "no_further_action": "no further action",
+    "not_notified": "not to notify the Panel (the rapid review goes ahead)",
     "local_cspr": "a local child safeguarding practice review",
     "national_review": "a national review",
     "national_cspr": "a national child safeguarding practice review",

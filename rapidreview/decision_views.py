@@ -23,8 +23,10 @@ from partnerships.access import AuthenticatedHttpRequest
 from rapidreview import access, qa, selectors
 from rapidreview import decision as decisions
 from rapidreview import panel as panels
+from rapidreview.local_outcome import local_outcome_record
 from rapidreview.meeting_forms import (
     DecisionForm,
+    LocalOutcomeForm,
     PanelResponseForm,
     PanelSubmitForm,
     RrRequiredForm,
@@ -75,6 +77,8 @@ def decision(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> Http
             why=why,
             blockers=selectors.decision_blockers(review),
             submission_blockers=selectors.submission_blockers(review),
+            not_notified=selectors.panel_not_notified(review),
+            local_blockers=selectors.local_record_blockers(review),
             agencies={a.pk: a for a in selectors.statutory_agencies(review)},
             vote_mode=selectors.vote_mode(review),
             response=selectors.latest_response_after_submission(review),
@@ -214,6 +218,9 @@ def panel(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpRes
             responses=list(PanelResponse.objects.filter(review=review).order_by("-received_on", "-id")),
             checks=qa.qa_checks(review),
             blockers=selectors.submission_blockers(review),
+            not_notified=selectors.panel_not_notified(review),
+            local_blockers=selectors.local_record_blockers(review),
+            recorded_locally=review.case.anchors.filter(key="rr_recorded_locally", subject="").first(),
             tracks_rr_required="rr_required_received" in profile.anchors,
             rr_required=rr_required,
             is_author=access.is_author_at_meeting(request.user, review),
@@ -325,5 +332,41 @@ def panel_rr_required(request: AuthenticatedHttpRequest, slug: str, case_id: int
         request,
         "rapidreview/meeting/rr_required.html",
         page_context(review, standing, form=form),
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def local_outcome(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> HttpResponse:
+    """The business unit records the signed outcome of a rapid review the National Panel was not
+    notified of (001): nothing is sent to the Panel, and what the decision starts begins."""
+    review, standing = deliberation_for_change(request, slug, case_id)
+    blockers = selectors.local_record_blockers(review)
+    if blockers:
+        messages.info(request, blockers[0])
+        return redirect(page_url("rr_panel", review))
+    form = LocalOutcomeForm(
+        request.POST if request.method == "POST" else None, initial={"recorded_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            local_outcome_record(review=review, by=request.user, recorded_on=form.cleaned_data["recorded_on"])
+        except RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The rapid review's outcome has been recorded.")
+            return redirect(page_url("rr_panel", review))
+    decision_row = selectors.latest_decision(review)
+    return render(
+        request,
+        "rapidreview/meeting/local_outcome.html",
+        page_context(
+            review,
+            standing,
+            form=form,
+            decision=decision_row,
+            signoff=selectors.decision_signoff(review, decision_row),
+        ),
         status=form_status(form),
     )

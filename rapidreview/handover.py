@@ -89,13 +89,12 @@ def hand_over_national_review(review: RapidReview, by: User, on: dt.date) -> Non
     )
 
 
-def close_case(review: RapidReview, by: User, decision: Decision) -> None:
-    """No review, and the Panel agrees: the case closes (a closed case cannot reopen)."""
+def close_case(review: RapidReview, by: User, decision: Decision, why: str = "The Panel agrees.") -> None:
+    """No review, and the Panel agrees (or, where the Panel was not notified, the partners signed it):
+    the case closes (a closed case cannot reopen)."""
     case = review.case
     case_set_facts(case=case, by=by, reason="Rapid review decision: no review", review_route="no_review")
-    reason = f"Rapid review decision: {decision.outcome_label()}. The Panel agrees. {decision.rationale}"[
-        :2000
-    ]
+    reason = f"Rapid review decision: {decision.outcome_label()}. {why} {decision.rationale}"[:2000]
     case.refresh_from_db(fields=["stage"])
     if case.stage == stages.CLOSED:
         return

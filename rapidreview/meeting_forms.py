@@ -425,3 +425,9 @@ class PanelResponseForm(GovukForm):
 
 class RrRequiredForm(GovukForm):
     received_on = GovukDateField(label="Date the Panel's “rapid review required” message arrived", past=True)
+
+
+class LocalOutcomeForm(GovukForm):
+    """The outcome of a rapid review the National Panel was not notified of (001), recorded locally."""
+
+    recorded_on = GovukDateField(label="Date the outcome is recorded", past=True)

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from cases import stages
 from cases.access import cases_visible_to
+from cases.decision_services import NOT_NOTIFIED
 from cases.models import Case
 from core.panels import CasePanel, register_case_panel
 from notifications.calendar import CalendarEntry, register_calendar_source
@@ -34,6 +35,7 @@ from rapidreview.selectors import (
     decision_signoff,
     latest_decision,
     latest_response_after_submission,
+    panel_not_notified,
     submitted_versions,
 )
 from rapidreview.services import RAPID_REVIEW, STARTABLE
@@ -142,6 +144,16 @@ def _decision_tasks(user: User, standing: Standing) -> list[Task]:
                     status_colour="red",
                 )
             )
+        elif signoff is not None and signoff.signed and panel_not_notified(review):
+            tasks.append(
+                Task(
+                    f"Record the signed outcome of the rapid review on case {ref} (the Panel was not notified)",
+                    reverse("rr_local_outcome", args=[slug, review.case_id]),
+                    "Rapid reviews",
+                    status="Signed",
+                    status_colour="green",
+                )
+            )
         elif signoff is not None and signoff.signed and decision.version not in submitted:
             tasks.append(
                 Task(
@@ -203,6 +215,10 @@ def register() -> None:
         RAPID_REVIEW, "Rapid review", into_from=(stages.PANEL_NOTIFIED,), out_to=(stages.CLOSED,)
     )
     stages.register_route(stages.CLOSED, from_stages=(RAPID_REVIEW,), outcomes=(Decision.Outcome.NO_REVIEW,))
+    #    A profile whose "do not notify" outcome is ``not_notified`` (C&P, 001: a rapid review and
+    #    decision on every referral) goes on to the rapid review without a Panel notification.
+    stages.register_route(RAPID_REVIEW, from_stages=(stages.AWAITING_DECISION,), outcomes=(NOT_NOTIFIED,))
+    stages.register_stage_actor(RAPID_REVIEW, "Business unit")
     # 2. Receivers. The rapid review opens no records on stage_entered (the business unit starts it);
     #    it listens for a decision version signed by every partner.
     signoff_signals.request_completed.connect(
@@ -234,7 +250,8 @@ def register() -> None:
             _decision_tasks,
             order=7,
             description={
-                Role.BUSINESS_UNIT: "Rapid review decisions to send to the Panel or take back to the partners."
+                Role.BUSINESS_UNIT: "Rapid review decisions to send to the Panel (or, where it was not "
+                "notified, to record) or take back to the partners."
             },
         )
     )

@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from cases.decision_services import NOT_NOTIFIED
 from core.forms.spec import FormSpec
 from core.forms.summary import answers_summary
 from deadlines.models import Deadline
@@ -60,6 +61,7 @@ def rr_config(review: RapidReview) -> Mapping[str, Any]:
 
 
 NO_REVIEW = "no_review"
+NATIONAL_REVIEW = "national_review"
 
 
 def unexpected_death_guard(review: RapidReview) -> bool:
@@ -73,9 +75,21 @@ def unexpected_death_guard(review: RapidReview) -> bool:
     return bool(referral.answer("reporting", "death_unexpected") != "no")
 
 
+def panel_not_notified(review: RapidReview) -> bool:
+    """The local authority decided not to notify the National Panel, and the rapid review goes ahead
+    all the same (001: "a Rapid Review and decision on all referrals"): nothing is sent to the Panel
+    and the outcome is recorded locally (``local_outcome.py``)."""
+    return bool(review.case.facts.get("notification_decision") == NOT_NOTIFIED)
+
+
 def outcome_choices(review: RapidReview) -> list[tuple[str, str]]:
-    """The partnership's own decision outcomes (profile ``rapid_review.outcomes``)."""
-    return [(str(o["key"]), str(o["label"])) for o in rr_config(review).get("outcomes") or []]
+    """The partnership's own decision outcomes (profile ``rapid_review.outcomes``); a national review
+    is the Panel's, so it is not offered when the Panel was not notified."""
+    return [
+        (str(o["key"]), str(o["label"]))
+        for o in rr_config(review).get("outcomes") or []
+        if not (o["key"] == NATIONAL_REVIEW and panel_not_notified(review))
+    ]
 
 
 def learning_choices(review: RapidReview) -> list[tuple[str, str]]:
@@ -351,6 +365,8 @@ def decision_editable(review: RapidReview) -> tuple[bool, str]:
     blockers = decision_blockers(review)
     if blockers:
         return False, blockers[0]
+    if panel_not_notified(review) and review.status == RapidReview.Status.CLOSED:
+        return False, LOCALLY_RECORDED
     if PanelSubmission.objects.filter(review=review).exists():
         response = latest_response_after_submission(review)
         if response is None or response.response not in (
@@ -410,9 +426,33 @@ def decision_signoff(review: RapidReview, decision: Decision | None = None) -> D
     return DecisionSignoff(decision, status, majority_signs(review))
 
 
+LOCALLY_RECORDED = "The rapid review's outcome has been recorded: the rapid review is finished."
+NOT_SENT_TO_PANEL = (
+    "The National Panel was not notified of this incident, so the rapid review is not sent to it: "
+    "record its outcome instead."
+)
+
+
+def local_record_blockers(review: RapidReview) -> list[str]:
+    """Why the outcome of a rapid review the Panel was not notified of cannot be recorded yet: the
+    same signatures as a Panel submission (AS-45), once."""
+    if not panel_not_notified(review):
+        return ["The National Panel was notified: send the signed decision to the Panel."]
+    if review.status == RapidReview.Status.CLOSED:
+        return [LOCALLY_RECORDED]
+    return _signature_blockers(review)
+
+
 def submission_blockers(review: RapidReview) -> list[str]:
     """Why the decision cannot go to the Panel yet: every statutory partner must have signed the
-    latest version and agreed (AS-45, applied to every partnership)."""
+    latest version and agreed (AS-45, applied to every partnership). Never when the Panel was not
+    notified (the outcome is recorded locally)."""
+    if panel_not_notified(review):
+        return [NOT_SENT_TO_PANEL]
+    return _signature_blockers(review)
+
+
+def _signature_blockers(review: RapidReview) -> list[str]:
     decision = latest_decision(review)
     if decision is None:
         return ["No decision has been recorded."]

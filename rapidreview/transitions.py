@@ -25,7 +25,9 @@ RequestStatus = InformationRequest.Status
 REVIEW_TRANSITIONS: Mapping[str, frozenset[str]] = {
     ReviewStatus.GATHERING: frozenset({ReviewStatus.MEETING, ReviewStatus.DECIDING}),
     ReviewStatus.MEETING: frozenset({ReviewStatus.DECIDING}),
-    ReviewStatus.DECIDING: frozenset({ReviewStatus.SUBMITTED}),
+    # A rapid review of an incident the Panel was not notified of finishes when its signed outcome is
+    # recorded locally (001; rapidreview/local_outcome.py): nothing is sent to the Panel.
+    ReviewStatus.DECIDING: frozenset({ReviewStatus.SUBMITTED, ReviewStatus.CLOSED}),
     ReviewStatus.SUBMITTED: frozenset({ReviewStatus.DECIDING, ReviewStatus.CLOSED}),
     ReviewStatus.CLOSED: frozenset(),
 }

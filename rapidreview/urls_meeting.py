@@ -25,4 +25,5 @@ urlpatterns = [
     path(P + "panel/submit/", d.panel_submit, name="rr_panel_submit"),
     path(P + "panel/response/", d.panel_response, name="rr_panel_response"),
     path(P + "panel/rapid-review-required/", d.panel_rr_required, name="rr_panel_rr_required"),
+    path(P + "outcome/", d.local_outcome, name="rr_local_outcome"),
 ]

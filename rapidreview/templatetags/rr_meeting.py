@@ -19,6 +19,7 @@ from rapidreview.selectors import (
     latest_decision,
     latest_response_after_submission,
     meeting_window,
+    panel_not_notified,
     quorum,
 )
 from signoffs.models import SignoffRequest
@@ -49,6 +50,7 @@ def rr_meeting_overview(context: Any, review: RapidReview, standing: Standing) -
         "signoff": decision_signoff(review, decision) if decision else None,
         "submission": PanelSubmission.objects.filter(review=review).order_by("-submitted_on", "-id").first(),
         "response": latest_response_after_submission(review),
+        "not_notified": panel_not_notified(review),
     }
 
 

@@ -214,3 +214,65 @@ def panel_submission(page: Page, base: str, slug: str, case, words: str) -> None
     check(page, f"{slug}-panel")
     submission = PanelSubmission.objects.get(review__case=case)
     assert "fail" not in [c["status"] for c in submission.qa["checks"]], submission.qa
+
+
+def voted_and_sent(case, held_on: dt.date, *, practice_review: bool = True) -> None:
+    """Cambridgeshire and Peterborough's meeting (001): the three partners present, one vote each
+    (two to one), the decision they voted for recorded and sent for sign-off (the meeting pages are
+    driven in test_rapid_review_journey.py)."""
+    from partnerships.models import Agency, User
+    from rapidreview.decision import decision_put_for_signoff, decision_save
+    from rapidreview.meeting import attendance_add, meeting_held, meeting_schedule
+    from rapidreview.models import Attendance
+    from rapidreview.votes import votes_record
+
+    review = case.rapid_review
+    bu = User.objects.get(email=email("business-unit", case.partnership.slug))
+    meeting_schedule(
+        review=review,
+        by=bu,
+        scheduled_for=dt.datetime.combine(held_on, dt.time(10), tzinfo=dt.UTC),
+        location="Online",
+    )
+    partners = list(Agency.objects.filter(partnership=case.partnership, is_statutory_partner=True))
+    for agency in partners:
+        attendance_add(
+            review=review,
+            by=bu,
+            name=f"Representative of {agency.name}",
+            agency=agency,
+            kind=Attendance.Kind.PARTNER,
+        )
+    votes = {a.pk: practice_review and i < 2 for i, a in enumerate(partners)}
+    result = votes_record(
+        review=review,
+        by=bu,
+        practice_review=votes,
+        alternative=None if practice_review else {a.pk: True for a in partners},
+    )
+    meeting_held(review=review, by=bu, on=held_on)
+    decision_save(
+        review=review,
+        by=bu,
+        outcome=result.outcome,
+        rationale="Agencies did not share what they knew about the injuries.",
+    )
+    decision_put_for_signoff(review=review, by=bu, on=held_on)
+
+
+def record_local_outcome(page: Page, base: str, slug: str, case) -> None:
+    """The Panel was not notified: the business unit records the signed outcome from its home-page
+    task instead of a Panel submission."""
+    switch(page, base, "business-unit", slug)
+    check(page, f"{slug}-home-bu-signed")
+    page.get_by_role(
+        "link",
+        name=f"Record the signed outcome of the rapid review on case {case.reference} (the Panel was not notified)",
+    ).click()
+    check(page, f"{slug}-local-outcome")
+    expect(page.locator("main")).to_contain_text("so the rapid review is not sent to the Panel")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_text("The rapid review's outcome has been recorded.")).to_be_visible()
+    check(page, f"{slug}-panel-not-notified")
+    expect(page.locator("#not-notified")).to_contain_text("no Panel submission is required")
+    expect(page.get_by_role("link", name="Record the Panel submission")).to_have_count(0)

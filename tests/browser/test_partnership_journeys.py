@@ -112,3 +112,61 @@ def test_cambridgeshire_peterborough_referral_to_panel_submission(demo, live_ser
     # (the C&P steps, shared with test_rapid_review_journey.py).
     page.context.clear_cookies()
     meeting_decision_and_panel(page, base, case, meeting_day, outvoted_disagrees=True)
+
+
+def test_cambridgeshire_peterborough_do_not_notify_goes_on_to_the_rapid_review(demo, live_server, page: Page):
+    """001-T3: a rapid review and decision on every referral. The local authority decides not to
+    notify the National Panel; the case goes on to the rapid review (with its own 15 working days,
+    no Panel notification), the partners vote and sign, and the business unit records the outcome
+    instead of a Panel submission, which opens the practice review the partners chose."""
+    from rapidreview.models import PanelSubmission
+
+    slug, base = "cambridgeshire-peterborough", live_server.url
+    day = _today(slug)
+    received = _working_days_before(slug, day, 8)
+    referral, _spec = steps.authorised_referral(slug, received)
+    case = steps.acknowledge(page, base, slug, referral, received, "CAP")
+    steps.record_decision(
+        page, base, slug, case, "Do not notify the National Panel: the rapid review goes ahead", received
+    )
+    # Not closed: the case is in its rapid review, with the clock for a rapid review without a
+    # notification and no Panel notification to record.
+    expect(page.get_by_text("Stage: Rapid review", exact=True)).to_be_visible()
+    row = page.locator(
+        "#deadlines tr", has_text="Rapid review and decision made (the National Panel was not notified)"
+    )
+    expect(row).to_have_count(1)
+    expect(
+        page.get_by_role("link", name=re.compile("Record the notification to the Child Safeguarding"))
+    ).to_have_count(0)
+    page.goto(f"{base}/p/{slug}/dashboard/")
+    steps.check(page, f"{slug}-dashboard-not-notified")
+    expect(page.locator("main tr", has_text=case.reference)).to_contain_text("Rapid review")
+    steps.start_rapid_review(page, base, slug, case)
+    expect(page.locator("main")).to_contain_text("Not notified: no Panel submission is required.")
+    case.refresh_from_db()
+    steps.voted_and_sent(case, held_on=day)
+    steps.sign_as(page, base, slug, "partner-la", "Cambridgeshire and Peterborough local authorities", case)
+    steps.sign_as(page, base, slug, "partner-police", "Cambridgeshire Constabulary", case)
+    steps.sign_as(
+        page,
+        base,
+        slug,
+        "partner-health",
+        "NHS Cambridgeshire and Peterborough Integrated Care Board",
+        case,
+        decision="disagree",
+    )
+    steps.record_local_outcome(page, base, slug, case)
+    assert not PanelSubmission.objects.filter(review__case=case).exists()
+    case.refresh_from_db()
+    assert case.stage == "lcspr" and case.facts["review_route"] == "local_cspr"
+    page.goto(f"{base}/p/{slug}/cases/{case.pk}/")
+    steps.check(page, f"{slug}-case-after-local-outcome")
+    expect(page.get_by_text("Stage: Local child safeguarding practice review", exact=True)).to_be_visible()
+    # The dashboard says the same in words.
+    page.goto(f"{base}/p/{slug}/dashboard/")
+    steps.check(page, f"{slug}-dashboard-after-local-outcome")
+    expect(page.locator("main tr", has_text=case.reference)).to_contain_text(
+        "Local child safeguarding practice review"
+    )

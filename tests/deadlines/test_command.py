@@ -110,9 +110,11 @@ def test_cambridgeshire_peterborough_timeline_from_the_referral():
         # Tue 22 Apr + 5: Wed 23, Thu 24, Fri 25, Mon 28, Tue 29
         ("Tue 29 Apr 2025", "-", "local target", "always", "agency_returns"),
         ("Thu 8 May 2025", "Tue 29 Apr 2025", "window", "always", "rr_meeting"),  # D+7 to D+13
-        ("Mon 12 May 2025", "-", "statutory", "always", "rapid_review_to_panel"),  # D+15
-        # Thu 8 May + 2: Fri 9, Mon 12 (equals the 15-day limit)
-        ("Mon 12 May 2025", "-", "local target", "always", "rr_submission_after_meeting"),
+        # D+15: the local authority's notification decision picks one of the two (issue 10)
+        ("Mon 12 May 2025", "-", "local target", "depends", "rapid_review_decision_not_notified"),
+        ("Mon 12 May 2025", "-", "statutory", "depends", "rapid_review_to_panel"),
+        # Thu 8 May + 2: Fri 9, Mon 12 (equals the 15-day limit); only when the Panel was notified
+        ("Mon 12 May 2025", "-", "local target", "depends", "rr_submission_after_meeting"),
         # 3 calendar months after Wed 16 Apr (AS-28)
         ("Wed 16 Jul 2025", "-", "local target", "depends", "alternative_learning_review_completion"),
         # 6 calendar months after Wed 16 Apr

@@ -385,6 +385,7 @@ CAP_PINS: Pinned = {
     "pre_publication_copy": (None, date(2025, 4, 30)),  # Wed
     "rr_meeting": (date(2025, 4, 29), date(2025, 5, 8)),  # Tue - Thu: 7-13 WD (AS-22)
     "rapid_review_to_panel": (None, date(2025, 5, 12)),  # Mon: 15 WD from awareness
+    "rapid_review_decision_not_notified": (None, date(2025, 5, 12)),  # Mon: the same, when not notified
     "rr_submission_after_meeting": (None, date(2025, 5, 12)),  # Mon: meeting Thu 8 May + 2 WD (AS-22)
     "information_request": (None, date(2025, 6, 6)),  # Fri: the date set in the request
     "alternative_learning_review_completion": (None, date(2025, 7, 16)),  # Wed: 3 months (AS-28)
