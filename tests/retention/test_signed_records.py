@@ -23,7 +23,6 @@ from retention import purge
 from retention.models import Tombstone
 from retention.services import confirm_deletion
 from signoffs.models import RequiredSignatory, Signature, SignoffRequest
-from tests.cases.conftest import people, profiled_as  # noqa: F401 - shared fixtures
 from tests.publication.helpers import an_approved_report
 from tests.retention.helpers import queued
 
@@ -138,7 +137,10 @@ def test_a_signed_row_cannot_be_updated_inside_the_purge_or_outside_it(signed_ca
         _sql(sql, [request_id])
     with pytest.raises(DatabaseError, match="put for sign-off"), transaction.atomic():
         purge._authorise(announcement.pk)
-        _sql("UPDATE rapidreview_decision SET rationale = 'rewritten' WHERE signoff_request_id = %s", [request_id])
+        _sql(
+            "UPDATE rapidreview_decision SET rationale = 'rewritten' WHERE signoff_request_id = %s",
+            [request_id],
+        )
     assert SignoffRequest.objects.get(pk=request_id).content != {}
     assert not Signature.objects.filter(request_id=request_id, comment="rewritten").exists()
 
