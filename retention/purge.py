@@ -11,7 +11,7 @@ commit): a row anywhere still pointing at a deleted one makes the whole deletion
 
 Sign-off requests name their record by type and id rather than by a foreign key, so the plan adds
 those about any record in it (and, through the walk, their signatures and signatories). Signed rows
-are immutable by database trigger; the purge is their one exception (docs/adr/0011): ``execute``
+are immutable by database trigger; the purge is their one exception (docs/adr/0010): ``execute``
 sets the transaction-local ``app.retention_purge`` to the id of the AuditEvent announcing this
 deletion, written in the same transaction, and the triggers then let a DELETE (never an UPDATE)
 through until the setting is cleared at the end of the deletion.

@@ -177,7 +177,7 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
     closed (or the referral was sent since). Records the partners signed (sign-off requests, their
     signatures, decisions put for sign-off) go too: the AuditEvent written first, in this
     transaction, is what lets the database's immutability triggers pass their DELETE (and only it;
-    docs/adr/0011)."""
+    docs/adr/0010)."""
     reason = _reason(reason)
     with transaction.atomic():
         locked = _waiting(item)

@@ -1,5 +1,5 @@
 """A decision put for sign-off may be deleted by the retention purge and by nothing else (issue 16;
-docs/adr/0011). PostgreSQL only, like 0003: the guard lets a DELETE through only while
+docs/adr/0010). PostgreSQL only, like 0003: the guard lets a DELETE through only while
 ``retention_purge_authorised()`` (signoffs 0003) is true in the same transaction; an UPDATE of a
 decision put for sign-off is refused exactly as before, inside the purge too."""
 

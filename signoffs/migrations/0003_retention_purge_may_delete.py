@@ -1,5 +1,5 @@
 """The one exception to "signed content is never deleted": the retention purge (issue 16, privacy by
-design; docs/adr/0011). PostgreSQL only, like 0002.
+design; docs/adr/0010). PostgreSQL only, like 0002.
 
 A DELETE of a sign-off request, a signature or a required signatory passes the triggers only while
 ``retention_purge_authorised()`` is true, that is when, inside the same transaction:

@@ -1,4 +1,4 @@
-"""The retention purge is the one way signed records are deleted (issue 16; docs/adr/0011): a case
+"""The retention purge is the one way signed records are deleted (issue 16; docs/adr/0010): a case
 whose rapid review decision and report approval steps the partners signed is deleted whole, leaving
 its tombstone; the database triggers let the purge's DELETEs through, and nothing else: no UPDATE of
 a signed row inside or outside the purge, no DELETE outside it, no replay of an old announcement."""
