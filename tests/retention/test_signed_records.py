@@ -207,3 +207,19 @@ def test_an_earlier_transactions_announcement_does_not_open_the_triggers(world, 
         assert Signature.objects.filter(request_id=request.pk).count() == 0
         transaction.set_rollback(True)
     assert Signature.objects.filter(request_id=request.pk).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_review_page_lists_the_signed_records_in_words_and_deletes_them(client, signed_case, people):
+    item = queued(signed_case)
+    client.force_login(people.bu)
+    url = f"/p/{signed_case.partnership.slug}/retention/reviews/{item.pk}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    for words in ("Requests for the partners&#x27;", "Partners&#x27; signatures", "Rapid review decision"):
+        assert words in text, words
+    assert "Signoff" not in text and "signatorys" not in text
+    answer = client.post(url, {"decision": "delete", "reason": "Past its date, nothing open"})
+    assert answer.status_code == 302
+    assert not Case.objects.filter(pk=signed_case.pk).exists()
