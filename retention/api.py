@@ -502,11 +502,11 @@ class RetentionReviewViewSet(DoorViewSet):
 
 
 def register(router: Any) -> None:
-    case = r"partnerships/(?P<slug>[^/.]+)/cases/(?P<case_id>[^/.]+)"
+    case = r"partnerships/(?P<slug>[^/]+)/cases/(?P<case_id>[^/]+)"  # any id: a bad one is a JSON 404
     router.register(rf"{case}/legal-holds", LegalHoldViewSet, basename="api-legal-hold")
     router.register(rf"{case}/sharing-decisions", SharingDecisionViewSet, basename="api-sharing-decision")
     router.register(
-        r"partnerships/(?P<slug>[^/.]+)/retention-reviews",
+        r"partnerships/(?P<slug>[^/]+)/retention-reviews",
         RetentionReviewViewSet,
         basename="api-retention-review",
     )
