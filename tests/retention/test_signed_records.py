@@ -223,3 +223,50 @@ def test_the_review_page_lists_the_signed_records_in_words_and_deletes_them(clie
     answer = client.post(url, {"decision": "delete", "reason": "Past its date, nothing open"})
     assert answer.status_code == 302
     assert not Case.objects.filter(pk=signed_case.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_application_role_can_run_the_purge_exception_and_nothing_more(world, people, app_role):
+    """Production runs as the application role (SELECT and INSERT only on the audit tables): the
+    purge's exception works under it, within one transaction that announced the deletion, and an
+    UPDATE of a signed row is still refused there."""
+    import psycopg
+
+    from signoffs.services import signoff_request_create, signoff_sign
+    from tests.signoffs.conftest import fresh
+
+    request = signoff_request_create(
+        partnership=world.partnership,
+        record_type="tests.decision",
+        record_id="42",
+        content={"decision": "Local review"},
+        title="A decision",
+        by=None,
+    )
+    signoff_sign(
+        request_id=request.pk,
+        by=people.la_rep,
+        agency_id=world.la.pk,
+        decision="agree",
+        comment="",
+        reauth=fresh(),
+    )
+    announce = (
+        "INSERT INTO audit_auditevent (at, action, object_type, object_id, changes, reason, prev_hash, hash) "
+        "VALUES (now(), 'retention.case.deleted', '', '', '{}', '', '', '') RETURNING id"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), app_role.transaction():
+        app_role.execute("DELETE FROM signoffs_signature WHERE request_id = %s", [request.pk])
+    with app_role.transaction():
+        event_id = app_role.execute(announce).fetchone()[0]
+        app_role.execute("SELECT set_config('app.retention_purge', %s, true)", [str(event_id)])
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), app_role.transaction():
+            app_role.execute(
+                "UPDATE signoffs_signature SET comment = 'x' WHERE request_id = %s", [request.pk]
+            )
+        deleted = app_role.execute(
+            "DELETE FROM signoffs_signature WHERE request_id = %s", [request.pk]
+        ).rowcount
+        assert deleted == 1
+        raise psycopg.Rollback()
+    assert Signature.objects.filter(request_id=request.pk).count() == 1
