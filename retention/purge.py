@@ -203,11 +203,6 @@ def _check_ownership(p: Plan) -> None:
             )
 
 
-def signed_records(p: Plan) -> int:
-    """How many sign-off requests (what partners were asked to sign) the plan deletes."""
-    return len(p.rows.get(SignoffRequest, set()))
-
-
 def _files(p: Plan) -> list[tuple[Any, str]]:
     """(storage, name) of every file a row in the plan holds."""
     found: list[tuple[Any, str]] = []

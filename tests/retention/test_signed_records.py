@@ -270,3 +270,17 @@ def test_the_application_role_can_run_the_purge_exception_and_nothing_more(world
         assert deleted == 1
         raise psycopg.Rollback()
     assert Signature.objects.filter(request_id=request.pk).count() == 1
+
+
+def test_every_stages_sign_off_record_type_names_a_model_the_purge_can_find():
+    """A sign-off request goes with its case only if its record type names a model (directly or
+    through ``SIGNOFF_RECORD_MODELS``); a stage renaming its type must update the map."""
+    from django.apps import apps
+
+    from learning.services import SIGNOFF_RECORD
+    from publication.services.approval import RECORD_TYPE as REPORT
+    from rapidreview.selectors import RECORD_TYPE as DECISION
+
+    for record_type in (DECISION, REPORT, SIGNOFF_RECORD):
+        model = apps.get_model(purge.SIGNOFF_RECORD_MODELS.get(record_type, record_type))
+        assert model._meta.get_field("id"), record_type
