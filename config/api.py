@@ -19,6 +19,7 @@ from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
 from reporting.api import register as register_reporting
+from retention.api import register as register_retention
 
 router = DefaultRouter()
 
@@ -41,3 +42,4 @@ register_publication(router)
 register_learning(router)
 register_actions(router)
 register_reporting(router)
+register_retention(router)

@@ -17,14 +17,20 @@ class PrivacyError(ValueError):
 
 
 def place_legal_hold(*, case: Any, kind: str, reason: str, by: Any) -> LegalHold:
+    """Place a hold on ``case``. The case row is locked first, as the retention deletion locks it, so
+    a hold and a deletion at the same moment are taken one after the other: a deletion that goes
+    second sees the hold and is refused; a hold that goes second finds the case gone."""
     reason = reason.strip()
     if kind not in LegalHold.Kind.values:
         raise PrivacyError("Choose the kind of legal hold.")
     if not reason:
         raise PrivacyError("Enter the reason for the legal hold.")
     with transaction.atomic():
+        locked = type(case)._base_manager.select_for_update().filter(pk=case.pk).first()
+        if locked is None:
+            raise PrivacyError("This case has been deleted under the retention schedule.")
         hold = LegalHold.objects.create(
-            partnership=case.partnership, case=case, kind=kind, reason=reason, placed_by=by
+            partnership=locked.partnership, case=locked, kind=kind, reason=reason, placed_by=by
         )
         audit_record(
             actor=by, action="privacy.legal_hold_placed", obj=hold, changes={"kind": kind}, reason=reason

@@ -70,6 +70,14 @@ def can_change_privacy(standing: Standing) -> bool:
     return bool(standing.roles & PRIVACY_WRITERS)
 
 
+def access_case_privacy_for_view(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
+    """A case's legal holds and sharing decisions (the case-page panel, the API): partnership-wide roles."""
+    case, standing = access_case_for_view(user, slug, case_id)
+    if not can_see_privacy(standing):
+        raise PermissionDenied("Only the partnership-wide roles see legal holds and sharing decisions.")
+    return case, standing
+
+
 def access_case_privacy_for_change(user: Any, slug: str, case_id: int) -> tuple[Case, Standing]:
     case, standing = access_case_for_view(user, slug, case_id)
     if not can_change_privacy(standing):

@@ -9,11 +9,17 @@ refuses those, so this module deletes the rows itself, by primary key, inside on
 asks the database to check every foreign key before the transaction ends (PostgreSQL defers them to
 commit): a row anywhere still pointing at a deleted one makes the whole deletion fail and roll back.
 
+Sign-off requests name their record by type and id rather than by a foreign key, so the plan adds
+those about any record in it (and, through the walk, their signatures and signatories). Signed rows
+are immutable by database trigger; the purge is their one exception (docs/adr/0010): ``execute``
+sets the transaction-local ``app.retention_purge`` to the id of the AuditEvent announcing this
+deletion, written in the same transaction, and the triggers then let a DELETE (never an UPDATE)
+through until the setting is cleared at the end of the deletion.
+
 Refused before anything is deleted (``PurgeRefused``): a plan that reaches another case, a person,
 an agency, a partnership or the audit trail (the audit tables are append-only and hash-chained:
-nothing here touches them), and records that partners have signed (sign-off requests are kept by
-design; the database refuses their deletion too). Files on disk are removed only after the
-transaction commits, so a rollback never leaves a record without its file."""
+nothing here touches them). Files on disk are removed only after the transaction commits, so a
+rollback never leaves a record without its file."""
 
 from __future__ import annotations
 
@@ -32,6 +38,13 @@ log = logging.getLogger("retention.purge")
 
 # Never part of what a case "holds": reaching one of these means a relation was followed the wrong way.
 _NEVER = {"cases.case", "partnerships.partnership", "partnerships.agency", "partnerships.user"}
+
+# A sign-off request's ``record_type`` is the model's label, except where its stage chose another name
+# for what is signed (the record id is then that model's primary key).
+SIGNOFF_RECORD_MODELS = {"publication.report": "documents.document", "learning.step": "learning.learningstep"}
+
+# The transaction-local setting the signoffs and rapidreview triggers read (signoffs migration 0003).
+PURGE_SETTING = "app.retention_purge"
 
 
 class PurgeRefused(Exception):
@@ -69,14 +82,7 @@ def _unlinks(on_delete: Any) -> bool:
     )
 
 
-def plan(root: models.Model) -> Plan:
-    """Every row under ``root`` (``root`` included), model by model, and the rows outside that only
-    lose a link to it."""
-    result = Plan(root=root)
-    root_model = type(root)._meta.concrete_model
-    assert root_model is not None
-    result.rows[root_model].add(root.pk)
-    queue: list[tuple[type[models.Model], set[Any]]] = [(root_model, {root.pk})]
+def _walk(result: Plan, queue: list[tuple[type[models.Model], set[Any]]]) -> None:
     while queue:
         model, pks = queue.pop()
         for rel in _reverse_relations(model):
@@ -103,18 +109,58 @@ def plan(root: models.Model) -> Plan:
                     )
                 )
                 continue
-            concrete = related._meta.concrete_model
-            new = found - result.rows[concrete]
-            if not new:
-                continue
-            label = concrete._meta.label_lower
-            if label in _NEVER or issubclass(concrete, AppendOnlyModel):
-                raise PurgeRefused(
-                    f"Deleting this would also reach records it does not own ({concrete._meta.verbose_name_plural}). "
-                    "Nothing was deleted."
+            _add(result, queue, related._meta.concrete_model, found)
+
+
+def _add(
+    result: Plan, queue: list[tuple[type[models.Model], set[Any]]], concrete: Any, found: set[Any]
+) -> None:
+    new = found - result.rows[concrete]
+    if not new:
+        return
+    label = concrete._meta.label_lower
+    if label in _NEVER or issubclass(concrete, AppendOnlyModel):
+        raise PurgeRefused(
+            f"Deleting this would also reach records it does not own ({concrete._meta.verbose_name_plural}). "
+            "Nothing was deleted."
+        )
+    result.rows[concrete] |= new
+    queue.append((concrete, new))
+
+
+def _signoffs_about(result: Plan) -> set[Any]:
+    """Sign-off requests about a record of the plan, or that a record of the plan points at."""
+    about = Q(pk__in=[])
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for record_type, label in SIGNOFF_RECORD_MODELS.items():
+        aliases[label].append(record_type)
+    pointed_at: set[Any] = set()
+    for model, pks in result.rows.items():
+        label = model._meta.label_lower
+        ids = [str(pk) for pk in pks]
+        for record_type in [label, *aliases[label]]:
+            about |= Q(record_type=record_type, record_id__in=ids)
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is SignoffRequest:
+                pointed_at |= set(
+                    model._base_manager.filter(pk__in=pks, **{f"{f.attname}__isnull": False}).values_list(
+                        f.attname, flat=True
+                    )
                 )
-            result.rows[concrete] |= new
-            queue.append((concrete, new))
+    return set(SignoffRequest.objects.filter(about | Q(pk__in=pointed_at)).values_list("pk", flat=True))
+
+
+def plan(root: models.Model) -> Plan:
+    """Every row under ``root`` (``root`` included), model by model, with the sign-off requests about
+    them, and the rows outside that only lose a link to it."""
+    result = Plan(root=root)
+    root_model = type(root)._meta.concrete_model
+    assert root_model is not None
+    result.rows[root_model].add(root.pk)
+    queue: list[tuple[type[models.Model], set[Any]]] = [(root_model, {root.pk})]
+    while queue:
+        _walk(result, queue)
+        _add(result, queue, SignoffRequest, _signoffs_about(result))
     _check_ownership(result)
     # The unlinks of rows that are themselves being deleted are moot.
     result.unlink = [
@@ -157,14 +203,6 @@ def _check_ownership(p: Plan) -> None:
             )
 
 
-def signed_records(p: Plan) -> int:
-    """Sign-off requests (what partners were asked to sign) about any record in the plan."""
-    about = Q(pk__in=[])
-    for model, pks in p.rows.items():
-        about |= Q(record_type=model._meta.label_lower, record_id__in=[str(pk) for pk in pks])
-    return SignoffRequest.objects.filter(about).count()
-
-
 def _files(p: Plan) -> list[tuple[Any, str]]:
     """(storage, name) of every file a row in the plan holds."""
     found: list[tuple[Any, str]] = []
@@ -189,17 +227,32 @@ def _remove_files(files: list[tuple[Any, str]]) -> None:
             log.error("retention: could not remove a deleted record's file %s", name)
 
 
-def execute(p: Plan) -> int:
+def _authorise(event_id: int | str) -> None:
+    """Let the signoffs and rapidreview triggers pass this transaction's DELETEs of signed rows (see
+    the module docstring); ``""`` withdraws it. PostgreSQL only: SQLite has no such triggers (its
+    ORM guards refuse a delete, and the purge deletes below the ORM)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, str(event_id)])
+
+
+def execute(p: Plan, *, announced_by: Any) -> int:
     """Delete every row of the plan (unlinking the rows outside it first) in one transaction, check
-    every foreign key before it ends, and remove the files after it commits. Returns the number of
-    files. Raises ``PurgeRefused`` (and deletes nothing) if the database refuses any part of it."""
+    every foreign key before it ends, and remove the files after it commits. ``announced_by`` is the
+    AuditEvent announcing this deletion, written in the same transaction: only with it may signed
+    rows go. Returns the number of files. Raises ``PurgeRefused`` (and deletes nothing) if the
+    database refuses any part of it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise PurgeRefused("A deletion runs only inside the transaction that announced it.")
     files = _files(p)
     try:
         with transaction.atomic():
+            _authorise(announced_by.pk)
             for model, field_name, value, pks in p.unlink:
                 model._base_manager.filter(pk__in=pks).update(**{field_name: value})
             for model, pks in p.rows.items():
                 model._base_manager.filter(pk__in=pks)._raw_delete(using=connection.alias)
+            _authorise("")
             connection.check_constraints()
     except DatabaseError as exc:
         log.warning("retention: deletion refused by the database (%s)", type(exc).__name__)

@@ -8,11 +8,25 @@ from django.apps import apps
 
 from retention.models import ReviewItem
 
+# Where a model's own name reads badly out of its app (one, many).
+NAMES = {
+    "signoffs.signoffrequest": (
+        "Request for the partners' signatures",
+        "Requests for the partners' signatures",
+    ),
+    "signoffs.requiredsignatory": ("Partner asked to sign", "Partners asked to sign"),
+    "signoffs.signature": ("Partner's signature", "Partners' signatures"),
+    "rapidreview.decision": ("Rapid review decision", "Rapid review decisions"),
+}
+
 
 def describe_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
     """``{"app.model": n}`` as (what, n) in words, e.g. ("Case events", 12), for the pages."""
     rows = []
     for label, n in counts.items():
+        if label in NAMES:
+            rows.append((NAMES[label][0 if n == 1 else 1], n))
+            continue
         try:
             model = apps.get_model(label)
         except LookupError:

@@ -173,8 +173,11 @@ def deletion_blockers(record: Any) -> list[str]:
 def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
     """The business unit confirms the deletion: the case (or unsent referral) and everything of it
     (stage records, documents, files) is deleted in one transaction, leaving an AuditEvent and a
-    Tombstone. Refused, with nothing changed, while a legal hold is active, if the case is not
-    closed (or the referral was sent since), or if it holds records the partners signed."""
+    Tombstone. Refused, with nothing changed, while a legal hold is active or if the case is not
+    closed (or the referral was sent since). Records the partners signed (sign-off requests, their
+    signatures, decisions put for sign-off) go too: the AuditEvent written first, in this
+    transaction, is what lets the database's immutability triggers pass their DELETE (and only it;
+    docs/adr/0010)."""
     reason = _reason(reason)
     with transaction.atomic():
         locked = _waiting(item)
@@ -191,14 +194,9 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
             p = purge.plan(root)
         except purge.PurgeRefused as exc:
             raise RetentionError(str(exc)) from None
-        if purge.signed_records(p):
-            raise RetentionError(
-                "This holds records the safeguarding partners signed; signed records are kept "
-                "unchanged, so it cannot be deleted here. Nothing was deleted."
-            )
         counts = p.counts()
         root_id, reference, label = root.pk, locked.reference, root._meta.label_lower
-        audit_record(
+        announcement = audit_record(
             actor=by,
             action="retention.case.deleted" if label == "cases.case" else "retention.referral.deleted",
             obj=root,
@@ -206,7 +204,7 @@ def confirm_deletion(*, item: ReviewItem, reason: str, by: Any) -> Tombstone:
             reason=reason,
         )
         try:
-            files = purge.execute(p)
+            files = purge.execute(p, announced_by=announcement)
         except purge.PurgeRefused as exc:
             raise RetentionError(str(exc)) from None
         locked.refresh_from_db()
