@@ -83,7 +83,9 @@ def test_the_srg_is_sent_scsi3_when_the_partners_get_scsi2(world, people, profil
     assert AuditEvent.objects.filter(action="cases.group.informed").count() == 1
 
 
-def test_with_nobody_in_the_srg_the_business_unit_is_told_it_reached_nobody(world, people, profiled_as, client):
+def test_with_nobody_in_the_srg_the_business_unit_is_told_it_reached_nobody(
+    world, people, profiled_as, client
+):
     profiled_as(SLUG)
     case = a_referred_case(world, people)
     client.force_login(people.bu)
@@ -92,7 +94,12 @@ def test_with_nobody_in_the_srg_the_business_unit_is_told_it_reached_nobody(worl
     assert "Nobody in the system is a member of the Child Safeguarding Practice Review Group (SRG)" in page
     r = client.post(
         url,
-        {"subject": "Case notified", "body": "Dear partners", "srg_subject": "For the SRG", "srg_body": "Dear SRG"},
+        {
+            "subject": "Case notified",
+            "body": "Dear partners",
+            "srg_subject": "For the SRG",
+            "srg_body": "Dear SRG",
+        },
         follow=True,
     )
     assert r.status_code == 200 and "reached nobody" in r.content.decode()
@@ -107,7 +114,9 @@ def test_a_missing_srg_letter_is_refused_and_nothing_is_sent(world, people, prof
     case = a_referred_case(world, people)
     client.force_login(people.bu)
     url = reverse("case_inform_partners", args=[world.partnership.slug, case.pk])
-    r = client.post(url, {"subject": "Case notified", "body": "Dear partners", "srg_subject": "", "srg_body": ""})
+    r = client.post(
+        url, {"subject": "Case notified", "body": "Dear partners", "srg_subject": "", "srg_body": ""}
+    )
     assert r.status_code == 400
     assert "Enter the subject of the SCSI-3 Letter to SRG" in r.content.decode()
     assert not CaseLetter.objects.filter(case=case).exists()
@@ -187,11 +196,14 @@ def test_the_call_page_bad_input_changes_nothing_and_only_the_business_unit_arra
     client.force_login(people.bu)
     page = client.get(url)
     assert page.status_code == 200 and "Friday 9 May 2025" in page.content.decode()
-    r = client.post(url, {"date_day": "9", "date_month": "5", "date_year": "2025", "time": "2pm", "location": ""})
+    r = client.post(
+        url, {"date_day": "9", "date_month": "5", "date_year": "2025", "time": "2pm", "location": ""}
+    )
     assert r.status_code == 400 and "govuk-error-summary" in r.content.decode()
     assert not PartnersConference.objects.exists()
     r = client.post(
-        url, {"date_day": "9", "date_month": "5", "date_year": "2025", "time": "14:00", "location": "Telephone"}
+        url,
+        {"date_day": "9", "date_month": "5", "date_year": "2025", "time": "14:00", "location": "Telephone"},
     )
     assert r.status_code == 302 and PartnersConference.objects.get().location == "Telephone"
     client.force_login(people.la_rep)
@@ -213,14 +225,18 @@ def test_a_partnership_without_the_call_has_no_call_page(world, people, profiled
 # ------------------------------------------------------------------------------------------------
 
 
-def test_scsi4_holds_the_working_day_timetable_and_each_production_is_a_new_version(world, people, profiled_as):
+def test_scsi4_holds_the_working_day_timetable_and_each_production_is_a_new_version(
+    world, people, profiled_as
+):
     review = a_case_in_its_rapid_review(world, people, profiled_as, SLUG)
     spec = letter_spec(review, "scsi4")
     html = render_letter_html(review, spec, list(TEXTS["scsi4"].items()))
     assert "SCSI-4 Rapid Review letter" in html
     assert "Friday 9 May 2025" in html and "Monday 12 May 2025" in html  # WD14 and WD15 (AS-43)
     first = letter_produce(review=review, key="scsi4", by=people.bu, texts=TEXTS["scsi4"])
-    second = letter_produce(review=review, key="scsi4", by=people.bu, texts=TEXTS["scsi4"], note="Dates moved")
+    second = letter_produce(
+        review=review, key="scsi4", by=people.bu, texts=TEXTS["scsi4"], note="Dates moved"
+    )
     document = Document.objects.get(case=review.case, kind="rr_scsi4")
     assert (first.number, second.number, second.document_id) == (1, 2, document.pk)
     assert document.owner_kind == "rr_letter" and document.owner_id == review.pk
@@ -259,7 +275,9 @@ def test_the_document_page_refuses_empty_text_and_the_download_goes_through_the_
     url = _url("rr_letter", review, "scsi4")
     client.force_login(people.bu)
     r = client.post(url, {"section_0": "   "})
-    assert r.status_code == 400 and "Enter what the safeguarding partners are asked to do" in r.content.decode()
+    assert (
+        r.status_code == 400 and "Enter what the safeguarding partners are asked to do" in r.content.decode()
+    )
     assert not DocumentVersion.objects.exists()
     assert client.post(url, {"section_0": "Keep the dates free."}).status_code == 302
     stored = StoredFile.objects.get(owner_kind="rr_letter", owner_id=review.pk)
