@@ -29,7 +29,6 @@ from rapidreview.letters import letter_facts, letter_produce, letter_spec, rende
 from rapidreview.models import PartnersConference
 from rapidreview.services import RapidReviewError
 from tests.states import (
-    D,
     a_case_in_its_rapid_review,
     a_case_with_rapid_review_decided,
     a_referred_case,
