@@ -1,6 +1,6 @@
 """Issue 10 in Chromium, for North East Lincolnshire (two journeys).
 
-1.  the business unit asks the Probation Service (an
+1. The business unit asks the Probation Service (an
 agency with nobody in the system) for its SCSI-5; the board, the home page and the request say that it
 reached nobody and what to do; the business unit records the return that arrived by e-mail with the
 PDF attached (a first, empty try is refused with a clear message); SCSI-7 (the pack) is then no longer
