@@ -92,7 +92,9 @@ def conference(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> Ht
             standing,
             form=form,
             label=label,
-            citation=config.get("citation", ""),
+            business_unit_name=(review.case.profile.data.get("bodies") or {}).get(
+                "business_unit", "business unit"
+            ),
             call=call,
             when=shown,
             due=due,
@@ -115,7 +117,7 @@ class LetterForm(GovukForm):
                 error_messages={"required": f"Enter {heading[0].lower()}{heading[1:]}"},
             )
         self.fields["note"] = GovukCharField(
-            label="What changed in this version (optional)", max_length=2000, required=False
+            label="What changed in this version", max_length=2000, required=False
         )
 
     def texts(self) -> dict[str, str]:
