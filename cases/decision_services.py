@@ -5,6 +5,7 @@ learning route. ``learning_decision_transition`` is the only writer of ``Learnin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -84,11 +85,75 @@ def _statutory_partner_reps(partnership: Partnership) -> list[User]:
     return recipients_with_role(partnership, Role.PARTNER_REP, "statutory_partners")
 
 
+def groups_informed_with_partners(case: Case) -> list[Mapping[str, Any]]:
+    """The groups the profile tells with the partners (004: the SRG gets SCSI-3 with SCSI-2), each
+    with ``key``, ``body`` (the group's name), ``letter`` and ``recipients`` (who holds its roles)."""
+    config = profile_data(case)
+    section = config.get("inform_partners") or {}
+    bodies = config.get("bodies") or {}
+    groups: list[Mapping[str, Any]] = []
+    for item in section.get("also_inform") or ():
+        people: dict[int, User] = {}
+        for role in item["roles"]:
+            for user in recipients_with_role(case.partnership, role):
+                people.setdefault(user.pk, user)
+        groups.append(
+            {
+                "key": item["key"],
+                "body": str(bodies.get(item["body"]) or item["body"]),
+                "letter": item["letter"],
+                "recipients": sorted(people.values(), key=lambda u: (u.full_name, u.pk)),
+            }
+        )
+    return groups
+
+
+def _inform_group(case: Case, by: User, group: Mapping[str, Any], subject: str, body: str) -> CaseLetter:
+    """One group's letter (SCSI-3 to the SRG): kept on the case and sent to whoever holds the group's
+    roles; with nobody holding them, the business unit is told it reached nobody (issue 10)."""
+    if not subject.strip() or not body.strip():
+        raise CaseError(f"The {group['letter']} needs a subject and a body.")
+    letter = CaseLetter.objects.create(
+        case=case,
+        kind=CaseLetter.Kind.GROUP_INFORMED,
+        name=str(group["letter"])[:200],
+        subject=subject.strip()[:200],
+        body=body.strip(),
+        sent_by=by,
+    )
+    recipients = list(group["recipients"])
+    letter.recipients.set(recipients)
+    audit_record(
+        actor=by,
+        action="cases.group.informed",
+        obj=case,
+        changes={"letter": [None, letter.pk], "group": group["key"], "recipients": len(recipients)},
+    )
+    notify(
+        recipients=recipients,
+        kind="letter",
+        summary=f"{group['letter']}: {body.strip()}",
+        path=case_url(case),
+        partnership=case.partnership,
+        case=case,
+        event_key=f"letter:{letter.pk}",
+    )
+    return letter
+
+
 @transaction.atomic
 def partners_inform(
-    *, case: Case, by: User, subject: str, body: str, on: dt.date | None = None
+    *,
+    case: Case,
+    by: User,
+    subject: str,
+    body: str,
+    on: dt.date | None = None,
+    group_letters: Mapping[str, tuple[str, str]] | None = None,
 ) -> CaseLetter:
-    """Send the letter informing the statutory safeguarding partners (000 §4.6; 004 SCSI-2/SCSI-3).
+    """Send the letter informing the statutory safeguarding partners (000 §4.6; 004 SCSI-2), and the
+    letter of each group the profile tells with them (004 SCSI-3 to the SRG): ``group_letters`` maps
+    a group's key to its (subject, body); a group left out gets the partners' letter.
 
     Records the ``partners_informed`` event where the procedure has it."""
     if not subject.strip() or not body.strip():
@@ -99,11 +164,15 @@ def partners_inform(
     letter = CaseLetter.objects.create(
         case=case,
         kind=CaseLetter.Kind.PARTNERS_INFORMED,
+        name=str((profile_data(case).get("inform_partners") or {}).get("letter") or "")[:200],
         subject=subject.strip()[:200],
         body=body.strip(),
         sent_by=by,
     )
     letter.recipients.set(recipients)
+    for group in groups_informed_with_partners(case):
+        group_subject, group_body = (group_letters or {}).get(group["key"], (subject, body))
+        _inform_group(case, by, group, group_subject, group_body)
     case_event(
         case=case,
         by=by,

@@ -59,6 +59,15 @@ INFORM_TEMPLATE = (
     "Business unit, {partnership}"
 )
 
+GROUP_TEMPLATE = (
+    "Dear members of the {body},\n\n"
+    "The partnership has received a notification of a serious child safeguarding incident, case {reference}, "
+    "from {agency}, on {received}. The safeguarding partners have been informed today.\n\n"
+    "The notification is on the case page. The rapid review timetable and the agencies' information will "
+    "follow.\n\n"
+    "Safeguarding Children's Partnership Team, {partnership}"
+)
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -75,17 +84,44 @@ def inform_partners(request: HttpRequest, slug: str, case_id: int) -> HttpRespon
             partnership=case.partnership.name,
         ),
     }
-    form = InformPartnersForm(request.POST or None, initial=initial)
+    groups = services.groups_informed_with_partners(case)
+    letter_name = services.profile_data(case).get("inform_partners", {}).get("letter", "")
+    for group in groups:
+        initial[f"{group['key']}_subject"] = f"Case {case.reference}: {group['letter']}"
+        initial[f"{group['key']}_body"] = GROUP_TEMPLATE.format(
+            body=group["body"],
+            reference=case.reference,
+            agency=referral.agency.name if referral else "an agency",
+            received=f"{received.value:%-d %B %Y}" if received else "today",
+            partnership=case.partnership.name,
+        )
+    form = InformPartnersForm(request.POST or None, initial=initial, groups=groups)
     if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in ("subject", "body")}
         try:
-            services.partners_inform(case=case, by=signed_in(request), **form.cleaned_data)
+            services.partners_inform(
+                case=case, by=signed_in(request), group_letters=form.group_letters(), **fields
+            )
         except services.CaseError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "The safeguarding partners have been sent the letter.")
+            for group in groups:
+                if group["recipients"]:
+                    messages.success(request, f"The {group['body']} has been sent the {group['letter']}.")
+                else:
+                    messages.warning(
+                        request,
+                        f"Nobody in the system is a member of the {group['body']}, so the {group['letter']} "
+                        "reached nobody: send it by e-mail, or ask the partnership administrator to give "
+                        "its members their role. The business unit has a notification saying so.",
+                    )
             return _back(slug, case)
     return _page(
-        request, "cases/decisions/inform.html", {"standing": standing, "case": case, "form": form}, form
+        request,
+        "cases/decisions/inform.html",
+        {"standing": standing, "case": case, "form": form, "groups": groups, "letter_name": letter_name},
+        form,
     )
 
 

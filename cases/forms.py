@@ -4,6 +4,7 @@ referral's sections are built by the kernel's form engine, ``core.forms.sections
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
@@ -87,6 +88,31 @@ class InformPartnersForm(GovukForm):
         label="Subject", max_length=200, help_text="Do not put the child's or family's names in the subject."
     )
     body = GovukCharField(label="Letter", max_length=10000, widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args: Any, groups: Sequence[Mapping[str, Any]] = (), **kwargs: Any) -> None:
+        """One subject and letter more for each group told with the partners (004: SCSI-3 to the SRG)."""
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        for group in self.groups:
+            key, name = group["key"], group["letter"]
+            self.fields[f"{key}_subject"] = GovukCharField(
+                label=f"Subject of the {name}",
+                max_length=200,
+                help_text="Do not put the child's or family's names in the subject.",
+                error_messages={"required": f"Enter the subject of the {name}"},
+            )
+            self.fields[f"{key}_body"] = GovukCharField(
+                label=name,
+                max_length=10000,
+                widget=forms.Textarea(attrs={"rows": 10}),
+                error_messages={"required": f"Enter the {name}"},
+            )
+
+    def group_letters(self) -> dict[str, tuple[str, str]]:
+        return {
+            g["key"]: (self.cleaned_data[f"{g['key']}_subject"], self.cleaned_data[f"{g['key']}_body"])
+            for g in self.groups
+        }
 
 
 class PartnerViewForm(GovukForm):

@@ -264,9 +264,15 @@ class CaseLetter(models.Model):
     class Kind(models.TextChoices):
         PARTNERS_INFORMED = "partners_informed", "Safeguarding partners informed"
         REFERRER_FEEDBACK = "referrer_feedback", "Feedback to the referrer"
+        GROUP_INFORMED = "group_informed", "Group informed with the safeguarding partners"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The partnership's name for the letter, e.g. SCSI-3 Letter to SRG.",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")

@@ -173,7 +173,37 @@ def validate_referral(value: object, context: SectionContext) -> object:
     return frozen(value)
 
 
+def validate_inform_partners(value: object, context: SectionContext) -> Mapping[str, object]:
+    """``inform_partners`` (optional): the letter informing the partners and the groups told with it,
+    each with the roles that make up the group (004 F1: SCSI-2 to the partners, SCSI-3 to the SRG)."""
+    where = "inform_partners"
+    if value is None:
+        return MappingProxyType({})
+    data = as_mapping(value, where, "'inform_partners'")
+    check_keys(data, ("letter", "also_inform", "citation"), where)
+    field_text(data, "letter", where)
+    field_text(data, "citation", where)
+    keys: set[str] = set()
+    for i, raw in enumerate(as_list(data.get("also_inform") or [], where, "'also_inform'")):
+        here = f"{where}: also_inform[{i}]"
+        item = as_mapping(raw, here, "each group")
+        check_keys(item, ("key", "body", "roles", "letter"), here)
+        key = as_key(item.get("key"), here)
+        if key in keys:
+            fail(here, f"key {key!r} is listed twice")
+        keys.add(key)
+        as_choice(item.get("body"), BODY_KEYS, here, "body")
+        roles = as_list(item.get("roles"), here, "'roles'")
+        if not roles:
+            fail(here, "'roles' must name at least one role")
+        for role in roles:
+            as_role(role, here, "roles")
+        field_text(item, "letter", here)
+    return cast(Mapping[str, object], frozen(data))
+
+
 def register() -> None:
+    register_profile_section("inform_partners", validate_inform_partners)
     register_profile_section("bodies", validate_bodies)
     register_profile_section("learning_options", validate_learning_options)
     register_profile_section("notification_decision", validate_notification_decision)

@@ -94,6 +94,8 @@ def register() -> None:
     register_subject_agency("request", request_agencies)
     register_owner_door("rr_return", access.return_file_door)
     register_owner_door("rr_paper", access.paper_file_door)
+    # 004 SCSI-4, SRG-8 and Letter-9 (rapidreview/letters.py): read as the papers are.
+    register_owner_door("rr_letter", access.paper_file_door)
     register_task_source(
         TaskSource(
             "rapidreview.agencies",

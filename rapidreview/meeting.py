@@ -154,34 +154,61 @@ def invitee_groups(review: RapidReview) -> dict[str, list[Invitee]]:
     return groups
 
 
-def _calendar_event(meeting: Meeting) -> dict[str, Any]:
-    start = meeting.scheduled_for
-    return {
-        "uid": f"rapid-review-meeting-{meeting.pk}",
-        "sequence": meeting.invitation_sequence,
-        "start": start.astimezone(dt.UTC).isoformat(),
-        "end": (start + dt.timedelta(hours=2)).astimezone(dt.UTC).isoformat(),
-        "summary": "Rapid review meeting",
-        "location": meeting.location,
-    }
-
-
-def _send_invitations(meeting: Meeting, people: Iterable[User], by: User, *, updated: bool = False) -> int:
-    review = meeting.review
-    when = timezone.localtime(meeting.scheduled_for)
+def send_calendar_invitations(
+    *,
+    review: RapidReview,
+    people: Iterable[User],
+    uid: str,
+    event_prefix: str,
+    sequence: int,
+    title: str,
+    start: dt.datetime,
+    location: str,
+    path: str,
+    updated: bool = False,
+    hours: int = 2,
+) -> int:
+    """Invite ``people`` to a call or meeting of the rapid review (the meeting; 004's partners'
+    conference): an e-mail with the event as an iCal attachment (the same ``uid`` and the next
+    ``sequence`` when it moves, so calendars update it). Returns how many were offered."""
+    when = timezone.localtime(start)
     summary = (
-        f"{'The rapid review meeting has moved. ' if updated else ''}You are invited to the rapid review meeting on "
-        f"{when:%A %-d %B %Y at %H:%M}, {meeting.location}. The invitation is attached for your calendar."
+        f"{f'The {title[0].lower()}{title[1:]} has moved. ' if updated else ''}You are invited to the "
+        f"{title[0].lower()}{title[1:]} on {when:%A %-d %B %Y at %H:%M}, {location}. "
+        "The invitation is attached for your calendar."
     )
     return outbox_enqueue_event(
         partnership=review.partnership,
         kind=Kind.LETTER,
-        event_key=f"rr-meeting:{meeting.pk}:invite:{meeting.invitation_sequence}",
+        event_key=f"{event_prefix}:invite:{sequence}",
         recipients=list(people),
         case=review.case,
         summary=summary,
+        path=path,
+        calendar_event={
+            "uid": uid,
+            "sequence": sequence,
+            "start": start.astimezone(dt.UTC).isoformat(),
+            "end": (start + dt.timedelta(hours=hours)).astimezone(dt.UTC).isoformat(),
+            "summary": title,
+            "location": location,
+        },
+    )
+
+
+def _send_invitations(meeting: Meeting, people: Iterable[User], by: User, *, updated: bool = False) -> int:
+    review = meeting.review
+    return send_calendar_invitations(
+        review=review,
+        people=people,
+        uid=f"rapid-review-meeting-{meeting.pk}",
+        event_prefix=f"rr-meeting:{meeting.pk}",
+        sequence=meeting.invitation_sequence,
+        title="Rapid review meeting",
+        start=meeting.scheduled_for,
+        location=meeting.location,
         path=reverse("rr_meeting", args=[review.partnership.slug, review.case_id]),
-        calendar_event=_calendar_event(meeting),
+        updated=updated,
     )
 
 

@@ -15,6 +15,8 @@ from deadlines.profile_schema import (
     SectionContext,
     as_choice,
     as_integer,
+    as_key,
+    as_list,
     as_mapping,
     check_keys,
     check_outcomes,
@@ -53,6 +55,8 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
             "lookback_includes_suspected_perpetrator",
             "no_review_needs_reason_after_unexpected_death",
             "vote_tally",
+            "partners_conference",
+            "documents",
             "outcomes",
             "citation",
             "note",
@@ -79,7 +83,51 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
     if data["lookback_months"] is not None:
         as_integer(data["lookback_months"], where, "lookback_months", minimum=1)
     check_outcomes(data.get("outcomes"), where, "review_route")
+    if data.get("partners_conference") is not None:
+        _check_conference(data["partners_conference"], context)
+    _check_documents(data.get("documents") or [])
     return cast(Mapping[str, object], frozen(data))
+
+
+# Where a rapid review document is produced: the page of the step the seed names.
+DOCUMENT_PAGES: Final[tuple[str, ...]] = ("rapid_review", "decision", "panel")
+# What a document holds besides its written sections (rapidreview/letters.py).
+DOCUMENT_KINDS: Final[tuple[str, ...]] = ("timetable_letter", "decision_record", "panel_letter")
+
+
+def _check_conference(value: object, context: SectionContext) -> None:
+    """``partners_conference``: the partners' own call after the meeting (004 F2: the telephone
+    conference on day 14), held on the due day of ``rule``."""
+    where = "rapid_review: partners_conference"
+    data = as_mapping(value, where, "'partners_conference'")
+    check_keys(data, ("label", "rule", "citation"), where)
+    field_text(data, "label", where)
+    field_text(data, "citation", where)
+    rule = field_text(data, "rule", where)
+    if rule not in context.rule_keys:
+        fail(where, f"'rule' {rule!r} is not one of the profile's rules")
+
+
+def _check_documents(value: object) -> None:
+    """``documents``: the forms and letters the business unit produces as PDFs (004 SCSI-4, SRG-8,
+    Letter-9), each on the page of its step, with the headings written for it."""
+    where = "rapid_review: documents"
+    keys: set[str] = set()
+    for i, raw in enumerate(as_list(value, where, "'documents'")):
+        here = f"{where}[{i}]"
+        item = as_mapping(raw, here, "each document")
+        check_keys(item, ("key", "kind", "title", "to", "page", "sections", "citation"), here)
+        key = as_key(item.get("key"), here)
+        if key in keys:
+            fail(here, f"key {key!r} is listed twice")
+        keys.add(key)
+        as_choice(item.get("kind"), DOCUMENT_KINDS, here, "kind")
+        as_choice(item.get("page"), DOCUMENT_PAGES, here, "page")
+        for field in ("title", "to", "citation"):
+            field_text(item, field, here)
+        sections = as_list(item.get("sections"), here, "'sections'")
+        if not sections or not all(isinstance(h, str) and h.strip() for h in sections):
+            fail(here, "'sections' must list at least one heading")
 
 
 def register() -> None:

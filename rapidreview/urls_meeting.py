@@ -4,6 +4,7 @@ id only)."""
 from django.urls import path
 
 from rapidreview import decision_views as d
+from rapidreview import letter_views as lv
 from rapidreview import meeting_views as v
 
 P = "p/<slug:slug>/cases/<int:case_id>/rapid-review/"
@@ -26,4 +27,6 @@ urlpatterns = [
     path(P + "panel/response/", d.panel_response, name="rr_panel_response"),
     path(P + "panel/rapid-review-required/", d.panel_rr_required, name="rr_panel_rr_required"),
     path(P + "outcome/", d.local_outcome, name="rr_local_outcome"),
+    path(P + "partners-call/", lv.conference, name="rr_conference"),
+    path(P + "documents/<slug:key>/", lv.letter, name="rr_letter"),
 ]

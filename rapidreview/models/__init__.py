@@ -8,6 +8,7 @@ from rapidreview.models.meeting import (
     MeetingRecord,
     PanelResponse,
     PanelSubmission,
+    PartnersConference,
     Vote,
 )
 from rapidreview.models.review import AgencyReturn, ChronologyEntry, InformationRequest, RapidReview
@@ -22,6 +23,7 @@ __all__ = [
     "MeetingRecord",
     "PanelResponse",
     "PanelSubmission",
+    "PartnersConference",
     "RapidReview",
     "Vote",
 ]

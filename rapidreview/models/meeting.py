@@ -29,6 +29,27 @@ class Meeting(models.Model):
         return f"Meeting for {self.review}"
 
 
+class PartnersConference(models.Model):
+    """The safeguarding partners' own call after the meeting, to agree their response to the
+    recommendation (004 F2: "telephone conference taking place on day 14"). Invitations work as the
+    meeting's do: ``invitation_sequence`` goes up when the date, time or place changes after they
+    were sent, so calendars update the same event."""
+
+    review = models.OneToOneField(RapidReview, on_delete=models.CASCADE, related_name="partners_conference")
+    scheduled_for = models.DateTimeField()
+    location = models.CharField(
+        max_length=300, help_text="How to join, e.g. 'Telephone: dial-in sent separately'."
+    )
+    invited = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    invitation_sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Partners' conference for {self.review}"
+
+
 class Attendance(models.Model):
     class Kind(models.TextChoices):
         PARTNER = "partner", "Safeguarding partner representative"

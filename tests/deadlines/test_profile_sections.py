@@ -26,6 +26,7 @@ def test_each_stage_section_is_registered_by_the_app_that_owns_it() -> None:
         "learning_options": "cases.profile_section",
         "notification_decision": "cases.profile_section",
         "referral": "cases.profile_section",
+        "inform_partners": "cases.profile_section",
         "rapid_review": "rapidreview.profile_section",
         "retention": "cspr.profile_section",
         "action_plans": "actions.profile_section",

@@ -6,6 +6,8 @@ from tests.partnerships.permission_table import (  # noqa: F401
     info_request,
     learning_review,
     legal_hold,
+    nel_letter_file,
+    nel_rapid_review_case,
     open_case_deadline,
     other_agency_return_file,
     person,

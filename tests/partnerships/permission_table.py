@@ -95,6 +95,8 @@ PLACEHOLDERS: dict[str, str] = {
     "<action>": "plan_action",
     "<hold>": "legal_hold",
     "<retention_review>": "retention_review",
+    "<nel_case>": "nel_rapid_review_case",
+    "<nel_letter_file>": "nel_letter_file",
 }
 
 
@@ -348,3 +350,39 @@ def action_plan(world, open_case):
 def plan_action(action_plan):
     """The provider agency's action of that plan (``<action>``)."""
     return action_plan.actions.get()
+
+
+@pytest.fixture
+def nel_rapid_review_case(world, open_case):
+    """A case under North East Lincolnshire's procedure in its rapid review (``<nel_case>``): the
+    partners' day-14 call and the SCSI-4 / SRG-8 / Letter-9 pages exist only where the profile has
+    them. Testshire takes NEL's profile for this case only (cases keep the profile they opened with)."""
+    from cases.services import case_open
+    from partnerships.profiles import read_seed_profile
+    from partnerships.services import profile_install
+    from rapidreview.services import rapid_review_start
+    from tests.factories import member
+
+    profile_install(
+        partnership=world.partnership, data=read_seed_profile("north-east-lincolnshire"), source="test"
+    )
+    world.partnership.refresh_from_db()
+    case = case_open(partnership=world.partnership, by=None, facts={"notification_decision": "notify"})
+    rapid_review_start(case=case, by=member(Role.BUSINESS_UNIT, world.business_unit_agency))
+    return case
+
+
+@pytest.fixture
+def nel_letter_file(world, nel_rapid_review_case):
+    """The SCSI-4 letter produced for that case (owner door ``rr_letter``, ``<nel_letter_file>``): the
+    rapid review's readers download it; a practitioner or lead of any agency gets 404."""
+    from rapidreview.letters import letter_produce
+    from tests.factories import member
+
+    version = letter_produce(
+        review=nel_rapid_review_case.rapid_review,
+        key="scsi4",
+        by=member(Role.BUSINESS_UNIT, world.business_unit_agency),
+        texts={"What the safeguarding partners are asked to do": "Keep the dates free."},
+    )
+    return version.file
