@@ -212,7 +212,7 @@ def test_scrutineer_reads_the_page_pdf_and_csv_each_recorded(dataset, client):
     response = client.get(base + ".csv?year=2025")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["Section", "Measure", "Figure", "Note"]
-    assert ["Action plans", "Actions overdue"] == rows[[r[1] for r in rows].index("Actions overdue")][:2]
+    assert rows[[r[1] for r in rows].index("Actions overdue")][:2] == ["Action plans", "Actions overdue"]
     assert any(r[1] == "Reports published" and r[2] == "1" for r in rows)
     pdf = client.get(base + ".pdf?year=2025")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
