@@ -20,9 +20,8 @@ def test_scrutineer_reads_the_impact_report_and_chooses_the_daily_email(demo, li
 
     page.get_by_role("link", name="Daily e-mail", exact=True).click()
     expect(page.get_by_role("heading", name="Daily e-mail of changes and deadlines")).to_be_visible()
-    page.get_by_role("button", name="Save choice").click()
-    expect(page.get_by_text("Select whether you want the daily e-mail").first).to_be_visible()
-    assert_accessible(page, "daily-email-error")
+    expect(page.get_by_label("No, do not send it")).to_be_checked()
+    assert_accessible(page, "daily-email-choice")
     page.get_by_label("Yes, send it to me on working days").check()
     page.get_by_role("button", name="Save choice").click()
     expect(page.get_by_text("You will get the daily e-mail on working days.")).to_be_visible()
