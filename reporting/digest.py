@@ -38,7 +38,7 @@ from notifications.models import Kind, OutboxMessage, Status
 from notifications.outbox import LONDON
 from notifications.recipients import subject_agencies
 from partnerships.access import standing_in
-from partnerships.models import Partnership, User
+from partnerships.models import Agency, Partnership, User
 from partnerships.roles import PARTNERSHIP_WIDE_ROLES
 from rapidreview.models import InformationRequest
 from reporting.dashboard import LIVE, LOCAL_TARGET
@@ -159,7 +159,8 @@ def digest_content(
             Q(case_id__in=list(refs)) | Q(subject__startswith="request:") | Q(subject__startswith="action:")
         )
     deadlines = list(live.order_by("due", "id"))
-    owners = {} if wide else subject_agencies([d.subject for d in deadlines if d.subject])
+    owners = subject_agencies([d.subject for d in deadlines if d.subject])
+    agency_names = dict(Agency.objects.filter(pk__in=set(owners.values())).values_list("pk", "name"))
     for d in deadlines:
         owner = owners.get(d.subject)
         if not wide:
@@ -168,15 +169,16 @@ def digest_content(
             if owner is None and d.case_id not in refs:
                 continue
         reference = refs.get(d.case_id, "")
+        label = f"{d.label} ({agency_names[owner]})" if wide and owner in agency_names else d.label
         if reference:
             path = reverse("case_detail", args=[slug, d.case_id]) + "#deadlines"
         else:
             path = _subject_path(slug, d.subject)
         if d.due < on:
             status = "Local target passed" if d.kind == LOCAL_TARGET else "Overdue"
-            content.overdue.append(DueItem(reference, d.label, d.due, status, path))
+            content.overdue.append(DueItem(reference, label, d.due, status, path))
         else:
-            content.due.append(DueItem(reference, d.label, d.due, _when(cal, on, d.due), path))
+            content.due.append(DueItem(reference, label, d.due, _when(cal, on, d.due), path))
     events = list(
         AuditEvent.objects.filter(
             partnership=partnership,

@@ -120,6 +120,7 @@ def test_each_digest_shows_only_what_its_reader_may_see(world, scene):
     assert case.reference in body and other_case.reference not in body
     assert "Passed deadlines" in body
     assert "Nil return received from Testshire Police" in body
+    assert "(Day 8) (Testshire schools)" in body  # each agency's return date, named for the business unit
     assert f"/p/{slug}/cases/{case.pk}/#deadlines" in body
     assert f"/p/{slug}/cases/{case.pk}/" in body
     assert "http://" in body or "https://" in body  # links carry SITE_URL
