@@ -227,3 +227,14 @@ def test_the_page_records_the_choice(world, client):
     client.force_login(world.outsider())
     assert client.post(url, {"daily_email": "yes"}).status_code == 404
     assert not DigestSubscription.objects.exists()
+
+
+def test_the_task_is_on_the_beat_on_working_mornings(world):
+    from config.celery import app
+    from reporting.tasks import send_daily_digests
+
+    entry = app.conf.beat_schedule["reporting-daily-digests"]
+    assert entry["task"] == "reporting.send_daily_digests" == send_daily_digests.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({7}, {30})
+    assert entry["schedule"].day_of_week == {1, 2, 3, 4, 5}
+    assert send_daily_digests() == 0  # nobody chose it: nothing queued
