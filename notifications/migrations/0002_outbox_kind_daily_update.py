@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_outbox_preferences_calendar_feeds'),
+        ("notifications", "0001_outbox_preferences_calendar_feeds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxmessage',
-            name='kind',
-            field=models.CharField(choices=[('due_soon', 'Due soon'), ('due_today', 'Due today'), ('overdue', 'Overdue'), ('escalation', 'Escalation'), ('agency_chaser', 'Agency return chaser'), ('signoff_requested', 'Sign-off requested'), ('decision_recorded', 'Decision recorded'), ('letter', 'Letter'), ('information_request', 'Information request'), ('delivery_failed', 'E-mail could not be delivered'), ('digest', 'Daily digest'), ('daily_update', 'Daily e-mail of changes and deadlines')], max_length=30),
+            model_name="outboxmessage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("due_soon", "Due soon"),
+                    ("due_today", "Due today"),
+                    ("overdue", "Overdue"),
+                    ("escalation", "Escalation"),
+                    ("agency_chaser", "Agency return chaser"),
+                    ("signoff_requested", "Sign-off requested"),
+                    ("decision_recorded", "Decision recorded"),
+                    ("letter", "Letter"),
+                    ("information_request", "Information request"),
+                    ("delivery_failed", "E-mail could not be delivered"),
+                    ("digest", "Daily digest"),
+                    ("daily_update", "Daily e-mail of changes and deadlines"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
