@@ -144,7 +144,11 @@ def annual_report(partnership: Partnership, year: int) -> list[ReviewReport]:
     """Every review with an action plan live during ``year``: its findings (the recommendations), the
     actions that followed, their evidence of completion and impact, and the reason for any action not
     implemented (000 §18.1; AS-21; 003 §15)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return period_report(partnership, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def period_report(partnership: Partnership, start: dt.date, end: dt.date) -> list[ReviewReport]:
+    """:func:`annual_report` for any period (the yearly impact report uses the financial year)."""
     plans = (
         ActionPlan.objects.filter(partnership=partnership, created_at__date__lte=end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))

@@ -35,6 +35,12 @@ app.conf.update(
         "audit-verify-chain": {"task": "audit.verify_chain", "schedule": crontab(hour=2, minute=30)},
         # Records past their retention date join the business unit's review queue (never deleted here).
         "retention-queue-due": {"task": "retention.queue_due", "schedule": crontab(hour=1, minute=15)},
+        # The daily e-mail of changes and deadlines for those who chose it (reporting/digest.py):
+        # queued once per person and day, sent by notifications-deliver.
+        "reporting-daily-digests": {
+            "task": "reporting.send_daily_digests",
+            "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri"),
+        },
         # A pack still "being generated" long after it was asked for lost its task (a worker died
         # and the broker lost the message too): queue it again (docs/adr/0007).
         "rapidreview-requeue-stale-packs": {"task": "rapidreview.requeue_stale_packs", "schedule": 60.0},

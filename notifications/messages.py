@@ -7,7 +7,7 @@ case details appear only for a recipient who may see the case now.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,17 @@ from partnerships.roles import Role
 
 class NothingToSend(Exception):
     pass
+
+
+# kind -> function(row) -> (subject, text body, HTML body), rendered at send time through the
+# permission door; it raises NothingToSend when nothing is left to say. A higher app registers one
+# for a kind whose content it owns (``reporting`` the daily e-mail of changes and deadlines).
+MessageRenderer = Callable[[OutboxMessage], tuple[str, str, str]]
+_renderers: dict[str, MessageRenderer] = {}
+
+
+def register_message_renderer(kind: str, renderer: MessageRenderer) -> None:
+    _renderers[kind] = renderer
 
 
 SUBJECTS: dict[str, str] = {
@@ -134,6 +145,9 @@ def _title(ctx: dict[str, Any]) -> str:
 def build_email(row: OutboxMessage) -> EmailMultiAlternatives:
     """The e-mail for one outbox row, rendered now, through the permission door."""
     on = today()
+    if row.kind in _renderers:
+        subject, text, html = _renderers[row.kind](row)
+        return _email(row, subject, text, html)
     if row.kind == Kind.DIGEST:
         items = list(
             OutboxMessage.objects.filter(digest=row, status=Status.IN_DIGEST)
@@ -163,8 +177,17 @@ def build_email(row: OutboxMessage) -> EmailMultiAlternatives:
     ctx["recipient"] = row.recipient
     text = render_to_string(f"notifications/email/{template}.txt", ctx)
     html = render_to_string(f"notifications/email/{template}.html", ctx)
+    message = _email(row, ctx["subject"], text, html)
+    event = (row.context or {}).get("calendar_event") if row.kind != Kind.DIGEST else None
+    if event:
+        ics = render_invitation(event, reference=ctx.get("reference", ""), attendee=row.recipient.email)
+        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
+    return message
+
+
+def _email(row: OutboxMessage, subject: str, text: str, html: str) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=f"{ctx['subject']} — {row.partnership.name}"[:200],
+        subject=f"{subject} — {row.partnership.name}"[:200],
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.recipient.email],
@@ -175,8 +198,4 @@ def build_email(row: OutboxMessage) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(html, "text/html")
-    event = (row.context or {}).get("calendar_event") if row.kind != Kind.DIGEST else None
-    if event:
-        ics = render_invitation(event, reference=ctx.get("reference", ""), attendee=row.recipient.email)
-        message.attach("invitation.ics", ics, "text/calendar; method=REQUEST; charset=UTF-8")
     return message

@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     INFORMATION_REQUEST = "information_request", "Information request"
     DELIVERY_FAILED = "delivery_failed", "E-mail could not be delivered"
     DIGEST = "digest", "Daily digest"
+    DAILY_UPDATE = "daily_update", "Daily e-mail of changes and deadlines"
 
 
 REMINDER_KINDS = frozenset({Kind.DUE_SOON, Kind.DUE_TODAY, Kind.OVERDUE, Kind.ESCALATION, Kind.AGENCY_CHASER})

@@ -100,3 +100,18 @@ def select_fields(form: forms.Form, names: list[str]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+class DigestForm(GovukForm):
+    daily_email = forms.ChoiceField(
+        label="Do you want the daily e-mail of changes and deadlines?",
+        choices=[
+            ("yes", "Yes, send it to me on working days"),
+            ("no", "No, do not send it"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="It lists the deadlines passed or due in the next 5 working days, and what changed since "
+        "the last one (stages, agency returns received, sign-offs), for the cases you can see. "
+        "Nothing is sent on a day with nothing to say.",
+        error_messages={"required": "Select whether you want the daily e-mail"},
+    )

@@ -17,6 +17,7 @@ from learning.demo import load_demo_learning
 from partnerships import demo
 from partnerships.models import Agency, Partnership, User
 from publication.demo import load_demo_publication
+from reporting.demo import name_demo_children
 from retention.demo import load_demo_retention
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             load_demo_learning()
             load_demo_actions()
             created_cases += load_demo_retention()
+            name_demo_children()
         if options["quiet"]:
             return
         summary = (
