@@ -216,7 +216,10 @@ def main() -> None:
         print("\n== possible_duplicates at 100k cases")
         nat.duplicates(world)
 
-        print("\n== Loopback load test: gunicorn --workers 2 --threads 4 (as make run), signed-in users")
+        print(
+            "\n== Loopback load test: gunicorn --workers 2 --threads 4 --access-logfile - (as the Procfile "
+            "of make run), signed-in users"
+        )
         port = nat.free_port()
         env = {**os.environ, "PYTHONPATH": f"{PROJECT_ROOT / 'bench'}:{PROJECT_ROOT}"}
         gunicorn = subprocess.Popen(
@@ -229,6 +232,11 @@ def main() -> None:
                 "2",
                 "--threads",
                 "4",
+                # The access log as the Procfile writes it (to nowhere here): the same work per request.
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',
             ],
             cwd=PROJECT_ROOT,
             env=env,

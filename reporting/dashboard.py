@@ -15,9 +15,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case as When_
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, DateField, Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
 from cases import stages
@@ -40,6 +39,29 @@ SHOW_CHOICES = [
 ]
 SORT_CHOICES = [("due", "Overdue first, then soonest deadline"), ("reference", "Case reference")]
 # Agencies named by a deadline rule's ``responsible_agency`` that are not one agency kind.
+# What a row shows (describe(), who_acts(), the page, the API and the exports): the rest of each row
+# (a case's facts, a deadline's reminders and notes) is never read here.
+CASE_FIELDS = ("id", "partnership_id", "reference", "kind", "stage")
+DEADLINE_FIELDS = (
+    "id",
+    "case_id",
+    "label",
+    "kind",
+    "unit",
+    "sign",
+    "numbering",
+    "offset",
+    "anchor_value",
+    "due",
+    "window_start",
+    "status",
+    "met_at",
+    "status_reason",
+    "paused_working_days",
+    "rag_amber_working_days",
+    "responsible_role",
+    "responsible_agency",
+)
 AGENCY_PHRASES = {"statutory_partners": "the statutory partners", "": ""}
 # Built once: reading an enum's choices walks the enum each time (a measurable cost at 50 rows).
 ROLE_LABELS: dict[str, str] = {str(k): str(v) for k, v in Role.choices}
@@ -117,17 +139,57 @@ def open_cases(user: Any, partnership: Partnership) -> QuerySet[Case]:
     return cases_visible_to(user, partnership).filter(closed_at__isnull=True)
 
 
-def _live(on: dt.date, kind: str = "") -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(case=OuterRef("pk"), status__in=LIVE)
-    return qs.filter(kind=kind) if kind else qs
+# The next deadline of each case is read by correlated subqueries on the deadline's case index. They
+# are written as SQL (standard SQL, the same on PostgreSQL and SQLite) rather than built from ORM
+# expressions: the ORM took longer to assemble and compile the three of them than the database took
+# to run the whole page query (docs/adr/0016-dashboard-speed.md). The outer case is "cases_case".
+_D = Deadline._meta.db_table
+_C = Case._meta.db_table
+_LIVE_SQL = f'{_D}.case_id = "{_C}"."id" AND {_D}.status IN (%s, %s)'
+_RANK_SQL = f"CASE WHEN {_D}.kind = %s AND {_D}.due < %s THEN 1 ELSE 0 END"
 
 
-def _breach_exists(on: dt.date) -> Exists:
-    return Exists(_live(on).filter(due__lt=on).exclude(kind=LOCAL_TARGET))
+def _next(column: str, on: dt.date, kind: str) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) for ``column`` of the case's next live deadline: a still-to-meet
+    deadline or a breach before a passed local target, then soonest, then by rule and subject."""
+    where, params = _LIVE_SQL, list[Any](LIVE)
+    if kind:
+        where += f" AND {_D}.kind = %s"
+        params.append(kind)
+    sql = (
+        f"SELECT {column} FROM {_D} WHERE {where} "  # noqa: S608 - table names and fixed SQL; values are parameters
+        f"ORDER BY {_RANK_SQL}, {_D}.due, {_D}.rule_key, {_D}.subject LIMIT 1"
+    )
+    return sql, [*params, LOCAL_TARGET, on]
 
 
-def _paused_exists() -> Exists:
-    return Exists(Deadline.objects.filter(case=OuterRef("pk"), status=Deadline.Status.PAUSED))
+def _next_annotations(on: dt.date, kind: str) -> tuple[RawSQL, RawSQL, RawSQL]:
+    """The next deadline's id, due date and rank (2: no live deadline of the kind asked for)."""
+    rank_sql, rank_params = _next(_RANK_SQL, on, kind)
+    id_sql, id_params = _next(f"{_D}.id", on, kind)
+    due_sql, due_params = _next(f"{_D}.due", on, kind)
+    return (
+        RawSQL(id_sql, id_params, output_field=IntegerField()),  # noqa: S611 - fixed SQL, parameters
+        RawSQL(due_sql, due_params, output_field=DateField()),  # noqa: S611
+        RawSQL(f"COALESCE(({rank_sql}), 2)", [LOCAL_TARGET, on, *rank_params], output_field=IntegerField()),  # noqa: S611
+    )
+
+
+def _breach_sql(on: dt.date) -> RawSQL:
+    """A live deadline passed and not a local target (a local target is never a breach)."""
+    return RawSQL(  # noqa: S611 - fixed SQL, values are parameters
+        f"EXISTS (SELECT 1 FROM {_D} WHERE {_LIVE_SQL} AND {_D}.due < %s AND NOT ({_D}.kind = %s))",  # noqa: S608
+        [*LIVE, on, LOCAL_TARGET],
+        output_field=BooleanField(),
+    )
+
+
+def _paused_sql() -> RawSQL:
+    return RawSQL(  # noqa: S611 - fixed SQL, values are parameters
+        f'EXISTS (SELECT 1 FROM {_D} WHERE {_D}.case_id = "{_C}"."id" AND {_D}.status = %s)',  # noqa: S608
+        [Deadline.Status.PAUSED],
+        output_field=BooleanField(),
+    )
 
 
 def filtered(user: Any, partnership: Partnership, f: Filters, on: dt.date) -> QuerySet[Case]:
@@ -139,18 +201,11 @@ def filtered(user: Any, partnership: Partnership, f: Filters, on: dt.date) -> Qu
     if f.agency:
         qs = qs.filter(Exists(Referral.objects.filter(case=OuterRef("pk"), agency_id=f.agency)))
     if f.show == "overdue":
-        qs = qs.filter(_breach_exists(on))
+        qs = qs.filter(_breach_sql(on))
     elif f.show == "paused":
-        qs = qs.filter(_paused_exists())
-    rank = When_(
-        When(kind=LOCAL_TARGET, due__lt=on, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    nxt = _live(on, f.kind).annotate(rank=rank).order_by("rank", "due", "rule_key", "subject")
-    qs = qs.annotate(
-        next_id=Subquery(nxt.values("pk")[:1]),
-        next_due=Subquery(nxt.values("due")[:1]),
-        next_rank=Coalesce(Subquery(nxt.values("rank")[:1]), Value(2)),
-    )
+        qs = qs.filter(_paused_sql())
+    next_id, next_due, next_rank = _next_annotations(on, f.kind)
+    qs = qs.annotate(next_id=next_id, next_due=next_due, next_rank=next_rank)
     if f.kind:
         qs = qs.filter(next_id__isnull=False)
     if f.show == "week":
@@ -191,10 +246,10 @@ def dashboard_rows(
     """One keyset page of rows and the cursor of the next page ("" on the last): four queries."""
     qs = filtered(user, partnership, f, on)
     order = ["reference"] if f.sort == "reference" else ["next_rank", "next_due", "pk"]
-    cases: list[Any] = list(_after(qs, f).select_related("partnership").order_by(*order)[: size + 1])
+    cases: list[Any] = list(_after(qs, f).only(*CASE_FIELDS).order_by(*order)[: size + 1])
     more = len(cases) > size
     cases = cases[:size]
-    deadlines = Deadline.objects.in_bulk([c.next_id for c in cases if c.next_id])
+    deadlines = Deadline.objects.only(*DEADLINE_FIELDS).in_bulk([c.next_id for c in cases if c.next_id])
     agencies: dict[int, list[str]] = {}
     for case_id, name in (
         Referral.objects.filter(case_id__in=[c.pk for c in cases])
@@ -231,8 +286,8 @@ def dashboard_page(
         .values("stage")
         .annotate(
             n=Count("pk"),
-            overdue=Count("pk", filter=Q(_breach_exists(on))),
-            paused=Count("pk", filter=Q(_paused_exists())),
+            overdue=Count("pk", filter=_breach_sql(on)),
+            paused=Count("pk", filter=_paused_sql()),
         )
         .order_by("stage")
     )

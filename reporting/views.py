@@ -19,6 +19,7 @@ from partnerships.access import access_partnership_for_view
 from reporting import exports
 from reporting.access import access_reports_for_view
 from reporting.dashboard import dashboard_page
+from reporting.dashboard_html import rows_html
 from reporting.forms import DashboardForm, SearchForm, select_fields
 from reporting.search import Criteria, results
 
@@ -47,6 +48,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "fields": select_fields(form, ["show", "stage", "agency", "kind", "sort"]),
             "page": page,
+            "rows_html": rows_html(page.rows),
             "filters": f,
             "query": _query(request, "after"),
             "today": today(),
