@@ -26,7 +26,7 @@ from actions import access, action_services
 from actions.errors import ActionPlanError
 from actions.models import Action, ActionPlan
 from audit.services import access_record
-from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, conflict
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, carry_out, conflict
 from partnerships.models import User
 
 
@@ -173,13 +173,21 @@ class ActionViewSet(DoorViewSet):
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         if a.plan.status != ActionPlan.Status.ACTIVE:
             return conflict("The action plan is not active: its actions are updated once it is monitored.")
-        try:
-            data: dict[str, Any] = dict(body.validated_data)
-            action_services.progress_add(action=a, by=_person(request), text=data["text"], rag=data["rag"])
-        except ActionPlanError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        a.refresh_from_db()
-        return Response(_action(a))
+        data: dict[str, Any] = dict(body.validated_data)
+
+        def respond() -> Response:
+            a.refresh_from_db()
+            return Response(_action(a))
+
+        return carry_out(
+            a,
+            lambda: action_services.progress_add(
+                action=a, by=_person(request), text=data["text"], rag=data["rag"]
+            ),
+            respond,
+            refusals=ActionPlanError,
+            still_fits=lambda x: x.plan.status == ActionPlan.Status.ACTIVE,
+        )
 
 
 def register(router: Any) -> None:

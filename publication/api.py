@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, refused
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, carry_out
 from documents.models import Document
 from publication import access, selectors
 from publication.errors import PublicationError
@@ -170,11 +170,9 @@ class ReportViewSet(DoorViewSet):
 
     def _run(self, fn: Any) -> Response:
         document = self.get_object()
-        try:
-            fn(document)
-        except PublicationError as exc:
-            return refused(exc, still_fits=False)
-        return Response(_detail(document))
+        return carry_out(
+            document, lambda: fn(document), lambda: Response(_detail(document)), refusals=PublicationError
+        )
 
     @action(detail=True, methods=["post"])
     def approval(self, request: Request, slug: str, pk: str) -> Response:

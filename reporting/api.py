@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,21 +33,23 @@ ROW_FIELDS: dict[str, Any] = {
     "who_must_act": serializers.CharField(),
     "referring_agencies": serializers.ListField(child=serializers.CharField()),
 }
-PAGE = inline_serializer(
-    "DashboardPage",
-    {
-        "results": inline_serializer("DashboardRow", ROW_FIELDS, many=True),
-        "next": serializers.CharField(help_text="Pass as ?after= for the next page; empty on the last."),
-        "open_cases": serializers.IntegerField(),
-        "overdue": serializers.IntegerField(),
-        "paused": serializers.IntegerField(),
-        "by_stage": inline_serializer(
-            "DashboardStageCount",
-            {"stage": serializers.CharField(), "cases": serializers.IntegerField()},
-            many=True,
-        ),
-    },
-)
+
+
+@extend_schema_serializer(many=False)  # one page object, not a list of them (the action is ``list``)
+class DashboardPageSerializer(serializers.Serializer[object]):
+    results = inline_serializer("DashboardRow", ROW_FIELDS, many=True)
+    next = serializers.CharField(help_text="Pass as ?after= for the next page; empty on the last.")
+    open_cases = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    paused = serializers.IntegerField()
+    by_stage = inline_serializer(
+        "DashboardStageCount",
+        {"stage": serializers.CharField(), "cases": serializers.IntegerField()},
+        many=True,
+    )
+
+
+PAGE = DashboardPageSerializer
 
 
 class DashboardViewSet(DoorViewSet):
@@ -63,8 +65,12 @@ class DashboardViewSet(DoorViewSet):
         summary="Open cases with their next deadline, overdue first",
         parameters=[
             SLUG,
-            OpenApiParameter("show", str, enum=[v for v, _ in SHOW_CHOICES if v]),
-            OpenApiParameter("sort", str, enum=[v for v, _ in SORT_CHOICES]),
+            OpenApiParameter(
+                "show", str, enum=[v for v, _ in SHOW_CHOICES], description="Empty: all open cases."
+            ),
+            OpenApiParameter(
+                "sort", str, enum=["", *(v for v, _ in SORT_CHOICES)], description="Empty: overdue first."
+            ),
             OpenApiParameter("stage", str),
             OpenApiParameter("agency", OpenApiTypes.INT),
             OpenApiParameter("kind", str),
