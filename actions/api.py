@@ -8,6 +8,8 @@ Routes (every path starts ``/api/partnerships/<slug>/``):
     GET   actions/                      actions you may see
     GET   actions/<id>/                 one action: original and current due dates, status, RAG
     POST  actions/<id>/progress/        the owning agency reports progress (403 for anyone else)
+    POST  actions/<id>/completion/      the owning agency sends its evidence that the action is complete
+    POST  actions/<id>/approval/        the business unit or sub-group chair approves the completion, or not
 
 Errors as in ``core.api``: 404 for what you may not see, 403 with the door's reason for what you may
 see but not do, 400 with messages for bad input (nothing written), 409 when the plan is not active."""
@@ -106,6 +108,31 @@ class ProgressSerializer(serializers.Serializer[object]):
     rag = serializers.ChoiceField(choices=Action.Rag.choices)
 
 
+class CompletionSerializer(serializers.Serializer[object]):
+    completion_evidence = serializers.CharField(
+        max_length=4000, help_text="Evidence that the action is complete."
+    )
+    impact_evidence = serializers.CharField(
+        max_length=4000, help_text="What has changed in practice for children and families."
+    )
+    completed_on = serializers.DateField(help_text="Not in the future.")
+
+
+class ApprovalSerializer(serializers.Serializer[object]):
+    decision = serializers.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Do not approve")])
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Required to refuse."
+    )
+
+
+def _refusal(exc: Exception) -> Response:
+    """A service refusal about one field names the field, as the page's error summary does."""
+    field = getattr(exc, "field", None)
+    return Response(
+        {field: [str(exc)]} if field else {"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Action plans you may see", parameters=[SLUG], responses={200: PLAN, **LIST_ERRORS}
@@ -145,11 +172,29 @@ class ActionPlanViewSet(DoorViewSet):
         request=ProgressSerializer,
         responses={200: ACTION, **WRITE_ERRORS},
     ),
+    completion=extend_schema(
+        summary="Send the evidence that your agency's action is complete, for approval",
+        description="409 unless the action is open or in progress and its plan is active.",
+        parameters=[SLUG],
+        request=CompletionSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+    approval=extend_schema(
+        summary="Approve an action's completion, or send it back (business unit, sub-group chair)",
+        description="409 unless the completion is waiting for approval.",
+        parameters=[SLUG],
+        request=ApprovalSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
 )
 class ActionViewSet(DoorViewSet):
     queryset = Action.objects.select_related("owner_agency", "lead", "plan")
-    doors = {"view": access.access_action_for_view, "update": access.access_action_for_update}
-    door_rights = {"retrieve": "view", "progress": "update"}
+    doors = {
+        "view": access.access_action_for_view,
+        "update": access.access_action_for_update,
+        "manage": access.access_action_for_manage,
+    }
+    door_rights = {"retrieve": "view", "progress": "update", "completion": "update", "approval": "manage"}
 
     def visible_to(self, user: Any, partnership: Any) -> Any:
         return access.actions_visible_to(user, partnership)
@@ -186,7 +231,56 @@ class ActionViewSet(DoorViewSet):
             ),
             respond,
             refusals=ActionPlanError,
-            still_fits=lambda x: x.plan.status == ActionPlan.Status.ACTIVE,
+            still_fits=lambda x: ActionPlan.objects.filter(
+                pk=x.plan_id, status=ActionPlan.Status.ACTIVE
+            ).exists(),
+        )
+
+    def _decided(self, a: Action) -> Response:
+        a.refresh_from_db()
+        return Response(_action(a))
+
+    @action(detail=True, methods=["post"])
+    def completion(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = CompletionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        open_ = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
+        if a.plan.status != ActionPlan.Status.ACTIVE or a.status not in open_:
+            return conflict("Only an open action of an active plan can be reported complete.")
+        return carry_out(
+            a,
+            lambda: action_services.completion_submit(
+                action=a,
+                by=_person(request),
+                evidence_text=d["completion_evidence"],
+                impact_text=d["impact_evidence"],
+                completed_on=d["completed_on"],
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: x.status in open_,
+            explain=_refusal,
+        )
+
+    @action(detail=True, methods=["post"])
+    def approval(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = ApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        if a.status != Action.Status.AWAITING_APPROVAL:
+            return conflict("This action's completion is not waiting for approval.")
+        return carry_out(
+            a,
+            lambda: action_services.completion_decide(
+                action=a, by=_person(request), approve=d["decision"] == "approve", note=d["note"]
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: x.status == Action.Status.AWAITING_APPROVAL,
+            explain=_refusal,
         )
 
 

@@ -62,7 +62,7 @@ class ThroughTheDoor(BasePermission):
                 door: Door = view.doors[view.door_rights.get(view.action, "view")]
                 view.door_object, view.standing = door(request.user, slug, int(pk))
             else:
-                view.standing = access_partnership_for_view(request.user, slug)
+                view.standing = (view.collection_door or access_partnership_for_view)(request.user, slug)
         except DjangoPermissionDenied as exc:
             # The doors' reasons are written for the person ("Only the business unit acknowledges
             # referrals."), carry no personal data, and say what to do next.
@@ -118,6 +118,8 @@ class DoorViewSet(viewsets.GenericViewSet[Any]):
     lookup_value_regex = r"[^/]+"  # anything, so a bad id is a JSON 404 from the door, not an HTML one
     doors: dict[str, Door]
     door_rights: dict[str, str]
+    # The door of collection routes when seeing the partnership is not enough (e.g. its reports).
+    collection_door: Callable[[Any, str], Standing] | None = None
     record_id_field = "pk"  # which field of a ``visible_to`` record the path's {id} is (its door's id)
     standing: Standing
     door_object: Any
