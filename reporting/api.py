@@ -2,6 +2,8 @@
 list read is recorded by config.middleware.ApiListAccessMiddleware.
 
     GET  /api/partnerships/<slug>/dashboard/      the dashboard: same rows, filters and keyset pages
+    GET  /api/partnerships/<slug>/search/         cases by reference, child's name, referring agency
+                                                  and date opened (the cases the door lets you see)
     GET  /api/partnerships/<slug>/compliance/     compliance figures per quarter of a financial year
                                                   (?year=2025 for April 2025 to March 2026), QA rates
     GET  /api/partnerships/<slug>/sin-register/   the register of serious incident notification
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
@@ -30,6 +33,7 @@ from reporting.compliance import Cell, figures, qa_rates
 from reporting.compliance_views import register_rows
 from reporting.dashboard import SHOW_CHOICES, SORT_CHOICES, dashboard_page
 from reporting.forms import DashboardForm
+from reporting.search import Criteria, results
 
 ROW_FIELDS: dict[str, Any] = {
     "id": serializers.IntegerField(),
@@ -312,8 +316,91 @@ class RegisterViewSet(DoorViewSet):
         )
 
 
+# ------------------------------------------------------------------------------------------------
+# Search
+# ------------------------------------------------------------------------------------------------
+
+
+class SearchQuerySerializer(serializers.Serializer[object]):
+    q = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A case reference or a child's name.",
+    )
+    agency = serializers.IntegerField(required=False, min_value=1, help_text="A referring agency's id.")
+    date_from = serializers.DateField(required=False, help_text="Opened on or after.")
+    date_to = serializers.DateField(required=False, help_text="Opened on or before.")
+
+    def validate_q(self, value: str) -> str:
+        if "\x00" in value:
+            raise serializers.ValidationError("Remove the NUL character.")
+        return value.strip()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"date_to": ["Must be the same as or after date_from."]})
+        return attrs
+
+
+SEARCH_ROW = inline_serializer(
+    "CaseSearchResult",
+    {
+        "id": serializers.IntegerField(),
+        "reference": serializers.CharField(),
+        "stage": serializers.CharField(help_text="The stage in words."),
+        "opened_on": serializers.DateField(),
+        "children": serializers.ListField(child=serializers.CharField()),
+        "referring_agencies": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+class SearchViewSet(DoorViewSet):
+    queryset = Case.objects.none()
+    doors: dict[str, Any] = {}
+    door_rights: dict[str, str] = {}
+
+    def visible_to(self, user: Any, partnership: Any) -> Any:
+        return cases_visible_to(user, partnership)
+
+    @extend_schema(
+        summary="Search the cases you may see (newest first, at most 200)",
+        parameters=[SLUG, SearchQuerySerializer],
+        responses={200: SEARCH_ROW, **LIST_ERRORS},
+    )
+    def list(self, request: Request, slug: str) -> Response:
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        c = params.validated_data
+        partnership = self.standing.partnership
+        if c.get("agency") is not None and not partnership.agencies.filter(pk=c["agency"]).exists():
+            raise serializers.ValidationError({"agency": ["Choose one of the partnership's agencies."]})
+        criteria = Criteria(
+            q=c["q"], agency=c.get("agency"), date_from=c.get("date_from"), date_to=c.get("date_to")
+        )
+        found = results(request.user, partnership, criteria) if criteria != Criteria() else []
+        page = self.paginate_queryset(found) or []
+        return self.get_paginated_response(
+            [
+                {
+                    "id": r.case.pk,
+                    "reference": r.case.reference,
+                    "stage": r.stage_label,
+                    "opened_on": timezone.localdate(r.case.created_at),
+                    "children": r.children,
+                    "referring_agencies": r.agencies,
+                }
+                for r in page
+            ]
+        )
+
+
 def register(router: Any) -> None:
     router.register(r"partnerships/(?P<slug>[^/.]+)/dashboard", DashboardViewSet, basename="api-dashboard")
+    router.register(r"partnerships/(?P<slug>[^/.]+)/search", SearchViewSet, basename="api-search")
     router.register(r"partnerships/(?P<slug>[^/.]+)/compliance", ComplianceViewSet, basename="api-compliance")
     router.register(
         r"partnerships/(?P<slug>[^/.]+)/sin-register", RegisterViewSet, basename="api-sin-register"

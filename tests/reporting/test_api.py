@@ -95,3 +95,42 @@ def test_the_register_lists_each_request_and_its_outcome(profiled, client):
     assert client.get(url).status_code == 403
     client.force_login(w.outsider())
     assert client.get(url).status_code == 404
+
+
+def test_search_through_the_api_finds_only_what_the_door_lets_you_see(profiled, client):
+    from tests.reporting.test_search_exports import _case as _named_case
+
+    w = profiled
+    _named_case(w, "TST-2026-001", "Alicia", "Quenby", opened=dt.date(2026, 3, 1))
+    _named_case(w, "TST-2026-002", "Bram", "Quenby", agency=w.school, opened=dt.date(2026, 6, 1))
+    _named_case(w, "TST-2026-003", "Cass", "Ormsby")
+    url = f"/api/partnerships/{w.partnership.slug}/search/"
+    client.force_login(w.user(Role.BUSINESS_UNIT))
+
+    def found(**params):
+        r = client.get(url, params)
+        assert r.status_code == 200, r.json()
+        return [row["reference"] for row in r.json()["results"]]
+
+    assert found(q="quen") == ["TST-2026-002", "TST-2026-001"]
+    assert found(q="TST-2026-003") == ["TST-2026-003"]
+    assert found(agency=w.school.pk) == ["TST-2026-002"]
+    assert found(date_from="2026-05-01", date_to="2026-07-01") == ["TST-2026-002"]
+    assert found() == []  # no criteria: nothing searched
+    row = client.get(url, {"q": "Alicia"}).json()["results"][0]
+    assert row["opened_on"] == "2026-03-01" and row["referring_agencies"] == [w.provider.name]
+    assert AccessEvent.objects.filter(detail__startswith="Search list (API").exists()
+    for bad, field in (
+        ({"agency": w.other_agency_elsewhere.pk}, "agency"),
+        ({"date_from": "2026-07-01", "date_to": "2026-05-01"}, "date_to"),
+        ({"date_from": "1 March"}, "date_from"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "Ali\x00cia"}, "q"),
+    ):
+        r = client.get(url, bad)
+        assert r.status_code == 400 and field in r.json(), (bad, r.json())
+
+    client.force_login(w.user(Role.PRACTITIONER))  # a referrer sees no case that is not theirs
+    assert client.get(url, {"q": "quen"}).json()["results"] == []
+    client.force_login(w.outsider())
+    assert client.get(url, {"q": "quen"}).status_code == 404
