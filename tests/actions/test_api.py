@@ -79,3 +79,46 @@ def test_bad_evidence_is_400_on_its_field_and_changes_nothing(world, darlington,
     assert r.status_code == 400 and field in r.json(), r.json()
     mine.refresh_from_db()
     assert (mine.status, mine.completion_evidence) == (before, "")
+
+
+def test_extension_asked_by_the_chief_officer_and_decided_by_the_sub_group(world, darlington, folk, client):
+    plan = an_active_plan(world, folk, ORIGINAL_DUE)
+    mine = action_of(plan, world.provider)
+    base = f"/api/partnerships/{world.partnership.slug}/actions/{mine.pk}"
+    ask = {"new_due": "2025-03-31", "justification": "The training provider cancelled twice in January."}
+
+    client.force_login(folk.lead)
+    assert post(client, f"{base}/extension/", ask).status_code == 403  # only the chief officer asks
+    client.force_login(folk.chair)
+    assert (
+        post(client, f"{base}/extension-decision/", {"decision": "approve"}).status_code == 409
+    )  # none waiting
+
+    client.force_login(folk.chief)
+    short = post(client, f"{base}/extension/", {**ask, "justification": "Busy."})
+    assert short.status_code == 400 and "justification" in short.json()
+    early = post(client, f"{base}/extension/", {**ask, "new_due": "2025-01-01"})
+    assert early.status_code == 400 and "new_due" in early.json()
+    assert not mine.extensions.exists()
+    assert post(client, f"{base}/extension/", ask).status_code == 200
+    again = post(client, f"{base}/extension/", ask)
+    assert again.status_code == 409 and "already waiting" in again.json()["detail"]
+
+    client.force_login(folk.bu)
+    assert post(client, f"{base}/extension-decision/", {"decision": "refuse"}).status_code == 400  # no reason
+    r = post(client, f"{base}/extension-decision/", {"decision": "approve", "note": "Exceptional: agreed."})
+    assert r.status_code == 200, r.json()
+    assert r.json()["current_due"] == "2025-03-31" and r.json()["original_due"] == ORIGINAL_DUE.isoformat()
+
+
+def test_not_implemented_needs_a_reason_and_closes_the_action(world, darlington, folk, client):
+    plan = an_active_plan(world, folk, ORIGINAL_DUE)
+    mine = action_of(plan, world.provider)
+    url = f"/api/partnerships/{world.partnership.slug}/actions/{mine.pk}/not-implemented/"
+    client.force_login(folk.chief)
+    assert post(client, url, {"reason": "Superseded by the national programme."}).status_code == 403
+    client.force_login(folk.chair)
+    assert post(client, url, {"reason": "Too short"}).status_code == 400
+    r = post(client, url, {"reason": "Superseded by the national programme."})
+    assert r.status_code == 200 and r.json()["status"] == Action.Status.NOT_IMPLEMENTED
+    assert post(client, url, {"reason": "Superseded by the national programme."}).status_code == 409
