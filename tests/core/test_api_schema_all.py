@@ -316,9 +316,12 @@ def test_every_operation_of_the_served_schema_survives_generated_requests(busine
     assert len(statuses) >= 60, sorted(statuses)
     codes = set().union(*statuses.values())
     assert {200, 400, 403, 404} <= codes, statuses
-    # Record routes got past the door: every GET of one record found one at least once.
-    unreached = [k for k, v in statuses.items() if k.startswith("GET") and "{id}" in k and 200 not in v]
+    # Record routes got past the door: every GET of one record that the demo has records for found
+    # one at least once (a route whose records the demo lacks is still fuzzed, for 5xx and schema).
+    reads = [k for k in statuses if k.startswith("GET") and "{id}" in k]
+    unreached = [k for k in reads if tally.targets[k] and 200 not in statuses[k]]
     assert not unreached, {k: (statuses[k], tally.targets[k]) for k in unreached}
+    assert sum(1 for k in reads if tally.targets[k]) >= 12  # today's record reads all have demo records
 
 
 def test_every_served_path_is_fuzzed(client, world):
