@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from actions.api import register as register_actions
 from cases.api import register as register_cases
 from cspr.api import register as register_practice_review
+from deadlines.api import register as register_deadlines
 from learning.api import register as register_learning
 from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
@@ -41,3 +42,4 @@ register_publication(router)
 register_learning(router)
 register_actions(router)
 register_reporting(router)
+register_deadlines(router)
