@@ -19,6 +19,7 @@ from learning.api import register as register_learning
 from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
+from rapidreview.api_review import register as register_rapid_review_start
 from reporting.api import register as register_reporting
 
 router = DefaultRouter()
@@ -37,6 +38,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 register_cases(router)
 register_rapid_review(router)
 register_rapid_review_meeting(router)
+register_rapid_review_start(router)
 register_practice_review(router)
 register_publication(router)
 register_learning(router)
