@@ -46,6 +46,7 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from cases import access, services, stages
+from cases.api_letters import LETTER_DOORS, LETTER_RIGHTS, CaseLettersMixin
 from cases.decision_views import DECIDERS
 from cases.models import Case, NotificationDecision, PanelNotification, Referral
 from cases.referral_form import SECTIONS, cross_context, form_spec
@@ -596,14 +597,15 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
         responses={200: CaseDetailSerializer, **WRITE_ERRORS},
     ),
 )
-class CaseViewSet(DoorViewSet):
+class CaseViewSet(CaseLettersMixin, DoorViewSet):
     queryset = Case.objects.all()
     doors = {
         "view": access.access_case_for_view,
         "decide": _access_case_for_decision,
         "panel": access.access_case_for_panel_notification,
+        **LETTER_DOORS,
     }
-    door_rights = {"retrieve": "view", "decision": "decide", "panel_notification": "panel"}
+    door_rights = {"retrieve": "view", "decision": "decide", "panel_notification": "panel", **LETTER_RIGHTS}
 
     def visible_to(self, user: Any, partnership: Any) -> Any:
         return access.cases_visible_to(user, partnership)
