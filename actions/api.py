@@ -8,6 +8,11 @@ Routes (every path starts ``/api/partnerships/<slug>/``):
     GET   actions/                      actions you may see
     GET   actions/<id>/                 one action: original and current due dates, status, RAG
     POST  actions/<id>/progress/        the owning agency reports progress (403 for anyone else)
+    POST  actions/<id>/completion/      the owning agency sends its evidence that the action is complete
+    POST  actions/<id>/approval/        the business unit or sub-group chair approves the completion, or not
+    POST  actions/<id>/extension/       the owning agency's chief officer asks for an extension
+    POST  actions/<id>/extension-decision/  the business unit or sub-group chair decides it
+    POST  actions/<id>/not-implemented/ the business unit or sub-group chair records it will not be done
 
 Errors as in ``core.api``: 404 for what you may not see, 403 with the door's reason for what you may
 see but not do, 400 with messages for bad input (nothing written), 409 when the plan is not active."""
@@ -26,7 +31,7 @@ from actions import access, action_services
 from actions.errors import ActionPlanError
 from actions.models import Action, ActionPlan
 from audit.services import access_record
-from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, conflict
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, carry_out, conflict
 from partnerships.models import User
 
 
@@ -106,6 +111,46 @@ class ProgressSerializer(serializers.Serializer[object]):
     rag = serializers.ChoiceField(choices=Action.Rag.choices)
 
 
+class CompletionSerializer(serializers.Serializer[object]):
+    completion_evidence = serializers.CharField(
+        max_length=4000, help_text="Evidence that the action is complete."
+    )
+    impact_evidence = serializers.CharField(
+        max_length=4000, help_text="What has changed in practice for children and families."
+    )
+    completed_on = serializers.DateField(help_text="Not in the future.")
+
+
+class ApprovalSerializer(serializers.Serializer[object]):
+    decision = serializers.ChoiceField(choices=[("approve", "Approve"), ("refuse", "Do not approve")])
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Required to refuse."
+    )
+
+
+class ExtensionSerializer(serializers.Serializer[object]):
+    new_due = serializers.DateField(help_text="After the current deadline.")
+    justification = serializers.CharField(
+        max_length=4000, help_text="The exceptional circumstances (at least 20 characters)."
+    )
+
+
+class NotImplementedSerializer(serializers.Serializer[object]):
+    reason = serializers.CharField(max_length=4000, help_text="The annual report gives this reason.")
+
+
+def _live(a: Action) -> bool:
+    return a.is_live and ActionPlan.objects.filter(pk=a.plan_id, status=ActionPlan.Status.ACTIVE).exists()
+
+
+def _refusal(exc: Exception) -> Response:
+    """A service refusal about one field names the field, as the page's error summary does."""
+    field = getattr(exc, "field", None)
+    return Response(
+        {field: [str(exc)]} if field else {"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Action plans you may see", parameters=[SLUG], responses={200: PLAN, **LIST_ERRORS}
@@ -145,11 +190,59 @@ class ActionPlanViewSet(DoorViewSet):
         request=ProgressSerializer,
         responses={200: ACTION, **WRITE_ERRORS},
     ),
+    completion=extend_schema(
+        summary="Send the evidence that your agency's action is complete, for approval",
+        description="409 unless the action is open or in progress and its plan is active.",
+        parameters=[SLUG],
+        request=CompletionSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+    extension=extend_schema(
+        summary="Ask for an extension (the owning agency's chief officer)",
+        description="409 when the action is closed, its plan is not active, or a request is already waiting.",
+        parameters=[SLUG],
+        request=ExtensionSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+    extension_decision=extend_schema(
+        summary="Agree or refuse the extension request waiting (business unit, sub-group chair)",
+        description="The note (the reason for the decision) is needed either way. 409 when no request is waiting.",
+        parameters=[SLUG],
+        request=ApprovalSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+    not_implemented=extend_schema(
+        summary="Record that the action will not be implemented (business unit, sub-group chair)",
+        description="409 when the action is already closed or its plan is not active.",
+        parameters=[SLUG],
+        request=NotImplementedSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
+    approval=extend_schema(
+        summary="Approve an action's completion, or send it back (business unit, sub-group chair)",
+        description="409 unless the completion is waiting for approval.",
+        parameters=[SLUG],
+        request=ApprovalSerializer,
+        responses={200: ACTION, **WRITE_ERRORS},
+    ),
 )
 class ActionViewSet(DoorViewSet):
     queryset = Action.objects.select_related("owner_agency", "lead", "plan")
-    doors = {"view": access.access_action_for_view, "update": access.access_action_for_update}
-    door_rights = {"retrieve": "view", "progress": "update"}
+    doors = {
+        "view": access.access_action_for_view,
+        "update": access.access_action_for_update,
+        "manage": access.access_action_for_manage,
+        "extension": access.access_action_for_extension,
+    }
+    door_rights = {
+        "retrieve": "view",
+        "progress": "update",
+        "completion": "update",
+        "approval": "manage",
+        "extension": "extension",
+        "extension_decision": "manage",
+        "not_implemented": "manage",
+    }
 
     def visible_to(self, user: Any, partnership: Any) -> Any:
         return access.actions_visible_to(user, partnership)
@@ -173,13 +266,122 @@ class ActionViewSet(DoorViewSet):
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         if a.plan.status != ActionPlan.Status.ACTIVE:
             return conflict("The action plan is not active: its actions are updated once it is monitored.")
-        try:
-            data: dict[str, Any] = dict(body.validated_data)
-            action_services.progress_add(action=a, by=_person(request), text=data["text"], rag=data["rag"])
-        except ActionPlanError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        data: dict[str, Any] = dict(body.validated_data)
+
+        def respond() -> Response:
+            a.refresh_from_db()
+            return Response(_action(a))
+
+        return carry_out(
+            a,
+            lambda: action_services.progress_add(
+                action=a, by=_person(request), text=data["text"], rag=data["rag"]
+            ),
+            respond,
+            refusals=ActionPlanError,
+            still_fits=lambda x: ActionPlan.objects.filter(
+                pk=x.plan_id, status=ActionPlan.Status.ACTIVE
+            ).exists(),
+        )
+
+    def _decided(self, a: Action) -> Response:
         a.refresh_from_db()
         return Response(_action(a))
+
+    @action(detail=True, methods=["post"])
+    def completion(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = CompletionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        open_ = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
+        if a.plan.status != ActionPlan.Status.ACTIVE or a.status not in open_:
+            return conflict("Only an open action of an active plan can be reported complete.")
+        return carry_out(
+            a,
+            lambda: action_services.completion_submit(
+                action=a,
+                by=_person(request),
+                evidence_text=d["completion_evidence"],
+                impact_text=d["impact_evidence"],
+                completed_on=d["completed_on"],
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: x.status in open_,
+            explain=_refusal,
+        )
+
+    @action(detail=True, methods=["post"])
+    def approval(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = ApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        if a.status != Action.Status.AWAITING_APPROVAL:
+            return conflict("This action's completion is not waiting for approval.")
+        return carry_out(
+            a,
+            lambda: action_services.completion_decide(
+                action=a, by=_person(request), approve=d["decision"] == "approve", note=d["note"]
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: x.status == Action.Status.AWAITING_APPROVAL,
+            explain=_refusal,
+        )
+
+    @action(detail=True, methods=["post"])
+    def extension(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = ExtensionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        return carry_out(
+            a,
+            lambda: action_services.extension_request(
+                action=a, by=_person(request), new_due=d["new_due"], justification=d["justification"]
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: _live(x) and access.pending_extension(x) is None,
+            explain=_refusal,
+        )
+
+    @action(detail=True, methods=["post"], url_path="extension-decision", url_name="extension-decision")
+    def extension_decision(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = ApprovalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d: dict[str, Any] = dict(body.validated_data)
+        pending = access.pending_extension(a)
+        if pending is None:
+            return conflict("No extension request is waiting for a decision.")
+        return carry_out(
+            a,
+            lambda: action_services.extension_decide(
+                ext=pending, by=_person(request), approve=d["decision"] == "approve", note=d["note"]
+            ),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=lambda x: access.pending_extension(x) is not None,
+            explain=_refusal,
+        )
+
+    @action(detail=True, methods=["post"], url_path="not-implemented", url_name="not-implemented")
+    def not_implemented(self, request: Request, slug: str, pk: str) -> Response:
+        a = self.get_object()
+        body = NotImplementedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data["reason"]
+        return carry_out(
+            a,
+            lambda: action_services.not_implemented(action=a, by=_person(request), reason=reason),
+            lambda: self._decided(a),
+            refusals=ActionPlanError,
+            still_fits=_live,
+            explain=_refusal,
+        )
 
 
 def register(router: Any) -> None:

@@ -46,6 +46,7 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from cases import access, services, stages
+from cases.api_letters import LETTER_DOORS, LETTER_RIGHTS, CaseLettersMixin
 from cases.decision_views import DECIDERS
 from cases.models import Case, NotificationDecision, PanelNotification, Referral
 from cases.referral_form import SECTIONS, cross_context, form_spec
@@ -73,8 +74,8 @@ from core.api import (
     SLUG,
     WRITE_ERRORS,
     DoorViewSet,
+    carry_out,
     conflict,
-    refused,
 )
 from core.forms.api_answers import parse_answers
 from core.forms.sections import SectionForm, data_to_raw, raw_to_data, section_form
@@ -391,49 +392,55 @@ class ReferralViewSet(DoorViewSet):
             )
         if referral.status in SENT:
             return self._detail(referral)
-        try:
-            services.referral_submit(referral=referral, by=signed_in(request))
-        except services.CaseError as exc:
-            referral.refresh_from_db()
-            if referral.status not in EDITABLE:
-                return refused(exc, False)
+
+        def unfinished(exc: Exception) -> Response:
             spec = _spec(referral)
             errors = _section_errors(spec, referral)
-            unfinished = [
+            sections = [
                 s.key
                 for s in spec.referrer_sections
                 if referral.section_state.get(s.key) != "completed" or s.key in errors
             ]
-            return Response({"detail": str(exc), "sections": unfinished}, status=status.HTTP_400_BAD_REQUEST)
-        return self._detail(referral)
+            return Response({"detail": str(exc), "sections": sections}, status=status.HTTP_400_BAD_REQUEST)
+
+        return carry_out(
+            referral,
+            lambda: services.referral_submit(referral=referral, by=signed_in(request)),
+            lambda: self._detail(referral),
+            refusals=services.CaseError,
+            still_fits=lambda r: r.status in EDITABLE,
+            explain=unfinished,
+        )
 
     @action(detail=True, methods=["post"])
     def authorise(self, request: Request, slug: str, pk: str) -> Response:
         referral = self.get_object()
         body = AuthoriseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.referral_authorise(
+        return carry_out(
+            referral,
+            lambda: services.referral_authorise(
                 referral=referral, by=signed_in(request), raw=dict(body.validated_data)
-            )
-        except services.CaseError as exc:
-            referral.refresh_from_db()
-            return refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
-        return self._detail(referral)
+            ),
+            lambda: self._detail(referral),
+            refusals=services.CaseError,
+            still_fits=lambda r: r.status == Referral.Status.AWAITING_AUTHORISATION,
+        )
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, slug: str, pk: str) -> Response:
         referral = self.get_object()
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.referral_return(
+        return carry_out(
+            referral,
+            lambda: services.referral_return(
                 referral=referral, by=signed_in(request), comment=body.validated_data["comment"]
-            )
-        except services.CaseError as exc:
-            referral.refresh_from_db()
-            return refused(exc, referral.status == Referral.Status.AWAITING_AUTHORISATION)
-        return self._detail(referral)
+            ),
+            lambda: self._detail(referral),
+            refusals=services.CaseError,
+            still_fits=lambda r: r.status == Referral.Status.AWAITING_AUTHORISATION,
+        )
 
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, slug: str, pk: str) -> Response:
@@ -450,19 +457,20 @@ class ReferralViewSet(DoorViewSet):
             )
             if link is None:
                 raise serializers.ValidationError({"link_to": ["Select one of this partnership's cases."]})
-        try:
-            services.referral_acknowledge(
+        return carry_out(
+            referral,
+            lambda: services.referral_acknowledge(
                 referral=referral,
                 by=signed_in(request),
                 received_on=c["received_on"],
                 became_aware_on=c["became_aware_on"],
                 kind=c["kind"],
                 link_to=link,
-            )
-        except services.CaseError as exc:
-            referral.refresh_from_db()
-            return refused(exc, referral.status == Referral.Status.AUTHORISED)
-        return self._detail(referral)
+            ),
+            lambda: self._detail(referral),
+            refusals=services.CaseError,
+            still_fits=lambda r: r.status == Referral.Status.AUTHORISED,
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -589,14 +597,15 @@ def _case_detail(case: Case, user: Any, standing: Standing) -> dict[str, Any]:
         responses={200: CaseDetailSerializer, **WRITE_ERRORS},
     ),
 )
-class CaseViewSet(DoorViewSet):
+class CaseViewSet(CaseLettersMixin, DoorViewSet):
     queryset = Case.objects.all()
     doors = {
         "view": access.access_case_for_view,
         "decide": _access_case_for_decision,
         "panel": access.access_case_for_panel_notification,
+        **LETTER_DOORS,
     }
-    door_rights = {"retrieve": "view", "decision": "decide", "panel_notification": "panel"}
+    door_rights = {"retrieve": "view", "decision": "decide", "panel_notification": "panel", **LETTER_RIGHTS}
 
     def visible_to(self, user: Any, partnership: Any) -> Any:
         return access.cases_visible_to(user, partnership)
@@ -632,12 +641,13 @@ class CaseViewSet(DoorViewSet):
             raise serializers.ValidationError(
                 {"recommendation": [f"Select one of the outcomes: {', '.join(outcomes)}."]}
             )
-        try:
-            services.decision_record(case=case, by=signed_in(request), **c)
-        except services.CaseError as exc:
-            case.refresh_from_db()
-            return refused(exc, case.stage == stages.AWAITING_DECISION)
-        return self._detail(case)
+        return carry_out(
+            case,
+            lambda: services.decision_record(case=case, by=signed_in(request), **c),
+            lambda: self._detail(case),
+            refusals=services.CaseError,
+            still_fits=lambda k: k.stage == stages.AWAITING_DECISION,
+        )
 
     @action(detail=True, methods=["post"], url_path="panel-notification", url_name="panel-notification")
     def panel_notification(self, request: Request, slug: str, pk: str) -> Response:
@@ -649,8 +659,9 @@ class CaseViewSet(DoorViewSet):
         body = PanelNotificationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         c = body.validated_data
-        try:
-            services.panel_notification_record(
+        return carry_out(
+            case,
+            lambda: services.panel_notification_record(
                 case=case,
                 by=signed_in(request),
                 submitted_at=c["submitted_at"],
@@ -658,11 +669,11 @@ class CaseViewSet(DoorViewSet):
                 ofsted_informed_on=c.get("ofsted_informed_on"),
                 dfe_informed_on=c.get("dfe_informed_on"),
                 secretary_of_state_informed_on=c.get("secretary_of_state_informed_on"),
-            )
-        except services.CaseError as exc:
-            case.refresh_from_db()
-            return refused(exc, case.stage == stages.AWAITING_PANEL_NOTIFICATION)
-        return self._detail(case)
+            ),
+            lambda: self._detail(case),
+            refusals=services.CaseError,
+            still_fits=lambda k: k.stage == stages.AWAITING_PANEL_NOTIFICATION,
+        )
 
 
 def register(router: Any) -> None:

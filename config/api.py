@@ -14,10 +14,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from actions.api import register as register_actions
 from cases.api import register as register_cases
 from cspr.api import register as register_practice_review
+from deadlines.api import register as register_deadlines
 from learning.api import register as register_learning
 from publication.api import register as register_publication
 from rapidreview.api import register as register_rapid_review
 from rapidreview.api_meeting import register as register_rapid_review_meeting
+from rapidreview.api_review import register as register_rapid_review_start
 from reporting.api import register as register_reporting
 from retention.api import register as register_retention
 
@@ -37,9 +39,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 register_cases(router)
 register_rapid_review(router)
 register_rapid_review_meeting(router)
+register_rapid_review_start(router)
 register_practice_review(router)
 register_publication(router)
 register_learning(router)
 register_actions(router)
 register_reporting(router)
 register_retention(router)
+register_deadlines(router)

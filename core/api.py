@@ -62,7 +62,7 @@ class ThroughTheDoor(BasePermission):
                 door: Door = view.doors[view.door_rights.get(view.action, "view")]
                 view.door_object, view.standing = door(request.user, slug, int(pk))
             else:
-                view.standing = access_partnership_for_view(request.user, slug)
+                view.standing = (view.collection_door or access_partnership_for_view)(request.user, slug)
         except DjangoPermissionDenied as exc:
             # The doors' reasons are written for the person ("Only the business unit acknowledges
             # referrals."), carry no personal data, and say what to do next.
@@ -118,6 +118,9 @@ class DoorViewSet(viewsets.GenericViewSet[Any]):
     lookup_value_regex = r"[^/]+"  # anything, so a bad id is a JSON 404 from the door, not an HTML one
     doors: dict[str, Door]
     door_rights: dict[str, str]
+    # The door of collection routes when seeing the partnership is not enough (e.g. its reports).
+    collection_door: Callable[[Any, str], Standing] | None = None
+    record_id_field = "pk"  # which field of a ``visible_to`` record the path's {id} is (its door's id)
     standing: Standing
     door_object: Any
 
@@ -132,6 +135,33 @@ def refused(exc: Exception, still_fits: bool) -> Response:
     """A service's refusal: 409 if the record moved on underneath the request, else 400."""
     code = status.HTTP_400_BAD_REQUEST if still_fits else status.HTTP_409_CONFLICT
     return Response({"detail": str(exc)}, status=code)
+
+
+def carry_out(
+    record: Any,
+    call: Callable[[], object],
+    respond: Callable[[], Response],
+    *,
+    refusals: type[Exception] | tuple[type[Exception], ...],
+    still_fits: bool | Callable[[Any], bool] = False,
+    explain: Callable[[Exception], Response] | None = None,
+) -> Response:
+    """An action the door has allowed on ``record``, carried out through its service.
+
+    ``call()`` runs the service. If it refuses (raises one of ``refusals``), the record is read
+    again and ``still_fits`` says whether the action still fits the record's state: if it does, the
+    request itself was wrong (400, or ``explain(exc)`` for a richer body); if it does not, the
+    transition is refused (409, ``refused``). Otherwise ``respond()`` answers."""
+    try:
+        call()
+    except refusals as exc:
+        if record is not None and getattr(record, "pk", None) is not None:
+            record.refresh_from_db()
+        fits = still_fits(record) if callable(still_fits) else still_fits
+        if fits and explain is not None:
+            return explain(exc)
+        return refused(exc, fits)
+    return respond()
 
 
 def conflict(message: str) -> Response:

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from core.api import ID, R400, R403, R404, SLUG, DoorViewSet
+from core.api import ID, LIST_ERRORS, R400, R403, R404, SLUG, DoorViewSet, carry_out
 from cspr import access, chronology, drafts, running
 from cspr.engagement import engagement_of
 from cspr.models import PracticeReview
@@ -120,21 +120,54 @@ class RecommendationSerializer(serializers.Serializer[object]):
     due_on = serializers.DateField()
 
 
-ROW = inline_serializer(
-    "PracticeReviewRow",
-    {
-        "id": serializers.IntegerField(),
-        "case": serializers.CharField(),
-        "kind": serializers.CharField(help_text="lcspr or national_review"),
-        "kind_label": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=PracticeReview.Status.choices),
-        "status_label": serializers.CharField(),
-        "phase": serializers.ChoiceField(choices=PracticeReview.Phase.choices),
-        "decided_on": serializers.DateField(),
-    },
-)
+ROW_FIELDS: dict[str, Any] = {
+    "id": serializers.IntegerField(),
+    "case": serializers.CharField(),
+    "kind": serializers.CharField(help_text="lcspr or national_review"),
+    "kind_label": serializers.CharField(),
+    "status": serializers.ChoiceField(choices=PracticeReview.Status.choices),
+    "status_label": serializers.CharField(),
+    "phase": serializers.ChoiceField(choices=PracticeReview.Phase.choices),
+    "decided_on": serializers.DateField(allow_null=True),
+}
+ROW = inline_serializer("PracticeReviewRow", ROW_FIELDS)
 DETAIL = inline_serializer(
-    "PracticeReviewDetail", {"id": serializers.IntegerField(), "detail": serializers.JSONField()}
+    "PracticeReviewDetail",
+    {
+        **ROW_FIELDS,
+        "methodology": serializers.CharField(),
+        "reviewer": inline_serializer(
+            "PracticeReviewReviewer",
+            {
+                "name": serializers.CharField(),
+                "appointed_on": serializers.DateField(allow_null=True),
+                "contract_agreed_on": serializers.DateField(allow_null=True),
+            },
+            allow_null=True,
+        ),
+        "terms_of_reference_agreed_on": serializers.DateField(allow_null=True),
+        "family_involvement": serializers.CharField(allow_blank=True),
+        "report_versions": inline_serializer(
+            "PracticeReviewReportVersion",
+            {
+                "number": serializers.IntegerField(),
+                "sha256": serializers.CharField(),
+                "created_at": serializers.DateTimeField(),
+            },
+            many=True,
+        ),
+        "report_completed_at": serializers.DateTimeField(allow_null=True),
+        "recommendations": inline_serializer(
+            "PracticeReviewRecommendation",
+            {
+                "reference": serializers.CharField(),
+                "text": serializers.CharField(),
+                "owner": serializers.CharField(),
+                "due_on": serializers.DateField(allow_null=True),
+            },
+            many=True,
+        ),
+    },
 )
 CHRONOLOGY = inline_serializer(
     "PracticeReviewChronology", {"entries": serializers.ListField(child=serializers.DictField())}
@@ -145,7 +178,7 @@ WRITE = {400: R400, 403: R403, 404: R404}
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Practice reviews you may see", parameters=[SLUG], responses={200: ROW, **READ}
+        summary="Practice reviews you may see", parameters=[SLUG], responses={200: ROW, **LIST_ERRORS}
     ),
     retrieve=extend_schema(
         summary="One practice review", parameters=[SLUG, ID], responses={200: DETAIL, **READ}
@@ -210,12 +243,12 @@ class PracticeReviewViewSet(DoorViewSet):
         return agency
 
     def _run(self, review: PracticeReview, call: Any, code: int = status.HTTP_201_CREATED) -> Response:
-        try:
-            call()
-        except PracticeReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        review.refresh_from_db()
-        return Response(_detail(review), status=code)
+        def respond() -> Response:
+            review.refresh_from_db()
+            return Response(_detail(review), status=code)
+
+        # These services refuse input (an agency, a date, a request id), not a state: 400.
+        return carry_out(review, call, respond, refusals=PracticeReviewError, still_fits=True)
 
     def list(self, request: Request, slug: str) -> Response:
         page = self.paginate_queryset(

@@ -14,6 +14,7 @@ current one or the review moved on."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils import timezone
@@ -25,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, refused
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet, carry_out
 from core.serializers import StrictSerializer, Text
 from core.users import signed_in
 from learning import access, selectors, services
@@ -153,6 +154,9 @@ def _detail(review: LearningReview) -> dict[str, Any]:
     }
 
 
+KEY_RE = re.compile(r"^[a-z0-9_]{1,60}$")  # a step key; anything else is a JSON 404, never a query
+
+
 def _need(data: dict[str, Any], *names: str) -> None:
     missing = {n: ["This field is required for this step."] for n in names if data.get(n) in (None, "")}
     if missing:
@@ -238,22 +242,27 @@ class LearningReviewViewSet(DoorViewSet):
         access_record(user=request.user, obj=review.case, detail="learning review (API)")
         return Response(_detail(review))
 
-    @action(detail=True, methods=["post"], url_path=r"steps/(?P<key>[a-z0-9_]{1,60})")
+    @action(detail=True, methods=["post"], url_path=r"steps/(?P<key>[^/]+)")
     def step(self, request: Request, slug: str, pk: str, key: str) -> Response:
         review = self.get_object()
-        step = review.steps.filter(key=key).first()
+        step = review.steps.filter(key=key).first() if KEY_RE.match(key) else None
         if step is None:
             return Response({"detail": "Not found."}, status=404)
         if not access.can_act_on(self.standing, review, step):
             raise PermissionDenied("Your role does not allow you to complete this step.")
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            _carry_out(review, step, dict(body.validated_data), signed_in(request))
-        except LearningReviewError as exc:
-            return refused(exc, still_fits=False)
-        review.refresh_from_db()
-        return Response(_detail(review))
+
+        def respond() -> Response:
+            review.refresh_from_db()
+            return Response(_detail(review))
+
+        return carry_out(
+            review,
+            lambda: _carry_out(review, step, dict(body.validated_data), signed_in(request)),
+            respond,
+            refusals=LearningReviewError,
+        )
 
 
 def register(router: Any) -> None:

@@ -15,6 +15,7 @@ see but not do, 400 with messages for bad input (nothing written), 409 when the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.datastructures import MultiValueDict
@@ -25,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import access_record
-from core.api import R400, R403, R404, SLUG, DoorViewSet
+from core.api import LIST_ERRORS, R400, R403, R404, SLUG, DoorViewSet, carry_out
 from core.forms.sections import SectionForm, data_to_raw
 from partnerships.access import Standing
 from partnerships.models import User
@@ -35,6 +36,7 @@ from rapidreview.models import InformationRequest
 from rapidreview.return_form import return_spec
 
 R409 = {409: R400}
+SECTION_KEY_RE = re.compile(r"^[a-z_]{1,40}$")  # anything else is a JSON 404
 
 
 def _person(request: Request) -> User:
@@ -128,7 +130,7 @@ ERRORS = {400: R400, 403: R403, 404: R404, **R409}
     list=extend_schema(
         summary="Information requests you may see",
         parameters=[SLUG],
-        responses={200: DETAIL, 403: R403, 404: R404},
+        responses={200: DETAIL, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One information request", parameters=[SLUG], responses={200: DETAIL, 403: R403, 404: R404}
@@ -183,6 +185,13 @@ class InformationRequestViewSet(DoorViewSet):
         fresh, standing = access.access_request_for_view(self.request.user, self.kwargs["slug"], req.pk)
         return Response(_detail(fresh, standing, self.request.user))
 
+    def _act(self, req: InformationRequest, call: Any) -> Response:
+        # The doors for edit, authorise and send back already hold the request's state; a refusal
+        # here is about the input (400).
+        return carry_out(
+            req, call, lambda: self._respond(req), refusals=services.RapidReviewError, still_fits=True
+        )
+
     def list(self, request: Request, slug: str) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-issued_at", "-id"))
         return self.get_paginated_response([_detail(r, self.standing, request.user) for r in page or []])
@@ -192,11 +201,11 @@ class InformationRequestViewSet(DoorViewSet):
         access_record(user=request.user, obj=req.review.case, detail=f"Information request {req.pk} (API)")
         return Response(_detail(req, self.standing, request.user))
 
-    @action(detail=True, methods=["patch"], url_path=r"sections/(?P<section_key>[a-z_]{1,40})")
+    @action(detail=True, methods=["patch"], url_path=r"sections/(?P<section_key>[^/]+)")
     def section(self, request: Request, slug: str, pk: str, section_key: str) -> Response:
         req = self.get_object()
         spec = return_spec(req.review.case.profile.data)
-        section = spec.section(section_key)
+        section = spec.section(section_key) if SECTION_KEY_RE.match(section_key) else None
         if section is None:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
         body = AnswersSerializer(data=request.data)
@@ -243,43 +252,42 @@ class InformationRequestViewSet(DoorViewSet):
         req = self.get_object()
         body = SubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.return_submit(
+        return self._act(
+            req,
+            lambda: services.return_submit(
                 request=req,
                 by=_person(request),
                 nil=body.validated_data["nil"],
                 nil_reason=body.validated_data.get("nil_reason", ""),
-            )
-        except services.RapidReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return self._respond(req)
+            ),
+        )
 
     @action(detail=True, methods=["post"])
     def authorise(self, request: Request, slug: str, pk: str) -> Response:
         req = self.get_object()
         body = AuthoriseReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.return_authorise(
+        return self._act(
+            req,
+            lambda: services.return_authorise(
                 request=req,
                 by=_person(request),
                 authoriser_name=body.validated_data.get("authoriser_name", ""),
                 authoriser_role=body.validated_data.get("authoriser_role", ""),
-            )
-        except services.RapidReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return self._respond(req)
+            ),
+        )
 
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request: Request, slug: str, pk: str) -> Response:
         req = self.get_object()
         body = SendBackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.return_send_back(request=req, by=_person(request), reason=body.validated_data["reason"])
-        except services.RapidReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return self._respond(req)
+        return self._act(
+            req,
+            lambda: services.return_send_back(
+                request=req, by=_person(request), reason=body.validated_data["reason"]
+            ),
+        )
 
 
 def register(router: Any) -> None:

@@ -34,7 +34,7 @@ from rest_framework.response import Response
 
 from audit.services import access_record
 from cases.access import cases_visible_to
-from core.api import READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
+from core.api import LIST_ERRORS, READ_ERRORS, SLUG, WRITE_ERRORS, DoorViewSet
 from core.serializers import StrictSerializer, Text
 from partnerships.access import Standing
 from partnerships.models import User
@@ -220,7 +220,7 @@ def _refused(exc: RapidReviewError) -> Response:
     list=extend_schema(
         summary="Rapid review meetings of the cases you may see",
         parameters=[SLUG],
-        responses={200: LIST, **READ_ERRORS},
+        responses={200: LIST, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One rapid review meeting (by case id)",
@@ -236,6 +236,7 @@ def _refused(exc: RapidReviewError) -> Response:
 )
 class MeetingViewSet(DoorViewSet):
     queryset = RapidReview.objects.select_related("case", "case__profile", "partnership")
+    record_id_field = "case_id"  # the path's {id} is the case's
     doors = {"view": access.access_review_for_view, "private": access.access_deliberation_for_view}
     door_rights = {"retrieve": "view", "record": "private"}
 
@@ -283,7 +284,7 @@ class MeetingViewSet(DoorViewSet):
     list=extend_schema(
         summary="The latest rapid review decision of each case you may see",
         parameters=[SLUG],
-        responses={200: LIST, **READ_ERRORS},
+        responses={200: LIST, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="A case's rapid review decision: latest version, every version, sign-off",
@@ -316,6 +317,7 @@ class MeetingViewSet(DoorViewSet):
 )
 class DecisionViewSet(DoorViewSet):
     queryset = RapidReview.objects.select_related("case", "case__profile", "partnership")
+    record_id_field = "case_id"  # the path's {id} is the case's
     http_method_names = ["get", "post", "patch", "head", "options"]
     doors = {"view": _decision_door, "change": _decision_change_door}
     door_rights = {"retrieve": "view", "partial_update": "change", "versions": "change", "sign_off": "change"}

@@ -63,7 +63,7 @@ def compliance(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _register_rows(user: Any, partnership: Any) -> list[dict[str, Any]]:
+def register_rows(user: Any, partnership: Any) -> list[dict[str, Any]]:
     cases = list(cases_visible_to(user, partnership).order_by("created_at", "pk"))
     ids = [c.pk for c in cases]
     decisions = {d.case_id: d for d in NotificationDecision.objects.filter(case_id__in=ids)}
@@ -101,7 +101,7 @@ def _register_rows(user: Any, partnership: Any) -> list[dict[str, Any]]:
 @require_GET
 def sin_register(request: HttpRequest, slug: str) -> HttpResponse | StreamingHttpResponse:
     standing = access_reports_for_view(request.user, slug)
-    rows = _register_rows(request.user, standing.partnership)
+    rows = register_rows(request.user, standing.partnership)
     fmt = request.GET.get("download", "")
     if fmt in ("csv", "xlsx"):
         header = [

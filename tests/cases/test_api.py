@@ -840,7 +840,7 @@ def test_schema_documents_every_route_and_its_errors(client, people):
         for p in schema["paths"]
         if p.startswith(("/api/partnerships/{slug}/referrals/", "/api/partnerships/{slug}/cases/"))
     }
-    assert len(paths) == 11
+    assert len(paths) == 13
     for path, operations in ((p, schema["paths"][p]) for p in paths):
         for method, op in operations.items():
             codes = set(op["responses"])

@@ -230,7 +230,7 @@ def _fuzz(subset, records) -> dict[str, set[int]]:
 @pytest.mark.django_db
 def test_no_generated_request_fails_the_business_unit(records, signed_in_as_business_unit):
     statuses = _fuzz(schema, records)
-    assert len(statuses) == 12, sorted(statuses)
+    assert len(statuses) == 14, sorted(statuses)
     codes = set().union(*statuses.values())
     # Requests got past the door to the serializers and services, not only to 404.
     assert {200, 201, 400, 403, 404} <= codes, statuses
@@ -256,6 +256,6 @@ def test_the_schema_tested_is_the_one_served(client, people):
         if p.startswith(("/api/partnerships/{slug}/referrals", "/api/partnerships/{slug}/cases"))
         and "{case_id}" not in p  # retention's routes under a case (tests/retention/test_api_schema.py)
     ]
-    assert len(ours) == 11
+    assert len(ours) == 13
     for path in ours:
         assert served[path] == built[path], path
