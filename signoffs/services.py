@@ -475,7 +475,9 @@ def signoff_sign_for_role(
     assert reauth is not None
 
     request = SignoffRequest.objects.select_for_update().select_related("partnership").get(pk=request_id)
-    existing = RoleSignature.objects.filter(request=request, role=role).select_related("signer").first()
+    existing: RoleSignature | None = (
+        RoleSignature.objects.filter(request=request, role=role).select_related("signer").first()
+    )
     if existing is not None:
         if existing.signer_id == by.pk:
             return existing

@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 from audit.services import access_record
 from partnerships import second_factor
 from partnerships.models import Agency
+from partnerships.roles import Role
 from signoffs import otp, services
 from signoffs.access import (
     access_signoff_request_for_sign,
@@ -37,7 +38,6 @@ from signoffs.access import (
 )
 from signoffs.forms import CodeConfirmForm, PasswordConfirmForm, RoleSignForm, SignForm
 from signoffs.hashing import content_hash
-from partnerships.roles import Role
 from signoffs.models import RequiredRole, RequiredSignatory, RoleSignature, Signature, SignoffRequest, Status
 from signoffs.reauth import REAUTH_VALIDITY, fresh_reauth, record_reauth
 from signoffs.renderers import renderer_for, summary_rows
