@@ -48,7 +48,10 @@ def test_information_shared_is_required_when_the_criteria_are_not_met(client, wo
     # The record for the Learning and Development sub-group Chair carries it.
     message = OutboxMessage.objects.get(event_key=f"decision:{decision.pk}:chair", recipient=people.chair)
     assert SHARED in message.context["summary"]
-    case_page = client.get(reverse("case_detail", args=[world.partnership.slug, case.pk])).content.decode()
+    client.force_login(people.bu)  # the session of the time-travelled post has expired
+    r = client.get(reverse("case_detail", args=[world.partnership.slug, case.pk]))
+    assert r.status_code == 200, r.status_code
+    case_page = r.content.decode()
     assert (
         "Information shared to make the decision" in case_page
         and "Police incident log of 2 April" in case_page
