@@ -241,6 +241,7 @@ def decision_record(
     disagreement_details: str = "",
     escalated_to: str = "",
     escalation_outcome: str = "",
+    information_shared: str = "",
 ) -> NotificationDecision:
     """Record the safeguarding partners' notification decision (catalogue §3; §2.2 items 11-13).
 
@@ -284,6 +285,7 @@ def decision_record(
         disagreement_details=disagreement_details.strip(),
         escalated_to=escalated_to.strip(),
         escalation_outcome=escalation_outcome.strip(),
+        information_shared=information_shared.strip(),
         recorded_by=by,
     )
     audit_record(
@@ -340,6 +342,12 @@ def decision_record(
             summary=(
                 f"{'For the learning route' if outcome == 'learning' else 'For information'}: the safeguarding partners "
                 f"decided: {outcomes[outcome]}. Rationale: {rationale.strip()}"
+                # 000 Appendix 2: what information was shared to decide the criteria were not met.
+                + (
+                    f" Information shared to make the decision: {decision.information_shared}"
+                    if decision.information_shared
+                    else ""
+                )
             ),
             path=case_url(locked),
             event_key=f"decision:{decision.pk}:chair",

@@ -168,6 +168,7 @@ def decision(request: HttpRequest, slug: str, case_id: int) -> HttpResponse:
         request.POST or None,
         outcomes=_outcomes(case),
         mode=config.get("mode", "partners"),
+        share_with_subgroup_chair=bool(config.get("share_every_decision_with_subgroup_chair")),
         initial={"decided_by_name": config.get("decided_by", "")},
     )
     if case.stage != stages.AWAITING_DECISION:

@@ -163,11 +163,30 @@ class DecisionForm(GovukForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # 000 Appendix 2 (the referral template to the Learning and Development sub-group Chair).
+    information_shared = GovukCharField(
+        label="What information was shared so the partners could decide the criteria were not met?",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Include agency details, where they apply. Needed if the criteria for notification are not "
+        "met: it goes to the Chair of the Learning and Development sub-group.",
+    )
 
-    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], mode: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        outcomes: list[tuple[str, str]],
+        mode: str,
+        share_with_subgroup_chair: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["outcome"]).choices = outcomes
         self.mode = mode
+        self.share_with_subgroup_chair = share_with_subgroup_chair
+        if not share_with_subgroup_chair:
+            del self.fields["information_shared"]
         if mode == "chair_recommendation_and_director":
             cast(forms.ChoiceField, self.fields["recommendation"]).choices = outcomes
             self.fields["recommendation"].required = True
@@ -184,6 +203,16 @@ class DecisionForm(GovukForm):
         cleaned = self.cleaned_data
         if cleaned.get("disagreement") and not cleaned.get("disagreement_details"):
             self.add_error("disagreement_details", "Describe the disagreement and how it was escalated")
+        if (
+            self.share_with_subgroup_chair
+            and cleaned.get("outcome")
+            and cleaned.get("outcome") != "notify"
+            and not (cleaned.get("information_shared") or "").strip()
+        ):
+            self.add_error(
+                "information_shared",
+                "Enter what information was shared so the partners could decide the criteria were not met",
+            )
         return cleaned
 
 

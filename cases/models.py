@@ -187,6 +187,11 @@ class NotificationDecision(models.Model):
     disagreement_details = models.TextField(blank=True)
     escalated_to = models.CharField(max_length=200, blank=True)
     escalation_outcome = models.TextField(blank=True)
+    information_shared = models.TextField(
+        blank=True,
+        help_text="What information was shared so the partners could decide the criteria were not met, "
+        "with agency details (000 Appendix 2, for the Learning and Development sub-group Chair).",
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

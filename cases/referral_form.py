@@ -137,7 +137,9 @@ SECTIONS: dict[str, Section] = {
                     (
                         *PERSON_COLUMNS,
                         Field("gender", "Gender", "text"),
-                        Field("ethnicity", "Ethnicity", "text"),
+                        Field("ethnicity", "Ethnicity", "text", hint="If no group fits, write Other and describe it in the next box"),
+                        # 000 Appendix 1 item 4: "Other Ethnicity", described when the ethnicity is Other.
+                        Field("other_ethnicity", "Other ethnicity", "text", hint="Only if the ethnicity is Other"),
                         Field("nationality", "Nationality (if known)", "text"),
                     ),
                     row_noun="sibling",
@@ -368,10 +370,27 @@ def referral_cross_checks(form: Any, cleaned: dict[str, Any]) -> None:
             form.add_error(target, "The date of death must be on or after the child's date of birth")
     if key == "referrer" and cleaned.get("phone") and not PHONE_RE.match(cleaned["phone"]):
         form.add_error("phone", "Enter a telephone number, like 01632 960 001 or +44 7700 900 982")
+    if key == "siblings":
+        _other_ethnicity_described(form, cleaned)
     for start, end in (("cpp_start", "cpp_end"),):
         a, b = cleaned.get(start), cleaned.get(end)
         if isinstance(a, dt.date) and isinstance(b, dt.date) and b < a and end not in form.errors:
             form.add_error(end, "The date the plan ended must be on or after the date it started")
+
+
+def _other_ethnicity_described(form: Any, cleaned: dict[str, Any]) -> None:
+    """000 Appendix 1 item 4: a sibling whose ethnicity is "Other" has their other ethnicity described."""
+    for i, names in enumerate(form.table_rows.get("siblings", [])):
+        ethnicity, other = (f"siblings-{i}-{c}" for c in ("ethnicity", "other_ethnicity"))
+        if ethnicity not in names or other not in names:
+            continue
+        is_other = (cleaned.get(ethnicity) or "").strip().lower() in OTHER_WORDS
+        if is_other and not (cleaned.get(other) or "").strip() and other not in form.errors:
+            form.add_error(other, f"Enter the other ethnicity of sibling {i + 1}")
+
+
+# What people write for "Other" in the siblings' ethnicity.
+OTHER_WORDS = frozenset({"other", "other ethnicity", "other ethnic group", "any other ethnic group"})
 
 
 def form_spec(profile_data: dict[str, Any] | None) -> FormSpec:

@@ -112,6 +112,13 @@ class DecisionSerializer(StrictSerializer):
     disagreement_details = Text(label="What the disagreement was", max_length=3000, required=False)
     escalated_to = Text(label="Who it was escalated to", max_length=200, required=False)
     escalation_outcome = Text(label="The outcome of the escalation", max_length=3000, required=False)
+    information_shared = Text(
+        label="What information was shared so the partners could decide the criteria were not met",
+        max_length=5000,
+        required=False,
+        help_text="Darlington (000 Appendix 2): with agency details; sent to the Learning and Development "
+        "sub-group Chair.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("disagreement") and not attrs.get("disagreement_details"):

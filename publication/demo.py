@@ -33,7 +33,7 @@ from rapidreview.models import Attendance
 from rapidreview.panel import panel_submit
 from rapidreview.services import rapid_review_start
 from signoffs.reauth import ReauthInfo
-from signoffs.services import signoff_sign
+from signoffs.services import signoff_sign, signoff_sign_for_role, signoff_status
 
 DEMO_SLUGS = ("dorset", "darlington")
 MARK = "publication_demo"
@@ -139,6 +139,18 @@ def _case_in_practice_review(partnership: Partnership) -> Case | None:
             request_id=decision.signoff_request_id,
             by=user,
             agency_id=agencies[kind].pk,
+            decision="agree",
+            reauth=ReauthInfo(method="password", at=timezone.now()),
+        )
+    # Darlington: the Independent Scrutineer co-signs the decision (000 §6.10).
+    status = signoff_status("rapidreview.decision", review.pk, partnership=partnership)
+    for role in sorted(status.waiting_roles) if status else []:
+        signer = _member(partnership, role)
+        assert signer is not None
+        signoff_sign_for_role(
+            request_id=decision.signoff_request_id,
+            by=signer,
+            role=role,
             decision="agree",
             reauth=ReauthInfo(method="password", at=timezone.now()),
         )

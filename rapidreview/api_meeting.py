@@ -182,6 +182,17 @@ def _decision_out(review: RapidReview) -> dict[str, Any]:
                 for s in signoff.status.signatures
             ],
             "waiting_for": sorted(signoff.status.waiting_agency_ids),
+            # Roles that co-sign with the partners (Darlington's Independent Scrutineer, 000 §6.10).
+            "co_signatures": [
+                {
+                    "role": s.role,
+                    "decision": s.decision,
+                    "comment": s.comment,
+                    "signed_at": s.signed_at.isoformat(),
+                }
+                for s in signoff.status.role_signatures
+            ],
+            "waiting_for_roles": sorted(signoff.status.waiting_roles),
         }
     return {
         "case": {"id": review.case_id, "reference": review.case.reference},

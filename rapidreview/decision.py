@@ -31,6 +31,7 @@ from rapidreview.selectors import (
     learning_choices,
     majority_signs,
     outcome_choices,
+    rr_config,
     signed_by_rule,
     unexpected_death_guard,
     vote_mode,
@@ -90,6 +91,11 @@ def _validated(
     return clean
 
 
+def co_signatory_roles(review: RapidReview) -> list[str]:
+    """The roles that co-sign the decision with the partners (the profile's; 000 §6.10)."""
+    return list(rr_config(review).get("decision_co_signatories") or [])
+
+
 def _notify_partners(review: RapidReview, decision: Decision, request: Any) -> int:
     reps = list(
         User.objects.filter(
@@ -99,6 +105,18 @@ def _notify_partners(review: RapidReview, decision: Decision, request: Any) -> i
             is_active=True,
         ).distinct()
     )
+    roles = co_signatory_roles(review)
+    if roles:
+        reps += [
+            u
+            for u in User.objects.filter(
+                memberships__agency__partnership=review.partnership,
+                memberships__role__in=roles,
+                memberships__is_active=True,
+                is_active=True,
+            ).distinct()
+            if u not in reps
+        ]
     return notify(
         recipients=reps,
         kind="signoff_requested",
@@ -113,6 +131,10 @@ def _notify_partners(review: RapidReview, decision: Decision, request: Any) -> i
     )
 
 
+def _and_cosigners(review: RapidReview) -> str:
+    return " and the Independent Scrutineer" if co_signatory_roles(review) else ""
+
+
 def _put_for_signoff(review: RapidReview, decision: Decision, by: User, on: dt.date) -> Any:
     try:
         request = signoff_request_create(
@@ -121,6 +143,7 @@ def _put_for_signoff(review: RapidReview, decision: Decision, by: User, on: dt.d
             record_id=review.pk,
             content=decision.content(),
             title=f"Rapid review decision, case {review.case.reference}",
+            signatory_roles=co_signatory_roles(review),
             by=by,
         )
     except SignoffError as exc:
@@ -275,18 +298,21 @@ def on_signoff_completed(sender: Any, record_type: str, request: Any, **kwargs: 
             "rr_decision_signed",
             on,
             None,
-            f"Decision version {decision.version} signed by every partner",
+            f"Decision version {decision.version} signed by every partner{_and_cosigners(review)}",
         )
-        summary = f"Every statutory partner has signed version {decision.version} of the rapid review decision. Send it to the Panel."
+        summary = (
+            f"Every statutory partner{_and_cosigners(review)} has signed version {decision.version} of the "
+            "rapid review decision. Send it to the Panel."
+        )
         case_event(
             case=case,
             by=None,
             code="rapidreview.decision.signed",
-            summary=f"Decision (version {decision.version}) signed by every statutory partner",
+            summary=f"Decision (version {decision.version}) signed by every statutory partner{_and_cosigners(review)}",
         )
     else:
         summary = (
-            f"A statutory partner disagrees with version {decision.version} of the rapid review decision. "
+            f"A statutory partner{' or the Independent Scrutineer' if co_signatory_roles(review) else ''} disagrees with version {decision.version} of the rapid review decision. "
             "Read their comment, and revise the decision with the partners."
         )
         case_event(

@@ -21,6 +21,7 @@ from cases.referral_form import form_spec
 from core.forms.summary import answers_summary
 from documents.selectors import files_of_owner
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
+from rapidreview.return_form import APP6_CHRONOLOGY, return_spec
 from rapidreview.selectors import return_summary
 from rapidreview.services import anchor_if_known
 
@@ -129,6 +130,7 @@ def pack_context(review: RapidReview) -> dict[str, Any]:
         "referrals": referrals,
         "returns": returns,
         "chronology": chronology,
+        "app6": return_spec(review.case.profile.data).variant in APP6_CHRONOLOGY,
         "agencies": [(r.agency, styles[r.agency_id]) for r in requests],
         "generated": timezone.localtime(),
     }

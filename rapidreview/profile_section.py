@@ -29,6 +29,8 @@ from deadlines.profile_schema import (
 )
 
 DECISION_MODES: Final[tuple[str, ...]] = ("recommendation_and_signoff", "vote")
+# Roles that can co-sign the rapid review decision (signoffs' role signatures).
+CO_SIGNATORY_ROLES: Final[tuple[str, ...]] = ("independent_scrutineer",)
 RETURN_FORMS: Final[tuple[str, ...]] = (
     "darlington_app4",
     "bradford_igt",
@@ -54,6 +56,7 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
             "lookback_months",
             "lookback_includes_suspected_perpetrator",
             "no_review_needs_reason_after_unexpected_death",
+            "decision_co_signatories",
             "vote_tally",
             "partners_conference",
             "documents",
@@ -82,6 +85,14 @@ def validate_rapid_review(value: object, context: SectionContext) -> Mapping[str
         fail(where, "'lookback_months' is missing (a number of months, or null when the seed sets none)")
     if data["lookback_months"] is not None:
         as_integer(data["lookback_months"], where, "lookback_months", minimum=1)
+    if data.get("decision_co_signatories") is not None:
+        # Partnership roles that co-sign the decision with the statutory partners (000 §6.10, §7.4:
+        # Darlington's Independent Scrutineer); the sign-off is complete only when they have signed.
+        cosigners = as_list(data["decision_co_signatories"], where, "'decision_co_signatories'")
+        for i, role in enumerate(cosigners):
+            as_choice(role, CO_SIGNATORY_ROLES, where, f"decision_co_signatories[{i}]")
+        if len(set(cosigners)) != len(cosigners):
+            fail(where, "'decision_co_signatories' names a role twice")
     check_outcomes(data.get("outcomes"), where, "review_route")
     if data.get("partners_conference") is not None:
         _check_conference(data["partners_conference"], context)

@@ -24,6 +24,25 @@ CHRONOLOGY = Table(
     row_noun="event",
 )
 
+# 000 Appendix 6 "Chronology": the key-event columns plus "Child seen/views sought: Yes/No (record the
+# child's views)" and "Author Comments".
+CHRONOLOGY_APP6 = Table(
+    "chronology",
+    "Key events",
+    (
+        *CHRONOLOGY.columns,
+        Field("child_seen", "Was the child seen, or their views sought?", "yesno"),
+        Field(
+            "child_views", "The child's views", "longtext", max_length=2000,
+            hint="What the child said, or what was observed of their behaviour",
+        ),
+        Field("author_comments", "Author comments", "longtext", max_length=2000, hint="Your comments on this event"),
+    ),
+    hint=CHRONOLOGY.hint,
+    max_rows=CHRONOLOGY.max_rows,
+    row_noun=CHRONOLOGY.row_noun,
+)  # fmt: skip
+
 REVIEW_TYPES = (
     ("national", "National child safeguarding practice review (issues to be dealt with at a national level)"),
     ("local", "Local child safeguarding practice review (issues to be dealt with at a local level)"),
@@ -134,8 +153,14 @@ SECTIONS: dict[str, Section] = {
     )
 }  # fmt: skip
 
+# Darlington's chronology section: the same key ("chronology"), with Appendix 6's columns.
+SECTIONS["chronology_app6"] = Section("chronology", "Key events", (CHRONOLOGY_APP6,))
+
+# The variants whose chronology has Appendix 6's "child seen / views sought" and "author comments".
+APP6_CHRONOLOGY = frozenset({"darlington_app4"})
+
 VARIANTS: dict[str, tuple[str, ...]] = {
-    "darlington_app4": ("app4_involvement", "chronology"),
+    "darlington_app4": ("app4_involvement", "chronology_app6"),
     "bradford_igt": (
         "igt_child",
         "igt_family",

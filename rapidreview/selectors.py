@@ -380,6 +380,10 @@ def decision_editable(review: RapidReview) -> tuple[bool, str]:
     return True, ""
 
 
+# How the procedures name a co-signing role.
+CO_SIGNER_NAMES = {"independent_scrutineer": "Independent Scrutineer"}
+
+
 @dataclass(frozen=True)
 class DecisionSignoff:
     """The sign-off of a decision version, as the pages show it."""
@@ -405,6 +409,15 @@ class DecisionSignoff:
     def dissent(self) -> bool:
         """Signed by the majority rule with a partner recorded as disagreeing."""
         return self.signed and not self.status.all_agree
+
+    @property
+    def co_signers(self) -> list[tuple[str, Any]]:
+        """Each role that co-signs this version (Darlington's Independent Scrutineer, 000 §6.10),
+        with its signature or None: [(name, signature)]."""
+        if not self.current:
+            return []
+        signatures = {s.role: s for s in self.status.role_signatures}
+        return [(CO_SIGNER_NAMES.get(r, r), signatures.get(r)) for r in sorted(self.status.required_roles)]
 
     @property
     def signed_on(self) -> dt.date | None:

@@ -345,6 +345,9 @@ def _chronology_rows(agency_return: AgencyReturn, request: InformationRequest) -
                 people=(row.get("people") or "")[:300],
                 source=(row.get("source") or "")[:200],
                 outcome=row.get("outcome") or "",
+                child_seen=row.get("child_seen") or "",
+                child_views=row.get("child_views") or "",
+                author_comments=row.get("author_comments") or "",
                 position=i,
             )
         )

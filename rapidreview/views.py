@@ -24,7 +24,13 @@ from rapidreview import access, services
 from rapidreview.forms import AuthoriseReturnForm, RequestsForm, SendBackForm, SubmitReturnForm
 from rapidreview.models import ChronologyEntry, InformationRequest, RapidReview
 from rapidreview.pack import PackNotReady, pack_is_stuck, pack_request
-from rapidreview.return_form import NEEDS_AUTHORISER_DETAILS, REVIEW_TYPES, TITLES, return_spec
+from rapidreview.return_form import (
+    APP6_CHRONOLOGY,
+    NEEDS_AUTHORISER_DETAILS,
+    REVIEW_TYPES,
+    TITLES,
+    return_spec,
+)
 from rapidreview.selectors import request_extras, return_summary
 
 
@@ -86,6 +92,7 @@ def overview(request: AuthenticatedHttpRequest, slug: str, case_id: int) -> Http
             "form_title": TITLES.get(spec.variant, ""),
             "recommendations": recommendations,
             "chronology": chronology,
+            "app6": spec.variant in APP6_CHRONOLOGY,
             "lookback_start": period_from,
             "pack_refresh": review.pack_status == RapidReview.PackStatus.QUEUED,
             "pack_stuck": pack_is_stuck(review),

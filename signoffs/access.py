@@ -3,7 +3,8 @@
 Sign-offs are read by the people who decide or oversee decisions: safeguarding partner
 representatives, the business unit, the independent scrutineer, the subgroup chair and panel
 members. Other members of the partnership get 403; people outside it 404. Signing needs the
-partner representative role through one of the request's required agencies.
+partner representative role through one of the request's required agencies, or a partnership role
+the request names as a co-signatory (Darlington's Independent Scrutineer, 000 §6.10).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.http import Http404
 from partnerships.access import Standing, access_partnership_for_view, standing_in
 from partnerships.models import Partnership
 from partnerships.roles import Role
-from signoffs.models import RequiredSignatory, Signature, SignoffRequest, Status
+from signoffs.models import RequiredRole, RequiredSignatory, RoleSignature, Signature, SignoffRequest, Status
 
 SIGNOFF_VIEW_ROLES = frozenset(
     {
@@ -71,35 +72,59 @@ class SignRight:
     eligible_agency_ids: tuple[int, ...]  # partner rep there and the agency is required
     agency_ids: tuple[int, ...]  # of those, may sign for now (request open, not yet signed)
     signed_agency_ids: tuple[int, ...]  # of those, already signed
+    eligible_roles: tuple[str, ...] = ()  # co-signing roles the request needs that this person holds
+    roles: tuple[str, ...] = ()  # of those, may sign for now
+    signed_roles: tuple[str, ...] = ()  # of those, already signed
 
     @property
     def can_sign(self) -> bool:
-        return bool(self.agency_ids)
+        return bool(self.agency_ids or self.roles)
+
+    @property
+    def eligible(self) -> bool:
+        return bool(self.eligible_agency_ids or self.eligible_roles)
 
 
 def sign_right(standing: Standing, request: SignoffRequest) -> SignRight:
+    open_ = request.status == Status.OPEN
+    held = sorted(
+        r
+        for r in RequiredRole.objects.filter(request=request).values_list("role", flat=True)
+        if r in standing.roles
+    )
+    signed_roles = set(
+        RoleSignature.objects.filter(request=request, role__in=held).values_list("role", flat=True)
+    )
+    role_part = {
+        "eligible_roles": tuple(held),
+        "roles": tuple(r for r in held if r not in signed_roles) if open_ else (),
+        "signed_roles": tuple(r for r in held if r in signed_roles),
+    }
     mine = standing.agencies_with(Role.PARTNER_REP)
     if not mine:
-        return SignRight((), (), ())
+        return SignRight((), (), (), **role_part)
     required = set(RequiredSignatory.objects.filter(request=request).values_list("agency_id", flat=True))
     signed = set(Signature.objects.filter(request=request).values_list("agency_id", flat=True))
     eligible = sorted(mine & required)
-    open_ = request.status == Status.OPEN
     return SignRight(
         eligible_agency_ids=tuple(eligible),
         agency_ids=tuple(a for a in eligible if a not in signed) if open_ else (),
         signed_agency_ids=tuple(a for a in eligible if a in signed),
+        **role_part,
     )
 
 
 def access_signoff_request_for_sign(
     user: Any, slug: str, request_id: int
 ) -> tuple[SignoffRequest, Standing, SignRight]:
-    """A partner representative of one of the request's required agencies; others who can see it 403."""
+    """A partner representative of one of the request's required agencies, or a holder of a role the
+    request names as a co-signatory; others who can see it 403."""
     request, standing = access_signoff_request_for_view(user, slug, request_id)
+    right = sign_right(standing, request)
+    if right.eligible_roles:
+        return request, standing, right
     if not standing.has(*SIGNOFF_SIGN_ROLES):
         raise PermissionDenied("Only safeguarding partner representatives sign.")
-    right = sign_right(standing, request)
     if not right.eligible_agency_ids:
         raise PermissionDenied("Your agency is not asked to sign this.")
     return request, standing, right

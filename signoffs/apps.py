@@ -16,9 +16,12 @@ class SignoffsConfig(AppConfig):
         register_task_source(
             TaskSource(
                 "signoffs.to-sign",
-                frozenset({Role.PARTNER_REP}),
+                frozenset({Role.PARTNER_REP, Role.INDEPENDENT_SCRUTINEER}),
                 signoff_tasks,
                 order=20,
-                description={Role.PARTNER_REP: "Versions of decisions waiting for your agency's signature."},
+                description={
+                    Role.PARTNER_REP: "Versions of decisions waiting for your agency's signature.",
+                    Role.INDEPENDENT_SCRUTINEER: "Versions of decisions the procedure asks you to co-sign.",
+                },
             )
         )

@@ -73,6 +73,15 @@ class SignForm(GovukForm):
         return cleaned
 
 
+class RoleSignForm(SignForm):
+    """Agree or disagree for a co-signing role (the Independent Scrutineer): no agency to choose."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("agencies", None)
+        super().__init__(*args, agencies=[], **kwargs)
+        del self.fields["agency"]
+
+
 class PasswordConfirmForm(GovukForm):
     password = GovukCharField(
         label="Password",

@@ -278,3 +278,72 @@ class Signature(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ImmutableRecord("Signatures cannot be removed once recorded.")
+
+
+class RequiredRole(models.Model):
+    """A partnership role (not an agency) that must also sign a request, such as Darlington's
+    Independent Scrutineer co-signing the level-of-review decision (000 §6.10); fixed with the
+    request. Any active member holding the role in the request's partnership signs for it."""
+
+    request = models.ForeignKey(SignoffRequest, on_delete=models.PROTECT, related_name="required_roles")
+    role = models.CharField(max_length=30)
+
+    objects = FixedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "role"], name="signoff_required_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} must sign {self.request_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecord("Who must sign is fixed with the request: create a new version instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRecord("Who must sign is fixed with the request: create a new version instead.")
+
+
+class RoleSignature(models.Model):
+    """One signature for a required role on one version: who, agree or disagree, when, on which hash."""
+
+    request = models.ForeignKey(SignoffRequest, on_delete=models.PROTECT, related_name="role_signatures")
+    role = models.CharField(max_length=30, help_text="The partnership role signed for.")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64, help_text="The request's hash at the moment of signing.")
+    reauth_method = models.CharField(max_length=10, choices=ReauthMethod.choices)
+    reauth_at = models.DateTimeField(help_text="When the signer last confirmed who they are.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "role"], name="signoff_role_signature_once"),
+            models.CheckConstraint(
+                condition=Q(decision__in=["agree", "disagree"]), name="role_signature_decision"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="agree") | ~Q(comment=""), name="role_signature_disagree_needs_comment"
+            ),
+            models.CheckConstraint(
+                condition=Q(reauth_method__in=["password", "otp"]), name="role_signature_reauth_method"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for {self.role} on request {self.request_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecord("Signatures cannot be changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRecord("Signatures cannot be removed once recorded.")

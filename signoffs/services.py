@@ -27,7 +27,9 @@ from signoffs.models import (
     TRANSITIONS,
     Decision,
     Outcome,
+    RequiredRole,
     RequiredSignatory,
+    RoleSignature,
     Signature,
     SignoffRequest,
     Status,
@@ -47,6 +49,7 @@ __all__ = [
     "otp_device_remove",
     "signoff_request_create",
     "signoff_sign",
+    "signoff_sign_for_role",
     "signoff_status",
 ]
 
@@ -76,10 +79,17 @@ class SignoffStatus:
     required_agency_ids: frozenset[int]
     signed_agency_ids: frozenset[int]
     signatures: tuple[Signature, ...]
+    required_roles: frozenset[str] = frozenset()
+    role_signatures: tuple[RoleSignature, ...] = ()
 
     @property
     def waiting_agency_ids(self) -> frozenset[int]:
         return self.required_agency_ids - self.signed_agency_ids
+
+    @property
+    def waiting_roles(self) -> frozenset[str]:
+        """Required roles (such as the Independent Scrutineer) that have not signed this version."""
+        return self.required_roles - {s.role for s in self.role_signatures}
 
     @property
     def is_complete(self) -> bool:
@@ -92,7 +102,7 @@ class SignoffStatus:
     @property
     def has_signatures(self) -> bool:
         """True once any partner has signed this version (a change now asks everyone again)."""
-        return bool(self.signatures)
+        return bool(self.signatures or self.role_signatures)
 
 
 # -- requests -----------------------------------------------------------------------------------
@@ -135,6 +145,20 @@ def _required_ids(request: SignoffRequest) -> frozenset[int]:
     return frozenset(RequiredSignatory.objects.filter(request=request).values_list("agency_id", flat=True))
 
 
+def _required_roles(request: SignoffRequest) -> frozenset[str]:
+    return frozenset(RequiredRole.objects.filter(request=request).values_list("role", flat=True))
+
+
+def _signatory_roles(signatory_roles: Iterable[str] | None) -> list[str]:
+    roles = sorted({str(r).strip() for r in (signatory_roles or ())})
+    unknown = [r for r in roles if r not in Role.values or r == Role.PARTNER_REP]
+    if unknown:
+        raise SignoffError(
+            "Only a partnership role other than the partners' own can co-sign.", code="bad_signatory_role"
+        )
+    return roles
+
+
 def _set_status(request: SignoffRequest, to: str, **extra: Any) -> None:
     if to not in TRANSITIONS[request.status]:
         raise SignoffError(
@@ -160,6 +184,7 @@ def signoff_request_create(
     content: JSONValue,
     title: str,
     signatories: Iterable[Agency | int] | None = None,
+    signatory_roles: Iterable[str] | None = None,
     by: User | None,
 ) -> SignoffRequest:
     """Put the exact ``content`` of a record to the partners for signature.
@@ -167,7 +192,9 @@ def signoff_request_create(
     Precondition: the caller (a stage service) has checked that ``by`` may ask for this sign-off.
     ``content`` is a JSON snapshot (see signoffs.hashing for what is allowed); ``title`` is shown
     to signers and must hold no personal data. ``signatories`` defaults to the partnership's
-    statutory partners (Children Act 2004 s16E).
+    statutory partners (Children Act 2004 s16E). ``signatory_roles`` names partnership roles that
+    must co-sign as well (the procedure profile's, e.g. Darlington's Independent Scrutineer, 000
+    §6.10): the request is complete only once one holder of each role has signed too.
 
     Idempotent: if the latest version has the same hash and the same signatories, it is returned
     unchanged (open or complete). Otherwise the latest version, if any, is marked superseded and
@@ -190,18 +217,24 @@ def signoff_request_create(
     # Store what was hashed, exactly: the canonical text parsed back (tuples become lists).
     stored: JSONValue = json.loads(canonical_json(content))
     required = _signatory_ids(partnership, signatories)
+    roles = _signatory_roles(signatory_roles)
 
     for _attempt in range(3):
         latest = _latest(partnership, record_type, record_key, lock=True)
         if latest is not None and latest.status == Status.SUPERSEDED:
             # A newer version was committed while this one waited for the lock: look again.
             continue
-        if latest is not None and latest.content_hash == digest and sorted(_required_ids(latest)) == required:
+        if (
+            latest is not None
+            and latest.content_hash == digest
+            and sorted(_required_ids(latest)) == required
+            and sorted(_required_roles(latest)) == roles
+        ):
             return latest
         try:
             with transaction.atomic():
                 return _create_version(
-                    partnership, record_type, record_key, stored, digest, title, required, latest, by
+                    partnership, record_type, record_key, stored, digest, title, (required, roles), latest, by
                 )
         except IntegrityError:
             # Someone created a version of this record at the same moment: look again.
@@ -216,10 +249,11 @@ def _create_version(
     content: JSONValue,
     digest: str,
     title: str,
-    required: list[int],
+    signing: tuple[list[int], list[str]],
     latest: SignoffRequest | None,
     by: User | None,
 ) -> SignoffRequest:
+    required, roles = signing
     now = timezone.now()
     previous_status = latest.status if latest is not None else ""
     if latest is not None:
@@ -240,6 +274,7 @@ def _create_version(
         created_at=now,
     )
     RequiredSignatory.objects.bulk_create([RequiredSignatory(request=request, agency_id=a) for a in required])
+    RequiredRole.objects.bulk_create([RequiredRole(request=request, role=r) for r in roles])
     if latest is not None:
         SignoffRequest.objects.filter(pk=latest.pk).update(superseded_by=request)
         latest.superseded_by = request
@@ -263,6 +298,7 @@ def _create_version(
             "version": [None, request.version],
             "content_hash": [None, digest],
             "signatories": [None, required],
+            **({"signatory_roles": [None, roles]} if roles else {}),
         },
     )
     signals.request_created.send(sender=SignoffRequest, record_type=record_type, request=request)
@@ -278,6 +314,32 @@ def _partner_rep_agency_ids(user: User, partnership: Partnership) -> set[int]:
             user=user, is_active=True, role=Role.PARTNER_REP, agency__partnership=partnership
         ).values_list("agency_id", flat=True)
     )
+
+
+def _clean_decision(decision: str, comment: str) -> str:
+    """The comment, stripped; raises SignoffError for a missing decision or a bad comment."""
+    if decision not in Decision.values:
+        raise SignoffError("Select whether you agree or disagree.", code="decision")
+    comment = (comment or "").strip()
+    if "\x00" in comment:
+        raise SignoffError("Remove the invisible control characters from your comment.", code="comment")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise SignoffError(
+            f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer.", code="comment_too_long"
+        )
+    if decision == Decision.DISAGREE and not comment:
+        raise SignoffError("Enter a comment saying why you disagree.", code="comment_required")
+    return comment
+
+
+def _check_reauth(reauth: ReauthInfo | None, now: Any) -> None:
+    if reauth is None or not is_fresh(reauth, now):
+        minutes = int(REAUTH_VALIDITY.total_seconds() // 60)
+        raise SignoffError(
+            f"Confirm it is you with your password or a one-time code: signing needs a confirmation "
+            f"from the last {minutes} minutes.",
+            code="reauth_required",
+        )
 
 
 @transaction.atomic
@@ -306,17 +368,7 @@ def signoff_sign(
     with its outcome. AuditEvents ``signoffs.signature.recorded`` (and ``signoffs.request.completed``);
     signals ``signature_recorded`` and ``request_completed`` inside the transaction.
     """
-    if decision not in Decision.values:
-        raise SignoffError("Select whether you agree or disagree.", code="decision")
-    comment = (comment or "").strip()
-    if "\x00" in comment:
-        raise SignoffError("Remove the invisible control characters from your comment.", code="comment")
-    if len(comment) > COMMENT_MAX_LENGTH:
-        raise SignoffError(
-            f"Your comment must be {COMMENT_MAX_LENGTH:,} characters or fewer.", code="comment_too_long"
-        )
-    if decision == Decision.DISAGREE and not comment:
-        raise SignoffError("Enter a comment saying why you disagree.", code="comment_required")
+    comment = _clean_decision(decision, comment)
 
     request = SignoffRequest.objects.select_related("partnership").filter(pk=request_id).first()
     if request is None:
@@ -330,13 +382,8 @@ def signoff_sign(
     if agency_id not in _required_ids(request):
         raise SignoffError(f"{agency} is not asked to sign this version.", code="not_required")
     now = timezone.now()
-    if reauth is None or not is_fresh(reauth, now):
-        minutes = int(REAUTH_VALIDITY.total_seconds() // 60)
-        raise SignoffError(
-            f"Confirm it is you with your password or a one-time code: signing needs a confirmation "
-            f"from the last {minutes} minutes.",
-            code="reauth_required",
-        )
+    _check_reauth(reauth, now)
+    assert reauth is not None
 
     # Lock the request: signatures on it are counted and its status changed under this lock.
     request = SignoffRequest.objects.select_for_update().select_related("partnership").get(pk=request_id)
@@ -389,6 +436,91 @@ def signoff_sign(
     return signature
 
 
+def holds_role(user: User, partnership: Partnership, role: str) -> bool:
+    """Whether ``user`` actively holds ``role`` in ``partnership`` (through any of its agencies)."""
+    return Membership.objects.filter(
+        user=user, is_active=True, role=role, agency__partnership=partnership, user__is_active=True
+    ).exists()
+
+
+@transaction.atomic
+def signoff_sign_for_role(
+    *,
+    request_id: int,
+    by: User,
+    role: str,
+    decision: str,
+    comment: str = "",
+    reauth: ReauthInfo | None,
+) -> RoleSignature:
+    """Record ``by``'s signature for a required partnership role (e.g. the Independent Scrutineer)
+    on one version of a record; the same checks and guarantees as :func:`signoff_sign`.
+
+    Preconditions checked here: ``by`` actively holds ``role`` in the request's partnership; the role
+    is required on this version; the request is open; ``reauth`` is fresh; a disagreement has a comment.
+    One signature per role per version (the request row is locked). Side effects: RoleSignature;
+    AuditEvent ``signoffs.signature.recorded`` (with ``role``); completes the request when everyone
+    required has signed (``signoffs.request.completed``, signal ``request_completed``)."""
+    comment = _clean_decision(decision, comment)
+    request = SignoffRequest.objects.select_related("partnership").filter(pk=request_id).first()
+    if request is None:
+        raise SignoffError("There is no such sign-off request.", code="not_found")
+    label = Role(role).label if role in Role.values else role
+    if role not in Role.values or not holds_role(by, request.partnership, role):
+        raise SignoffError(f"Only the {label.lower()} can sign for that role.", code="not_role_holder")
+    if role not in _required_roles(request):
+        raise SignoffError(f"The {label.lower()} is not asked to sign this version.", code="not_required")
+    now = timezone.now()
+    _check_reauth(reauth, now)
+    assert reauth is not None
+
+    request = SignoffRequest.objects.select_for_update().select_related("partnership").get(pk=request_id)
+    existing: RoleSignature | None = (
+        RoleSignature.objects.filter(request=request, role=role).select_related("signer").first()
+    )
+    if existing is not None:
+        if existing.signer_id == by.pk:
+            return existing
+        raise SignoffError(
+            f"The {label.lower()} has already signed this version ({existing.signer} on "
+            f"{timezone.localtime(existing.signed_at):%-d %B %Y at %H:%M}).",
+            code="already_signed",
+        )
+    if request.status != Status.OPEN:
+        if request.status == Status.SUPERSEDED:
+            raise SignoffError(
+                f"Version {request.version} has been replaced by a later version; sign the latest version.",
+                code="superseded",
+            )
+        raise SignoffError(f"Version {request.version} is already signed by everyone.", code="complete")
+    signature = RoleSignature.objects.create(
+        request=request,
+        role=role,
+        signer=by,
+        decision=decision,
+        comment=comment,
+        signed_at=now,
+        content_hash=request.content_hash,
+        reauth_method=reauth.method,
+        reauth_at=reauth.at,
+    )
+    audit_record(
+        actor=by,
+        action="signoffs.signature.recorded",
+        obj=request,
+        changes={
+            "role": [None, role],
+            "decision": [None, decision],
+            "content_hash": [None, request.content_hash],
+            "reauth_method": [None, reauth.method],
+            "reauth_at": [None, reauth.at],
+            "version": [None, request.version],
+        },
+    )
+    _complete_if_all_signed(request, by)
+    return signature
+
+
 def _existing_for(existing: Signature, by: User, agency: Agency) -> Signature:
     if existing.signer_id == by.pk:
         return existing
@@ -400,13 +532,17 @@ def _existing_for(existing: Signature, by: User, agency: Agency) -> Signature:
 
 
 def _complete_if_all_signed(request: SignoffRequest, by: User) -> None:
+    """Complete the request once every required agency AND every required role has signed."""
     required = _required_ids(request)
     decisions = dict(Signature.objects.filter(request=request).values_list("agency_id", "decision"))
     if not required <= set(decisions):
         return
-    outcome = (
-        Outcome.ALL_AGREE if all(decisions[a] == Decision.AGREE for a in required) else Outcome.SOME_DISAGREE
-    )
+    roles = _required_roles(request)
+    role_decisions = dict(RoleSignature.objects.filter(request=request).values_list("role", "decision"))
+    if not roles <= set(role_decisions):
+        return
+    every = [decisions[a] for a in required] + [role_decisions[r] for r in roles]
+    outcome = Outcome.ALL_AGREE if all(d == Decision.AGREE for d in every) else Outcome.SOME_DISAGREE
     _set_status(request, Status.COMPLETE, outcome=outcome, completed_at=timezone.now())
     audit_record(
         actor=by,
@@ -433,6 +569,7 @@ def signoff_status(
     if request is None:
         return None
     signatures = tuple(Signature.objects.filter(request=request).select_related("agency", "signer"))
+    role_signatures = tuple(RoleSignature.objects.filter(request=request).select_related("signer"))
     return SignoffStatus(
         request=request,
         version=request.version,
@@ -442,6 +579,8 @@ def signoff_status(
         required_agency_ids=_required_ids(request),
         signed_agency_ids=frozenset(s.agency_id for s in signatures),
         signatures=signatures,
+        required_roles=_required_roles(request),
+        role_signatures=role_signatures,
     )
 
 

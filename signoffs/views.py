@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -26,6 +27,7 @@ from django_otp import login as otp_login
 from audit.services import access_record
 from partnerships import second_factor
 from partnerships.models import Agency
+from partnerships.roles import Role
 from signoffs import otp, services
 from signoffs.access import (
     access_signoff_request_for_sign,
@@ -34,9 +36,9 @@ from signoffs.access import (
     sign_right,
     signoff_requests_visible_to,
 )
-from signoffs.forms import CodeConfirmForm, PasswordConfirmForm, SignForm
+from signoffs.forms import CodeConfirmForm, PasswordConfirmForm, RoleSignForm, SignForm
 from signoffs.hashing import content_hash
-from signoffs.models import RequiredSignatory, Signature, SignoffRequest, Status
+from signoffs.models import RequiredRole, RequiredSignatory, RoleSignature, Signature, SignoffRequest, Status
 from signoffs.reauth import REAUTH_VALIDITY, fresh_reauth, record_reauth
 from signoffs.renderers import renderer_for, summary_rows
 
@@ -116,11 +118,19 @@ def signoff_list(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         signed.setdefault(request_id, set()).add(agency_id)
         decisions.setdefault(request_id, []).append(decision)
-    mine = standing.agencies_with("partner_rep")
+    # Co-signing roles (the Independent Scrutineer, 000 §6.10) count as signatories too.
+    for request_id, role in RequiredRole.objects.filter(request_id__in=ids).values_list("request_id", "role"):
+        required.setdefault(request_id, set()).add(f"role:{role}")  # type: ignore[arg-type]
+    for request_id, role, decision in RoleSignature.objects.filter(request_id__in=ids).values_list(
+        "request_id", "role", "decision"
+    ):
+        signed.setdefault(request_id, set()).add(f"role:{role}")  # type: ignore[arg-type]
+        decisions.setdefault(request_id, []).append(decision)
+    mine: set[Any] = set(standing.agencies_with("partner_rep")) | {f"role:{r}" for r in standing.roles}
     rows = []
     for r in page.object_list:
-        need = required.get(r.pk, set())
-        done = signed.get(r.pk, set())
+        need: set[Any] = required.get(r.pk, set())
+        done: set[Any] = signed.get(r.pk, set())
         rows.append(
             {
                 "request": r,
@@ -173,7 +183,7 @@ def signoff_detail(request: HttpRequest, slug: str, signoff_id: int) -> HttpResp
     req, standing = access_signoff_request_for_view(request.user, slug, signoff_id)
     access_record(user=request.user, obj=req, detail="Sign-off request")
     right = sign_right(standing, req)
-    form = None
+    form: SignForm | None = None
     restored = False
     if right.can_sign:
         draft = _drafts(request).get(str(req.pk))
@@ -181,8 +191,22 @@ def signoff_detail(request: HttpRequest, slug: str, signoff_id: int) -> HttpResp
         if isinstance(draft, dict):
             restored = True
             initial = {k: draft.get(k) for k in ("agency", "decision", "comment")}
-        form = SignForm(initial=initial, agencies=_agency_choices(right.agency_ids))
+        form = _sign_form(right, initial=initial)
     return _render_detail(request, req, standing, right, form, restored=restored)
+
+
+def _sign_form(right: Any, data: Any = None, initial: Any = None) -> SignForm:
+    """The agency form for a partner representative; the role form for a co-signing role holder."""
+    if right.agency_ids:
+        return SignForm(data, initial=initial, agencies=_agency_choices(right.agency_ids))
+    return RoleSignForm(data, initial=initial)
+
+
+def _role_label(role: str) -> str:
+    """The role as the procedures write it ("Independent Scrutineer")."""
+    if role == Role.INDEPENDENT_SCRUTINEER:
+        return "Independent Scrutineer"
+    return Role(role).label if role in Role.values else role
 
 
 def _agency_choices(ids: tuple[int, ...]) -> list[tuple[int, str]]:
@@ -204,7 +228,12 @@ def _render_detail(
         RequiredSignatory.objects.filter(request=req).select_related("agency").order_by("agency__name")
     )
     signatures = {s.agency_id: s for s in Signature.objects.filter(request=req).select_related("signer")}
-    parties = [{"agency": r.agency, "signature": signatures.get(r.agency_id)} for r in required]
+    parties = [{"name": r.agency.name, "signature": signatures.get(r.agency_id)} for r in required]
+    role_signatures = {s.role: s for s in RoleSignature.objects.filter(request=req).select_related("signer")}
+    parties += [
+        {"name": _role_label(role), "signature": role_signatures.get(role)}
+        for role in RequiredRole.objects.filter(request=req).order_by("role").values_list("role", flat=True)
+    ]
     versions = list(
         SignoffRequest.objects.filter(
             partnership=req.partnership, record_type=req.record_type, record_id=req.record_id
@@ -221,7 +250,14 @@ def _render_detail(
         {
             "standing": standing,
             "req": req,
-            "tag": _status_tag(req, list(req.signatures.values_list("decision", flat=True))),
+            "tag": _status_tag(
+                req,
+                [
+                    *req.signatures.values_list("decision", flat=True),
+                    *req.role_signatures.values_list("decision", flat=True),
+                ],
+            ),
+            "signing_as_role": _role_label(right.roles[0]) if right.roles and not right.agency_ids else "",
             "parties": parties,
             "versions": [{"request": v, "tag": _status_tag(v)} for v in versions],
             "latest": latest,
@@ -244,12 +280,12 @@ def _sign(request: HttpRequest, slug: str, signoff_id: int) -> HttpResponse:
     if not right.can_sign:
         if req.status == Status.SUPERSEDED:
             messages.error(request, "This version has been replaced. Sign the latest version instead.")
-        elif right.signed_agency_ids:
-            messages.error(request, "Your agency has already signed this version.")
+        elif right.signed_agency_ids or right.signed_roles:
+            messages.error(request, "You have already signed this version.")
         else:
             messages.error(request, "This version is no longer waiting for signatures.")
         return redirect(here)
-    form = SignForm(request.POST, agencies=_agency_choices(right.agency_ids))
+    form = _sign_form(right, request.POST)
     if not form.is_valid():
         return _render_detail(request, req, standing, right, form, status=400)
     data = form.cleaned_data
@@ -257,15 +293,26 @@ def _sign(request: HttpRequest, slug: str, signoff_id: int) -> HttpResponse:
     if reauth is None:
         _save_draft(request, req, data)
         return HttpResponseRedirect(_confirm_url(f"{here}#sign"))
+    signature: Signature | RoleSignature
     try:
-        signature = services.signoff_sign(
-            request_id=req.pk,
-            by=request.user,  # type: ignore[arg-type]
-            agency_id=data["agency"],
-            decision=data["decision"],
-            comment=data["comment"],
-            reauth=reauth,
-        )
+        if right.agency_ids:
+            signature = services.signoff_sign(
+                request_id=req.pk,
+                by=request.user,  # type: ignore[arg-type]
+                agency_id=data["agency"],
+                decision=data["decision"],
+                comment=data["comment"],
+                reauth=reauth,
+            )
+        else:
+            signature = services.signoff_sign_for_role(
+                request_id=req.pk,
+                by=request.user,  # type: ignore[arg-type]
+                role=right.roles[0],
+                decision=data["decision"],
+                comment=data["comment"],
+                reauth=reauth,
+            )
     except services.SignoffError as exc:
         if exc.code == "reauth_required":
             _save_draft(request, req, data)
@@ -277,9 +324,14 @@ def _sign(request: HttpRequest, slug: str, signoff_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect(here)
     _pop_draft(request, req)
-    agency_name = dict(_agency_choices((signature.agency_id,))).get(signature.agency_id, "your agency")
+    if isinstance(signature, RoleSignature):
+        agency_name = f"the {_role_label(signature.role)}"
+    else:
+        agency_name = dict(_agency_choices((signature.agency_id,))).get(signature.agency_id, "your agency")
     if signature.decision != data["decision"] or signature.comment != data["comment"].strip():
-        messages.info(request, f"{agency_name} had already signed this version; that signature stands.")
+        messages.info(
+            request, f"{capfirst(agency_name)} had already signed this version; that signature stands."
+        )
     else:
         messages.success(request, f"Your signature for {agency_name} is recorded.")
     return redirect(here)

@@ -25,7 +25,7 @@ from rapidreview.meeting import attendance_add, meeting_held, meeting_schedule
 from rapidreview.models import Attendance, Decision, Meeting, RapidReview
 from rapidreview.services import rapid_review_start
 from signoffs.reauth import ReauthInfo
-from signoffs.services import signoff_sign
+from signoffs.services import signoff_sign, signoff_sign_for_role
 from tests.cases.helpers import VALID
 
 D = dt.date(2025, 4, 16)  # Wed
@@ -201,9 +201,11 @@ def sign(request_id: int, user: Any, agency: Any, decision: str = "agree", comme
     )
 
 
-def sign_all(decision: Decision, world: Any, people: Any, *, disagree: str = "") -> None:
+def sign_all(
+    decision: Decision, world: Any, people: Any, *, disagree: str = "", co_sign: bool = True
+) -> None:
     """Every statutory partner signs ``decision``'s sign-off request (the one named by ``disagree``
-    disagrees)."""
+    disagrees); then, unless ``co_sign`` is False, each co-signing role the profile names."""
     reps = {"la": people.la_rep, "police": people.police_rep, "health": people.health_rep}
     for key, user in reps.items():
         if key == disagree:
@@ -216,6 +218,30 @@ def sign_all(decision: Decision, world: Any, people: Any, *, disagree: str = "")
             )
         else:
             sign(decision.signoff_request_id, user, getattr(world, key))
+    if co_sign:
+        co_sign_request(decision.signoff_request_id, world)
+
+
+def co_sign_request(request_id: int, world: Any, decision: str = "agree", comment: str = "") -> None:
+    """Each co-signing role the request needs (Darlington's Independent Scrutineer, 000 §6.10) signs,
+    through a holder of the role in Testshire (one is made if there is none)."""
+    from partnerships.models import Membership
+    from signoffs.models import RequiredRole
+
+    for role in RequiredRole.objects.filter(request_id=request_id).values_list("role", flat=True):
+        holder = (
+            Membership.objects.filter(agency__partnership=world.partnership, role=role, is_active=True)
+            .select_related("user")
+            .first()
+        )
+        signoff_sign_for_role(
+            request_id=request_id,
+            by=holder.user if holder else world.user(role),
+            role=role,
+            decision=decision,
+            comment=comment,
+            reauth=fresh(),
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -320,3 +346,4 @@ def sign_request(request_id: int, world: Any, people: Any) -> None:
         (people.health_rep, world.health),
     ):
         sign(request_id, user, agency)
+    co_sign_request(request_id, world)

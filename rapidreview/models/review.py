@@ -146,6 +146,10 @@ class ChronologyEntry(models.Model):
     people = models.CharField(max_length=300, blank=True, help_text="Family member(s) or who was involved.")
     source = models.CharField(max_length=200, blank=True)
     outcome = models.TextField(blank=True)
+    # 000 Appendix 6: "Child seen/views sought: Yes/No (record the child's views)" and "Author Comments".
+    child_seen = models.CharField(max_length=3, blank=True, help_text="yes, no, or blank when not asked.")
+    child_views = models.TextField(blank=True)
+    author_comments = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:

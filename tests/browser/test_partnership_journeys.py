@@ -60,6 +60,17 @@ def test_darlington_referral_to_panel_submission(demo, live_server, page: Page):
     steps.sign_as(
         page, base, slug, "partner-health", "NHS North East and North Cumbria Integrated Care Board", case
     )
+    # §6.10, §7.4: the partners and the Independent Scrutineer decide the level of review, so the
+    # decision is not signed (nor sent to the Panel) until the Independent Scrutineer co-signs it.
+    steps.switch(page, base, "business-unit", slug)
+    page.goto(f"{base}/p/{slug}/cases/{case.pk}/rapid-review/decision/")
+    steps.check(page, f"{slug}-decision-waiting-for-scrutineer")
+    expect(page.get_by_role("row", name=re.compile("Independent Scrutineer"))).to_contain_text(
+        "Not signed yet"
+    )
+    expect(page.get_by_role("link", name="Record the Panel submission")).to_have_count(0)
+    steps.sign_as(page, base, slug, "scrutineer", "the Independent Scrutineer", case)
+    expect(page.get_by_text("You have signed this version as the Independent Scrutineer")).to_be_visible()
     # Appendix 5's own questions, counted from the incident and the Panel's acknowledgement.
     steps.panel_submission(
         page,
