@@ -357,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "cases.models.Referral.Status",
         "InformationRequestStatusEnum": "rapidreview.models.InformationRequest.Status",
         "ActionRagEnum": "actions.models.Action.Rag",
+        "CaseKindEnum": "cases.models.CaseKind",
+        "LegalHoldKindEnum": "privacy.models.LegalHold.Kind",
     },
     "SERVE_INCLUDE_SCHEMA": False,
     # /api/schema/ for signed-in users only, as docs/permissions.md says (issue 16).

@@ -142,7 +142,7 @@ def open_cases(user: Any, partnership: Partnership) -> QuerySet[Case]:
 # The next deadline of each case is read by correlated subqueries on the deadline's case index. They
 # are written as SQL (standard SQL, the same on PostgreSQL and SQLite) rather than built from ORM
 # expressions: the ORM took longer to assemble and compile the three of them than the database took
-# to run the whole page query (docs/adr/0016-dashboard-speed.md). The outer case is "cases_case".
+# to run the whole page query (docs/adr/0011-dashboard-speed.md). The outer case is "cases_case".
 _D = Deadline._meta.db_table
 _C = Case._meta.db_table
 _LIVE_SQL = f'{_D}.case_id = "{_C}"."id" AND {_D}.status IN (%s, %s)'

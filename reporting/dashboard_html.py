@@ -2,7 +2,7 @@
 
 The page is the business unit's home and is read far more often than any other; a template loop
 resolving some twenty variables for each of fifty rows was the largest single cost of the page
-(docs/adr/0016-dashboard-speed.md). The markup is exactly what the loop in
+(docs/adr/0011-dashboard-speed.md). The markup is exactly what the loop in
 templates/reporting/dashboard.html wrote (GOV.UK table classes, the visually hidden "of <reference>"
 on the timeline link); every value is escaped as the template escaped it."""
 
