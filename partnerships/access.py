@@ -12,10 +12,13 @@ checks the table against these functions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from guardian.models import GroupObjectPermission, UserObjectPermission
@@ -96,37 +99,59 @@ def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=ids).order_by("name")
 
 
+def partnership_list(user: Any) -> list[Partnership]:
+    """``partnerships_visible_to`` as a list by name for the page shell's switcher, built from the
+    request's cached memberships: a query only for partnerships granted by name without a role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    found = {m.agency.partnership_id: m.agency.partnership for m in _memberships(user)}
+    extra = [pk for pk in _granted_partnership_ids(user) if pk not in found]
+    if extra:
+        found.update({p.pk: p for p in Partnership.objects.filter(pk__in=extra)})
+    return sorted(found.values(), key=lambda p: (p.name, p.pk))
+
+
 def _granted_partnership_ids(user: Any) -> list[int]:
     """Partnerships granted to this person by name (guardian). Superusers get no implicit access:
     platform staff do not see case material unless given a role."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    # The grants read straight from guardian's tables in one query: guardian's own
-    # get_objects_for_user cost most of every page's shell in Python (docs/adr/0011).
+    # The grants read straight from guardian's tables in one query of fixed SQL: guardian's own
+    # get_objects_for_user, then the ORM building the same union, cost most of every page's shell
+    # in Python (docs/adr/0011-dashboard-speed.md).
     ct = ContentType.objects.get_for_model(Partnership)  # cached per process by Django
-    granted: dict[str, Any] = {"content_type": ct, "permission__codename": "view_partnership"}
-    rows = (
-        UserObjectPermission.objects.filter(user=user, **granted)
-        .values_list("object_pk", flat=True)
-        .union(
-            GroupObjectPermission.objects.filter(group__user=user, **granted).values_list(
-                "object_pk", flat=True
-            )
-        )
+    with connection.cursor() as cursor:
+        cursor.execute(_grants_sql(), [user.pk, ct.pk, "view_partnership"] * 2)
+        return [int(pk) for (pk,) in cursor.fetchall() if str(pk).isdigit()]
+
+
+@cache
+def _grants_sql() -> str:
+    uop, gop = UserObjectPermission._meta.db_table, GroupObjectPermission._meta.db_table
+    perm, member = Permission._meta.db_table, User.groups.through._meta.db_table
+    return (
+        f"SELECT u.object_pk FROM {uop} u JOIN {perm} p ON p.id = u.permission_id "  # noqa: S608 - table names only
+        "WHERE u.user_id = %s AND u.content_type_id = %s AND p.codename = %s "
+        f"UNION SELECT g.object_pk FROM {gop} g JOIN {perm} p ON p.id = g.permission_id "
+        f"JOIN {member} m ON m.group_id = g.group_id "
+        "WHERE m.user_id = %s AND g.content_type_id = %s AND p.codename = %s"
     )
-    return [int(pk) for pk in rows if str(pk).isdigit()]
 
 
-def _get_partnership(slug: str) -> Partnership:
+def _get_partnership(slug: str, *, with_profile: bool = True) -> Partnership:
     try:
-        return Partnership.objects.select_related("profile").get(slug=slug)
+        rows = Partnership.objects.select_related("profile") if with_profile else Partnership.objects
+        return rows.get(slug=slug)
     except Partnership.DoesNotExist:
         raise Http404("No such partnership.") from None
 
 
-def access_partnership_for_view(user: Any, slug: str) -> Standing:
-    """Any role in the partnership, or a guardian grant of ``view_partnership`` on it; else 404."""
-    partnership = _get_partnership(slug)
+def access_partnership_for_view(user: Any, slug: str, *, with_profile: bool = True) -> Standing:
+    """Any role in the partnership, or a guardian grant of ``view_partnership`` on it; else 404.
+
+    ``with_profile=False`` leaves the procedure profile (tens of kilobytes of JSON) to load only if
+    the page reads it: the dashboard, read most, does not (docs/adr/0011-dashboard-speed.md)."""
+    partnership = _get_partnership(slug, with_profile=with_profile)
     standing = standing_in(user, partnership)
     if standing.roles:
         return standing

@@ -29,7 +29,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         return ctx
     resolver = getattr(request, "resolver_match", None)
     slug = (resolver.kwargs.get("slug") if resolver else None) or request.session.get("partnership")
-    visible = list(access.partnerships_visible_to(user))
+    visible = access.partnership_list(user)
     current = next((p for p in visible if p.slug == slug), None)
     ctx["user_partnerships"] = visible
     ctx["current_partnership"] = current

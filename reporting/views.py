@@ -36,7 +36,7 @@ def _query(request: HttpRequest, *drop: str) -> str:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    standing = access_partnership_for_view(request.user, slug)
+    standing = access_partnership_for_view(request.user, slug, with_profile=False)
     form = DashboardForm(request.GET or None, partnership=standing.partnership)
     f = form.filters()
     page = dashboard_page(request.user, standing.partnership, f)
