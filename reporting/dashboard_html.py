@@ -12,7 +12,6 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
 from reporting.dashboard import DashboardRow
@@ -39,6 +38,24 @@ _NO_DEADLINE = mark_safe(
 )
 
 
+# The service is in English (LANGUAGE_CODE en-gb): month names as Django's "F" writes them, without
+# its per-call translation lookups (a fifth of the rows' cost).
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def _e(value: Any) -> str:
     """``django.utils.html.conditional_escape`` without its lazy-string wrapper (a tenth of the rows'
     cost): markup marked safe as it is, anything else escaped as Django escapes it."""
@@ -61,7 +78,7 @@ def _deadline_cells(r: DashboardRow) -> SafeString:
         _DEADLINE,
         label=d.label,
         kind=v.kind_label,
-        due=date_format(d.due, "j F Y"),
+        due=f"{d.due.day} {_MONTHS[d.due.month - 1]} {d.due.year}",  # as date_format(d.due, "j F Y")
         position=v.position,
         br=mark_safe("<br>") if v.position and v.remaining_text else "",
         remaining=v.remaining_text,
