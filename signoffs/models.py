@@ -233,16 +233,10 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
         raise ImmutableRecord("Signatures cannot be removed once recorded.")
 
 
-class Signature(models.Model):
-    """One partner agency's signature on one version: who, agree or disagree, when, on which hash."""
+class SignatureFields(models.Model):
+    """What every signature holds, whoever it is for (an agency or a role), and that it is kept as
+    signed: never changed, never removed (the database triggers say the same)."""
 
-    request = models.ForeignKey(SignoffRequest, on_delete=models.PROTECT, related_name="signatures")
-    agency = models.ForeignKey(
-        "partnerships.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The partner agency signed for.",
-    )
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=10, choices=Decision.choices)
     comment = models.TextField(blank=True)
@@ -252,6 +246,29 @@ class Signature(models.Model):
     reauth_at = models.DateTimeField(help_text="When the signer last confirmed who they are.")
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecord("Signatures cannot be changed once recorded.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ImmutableRecord("Signatures cannot be removed once recorded.")
+
+
+class Signature(SignatureFields):
+    """One partner agency's signature on one version: who, agree or disagree, when, on which hash."""
+
+    request = models.ForeignKey(SignoffRequest, on_delete=models.PROTECT, related_name="signatures")
+    agency = models.ForeignKey(
+        "partnerships.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The partner agency signed for.",
+    )
 
     class Meta:
         ordering = ["signed_at", "id"]
@@ -270,14 +287,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for agency {self.agency_id} on request {self.request_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecord("Signatures cannot be changed once recorded.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableRecord("Signatures cannot be removed once recorded.")
 
 
 class RequiredRole(models.Model):
@@ -307,20 +316,11 @@ class RequiredRole(models.Model):
         raise ImmutableRecord("Who must sign is fixed with the request: create a new version instead.")
 
 
-class RoleSignature(models.Model):
+class RoleSignature(SignatureFields):
     """One signature for a required role on one version: who, agree or disagree, when, on which hash."""
 
     request = models.ForeignKey(SignoffRequest, on_delete=models.PROTECT, related_name="role_signatures")
     role = models.CharField(max_length=30, help_text="The partnership role signed for.")
-    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decision = models.CharField(max_length=10, choices=Decision.choices)
-    comment = models.TextField(blank=True)
-    signed_at = models.DateTimeField(default=timezone.now)
-    content_hash = models.CharField(max_length=64, help_text="The request's hash at the moment of signing.")
-    reauth_method = models.CharField(max_length=10, choices=ReauthMethod.choices)
-    reauth_at = models.DateTimeField(help_text="When the signer last confirmed who they are.")
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_at", "id"]
@@ -339,11 +339,3 @@ class RoleSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} for {self.role} on request {self.request_id}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecord("Signatures cannot be changed once recorded.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise ImmutableRecord("Signatures cannot be removed once recorded.")
