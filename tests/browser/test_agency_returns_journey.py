@@ -45,29 +45,12 @@ def fill_date(page: Page, name: str, value: dt.date) -> None:
     page.locator(f"#id_{name}_year").fill(str(value.year))
 
 
-def nel_case_in_its_rapid_review():
-    """A North East Lincolnshire case of the demo data, notified to the Panel, rapid review started."""
-    from cases.models import Referral
-    from cases.services import decision_record, panel_notification_record, referral_acknowledge
-    from deadlines.services import calendar_for
-    from partnerships.models import Agency, Partnership, User
+def _notified_and_in_rapid_review(case, bu, received):
+    """The partners decide to notify, the Panel is notified and the rapid review starts, all on
+    ``received`` (set up through the services; the journeys start from the rapid review)."""
+    from cases.services import decision_record, panel_notification_record
     from rapidreview.services import rapid_review_start
 
-    partnership = Partnership.objects.get(slug=SLUG)
-    received = calendar_for(partnership).working_days_before(dt.date.today(), 2)
-    referral = Referral.objects.create(
-        partnership=partnership,
-        agency=Agency.objects.get(partnership=partnership, kind="health_provider"),
-        referrer=User.objects.get(email=demo_data.demo_email("practitioner", SLUG)),
-        status=Referral.Status.AUTHORISED,
-        form_variant="core",
-        start_token=uuid.uuid4(),
-        answers={},
-    )
-    bu = User.objects.get(email=BU)
-    case = referral_acknowledge(
-        referral=referral, by=bu, received_on=received, became_aware_on=received, kind="serious_incident"
-    )
     decision_record(
         case=case,
         by=bu,
@@ -85,6 +68,31 @@ def nel_case_in_its_rapid_review():
         dfe_informed_on=received,
     )
     rapid_review_start(case=case, by=bu)
+
+
+def nel_case_in_its_rapid_review():
+    """A North East Lincolnshire case of the demo data, notified to the Panel, rapid review started."""
+    from cases.models import Referral
+    from cases.services import referral_acknowledge
+    from deadlines.services import calendar_for
+    from partnerships.models import Agency, Partnership, User
+
+    partnership = Partnership.objects.get(slug=SLUG)
+    received = calendar_for(partnership).working_days_before(dt.date.today(), 2)
+    referral = Referral.objects.create(
+        partnership=partnership,
+        agency=Agency.objects.get(partnership=partnership, kind="health_provider"),
+        referrer=User.objects.get(email=demo_data.demo_email("practitioner", SLUG)),
+        status=Referral.Status.AUTHORISED,
+        form_variant="core",
+        start_token=uuid.uuid4(),
+        answers={},
+    )
+    bu = User.objects.get(email=BU)
+    case = referral_acknowledge(
+        referral=referral, by=bu, received_on=received, became_aware_on=received, kind="serious_incident"
+    )
+    _notified_and_in_rapid_review(case, bu, received)
     return case
 
 
@@ -264,11 +272,9 @@ def test_srg_letters_the_partners_call_and_the_documents(demo, live_server, page
     day 14 is arranged with a calendar invitation; SCSI-4 (rapid review page), SRG-8 (decision page)
     and Letter-9 (Panel page) are produced as PDFs; another agency's practitioner gets 404 on them."""
     from cases.models import CaseLetter
-    from cases.services import decision_record, panel_notification_record
     from notifications.models import OutboxMessage
     from partnerships.models import Membership, User
     from rapidreview.models import PartnersConference
-    from rapidreview.services import rapid_review_start
 
     base = live_server.url
     case = nel_case_acknowledged()
@@ -302,23 +308,7 @@ def test_srg_letters_the_partners_call_and_the_documents(demo, live_server, page
     assert OutboxMessage.objects.filter(event_key=f"letter:{srg.pk}", recipient__email=SRG_MEMBER).exists()
 
     received = case.anchors.get(key="referral_received", subject="").value
-    decision_record(
-        case=case,
-        by=bu,
-        outcome="notify",
-        rationale="Serious harm; neglect suspected.",
-        decided_on=received,
-        decided_by_name="The three safeguarding partners",
-    )
-    panel_notification_record(
-        case=case,
-        by=bu,
-        submitted_at=dt.datetime.combine(received, dt.time(10), tzinfo=dt.UTC),
-        panel_reference="PANEL-DEMO",
-        ofsted_informed_on=received,
-        dfe_informed_on=received,
-    )
-    rapid_review_start(case=case, by=bu)
+    _notified_and_in_rapid_review(case, bu, received)
     rr = f"{base}/p/{SLUG}/cases/{case.pk}/rapid-review/"
 
     # Working Day One: the partners' telephone conference, on day 14 (the date is filled in).
